@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Core.Configuration;
+
+/// <summary>
+/// Checks the whole configuration and reports <b>every</b> error at once, each with its
+/// configuration path (<c>Continuity:Tenants:demo:DefaultProvider</c>), so an operator fixes a
+/// file in one pass rather than one start-up failure at a time.
+/// </summary>
+public sealed partial class ContinuityOptionsValidator : IValidateOptions<ContinuityOptions>
+{
+    private const string Root = ContinuityOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, ContinuityOptions options)
+    {
+        var errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>All errors, each "path: message".</summary>
+    public static List<string> Check(ContinuityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        void Error(string path, string message) => errors.Add($"{path}: {message}");
+
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            Error($"{Root}:DataDir", "must name a directory");
+        }
+
+        CheckState(options.State, Error);
+        CheckListeners(options.Listeners, Error);
+
+        if (options.Tenants.Count == 0)
+        {
+            Error($"{Root}:Tenants", "at least one tenant is required");
+        }
+
+        var domainOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var apiKeyOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (id, tenant) in options.Tenants)
+        {
+            var path = $"{Root}:Tenants:{id}";
+            if (!IdPattern().IsMatch(id))
+            {
+                Error(path, "tenant id must be 1-63 characters of a-z, 0-9, '-' and '_'");
+            }
+
+            if (tenant is null)
+            {
+                Error(path, "is empty");
+                continue;
+            }
+
+            CheckTenant(path, id, tenant, domainOwners, apiKeyOwners, Error);
+        }
+
+        return errors;
+    }
+
+    private static void CheckState(StateOptions state, Action<string, string> error)
+    {
+        if (state.EmbeddedPort is < 0 or > 65535)
+        {
+            error($"{Root}:State:EmbeddedPort", "must be 0 (any free port) or a TCP port");
+        }
+
+        if (string.IsNullOrEmpty(state.KeyPrefix) || state.KeyPrefix.Contains(' ', StringComparison.Ordinal))
+        {
+            error($"{Root}:State:KeyPrefix", "must be non-empty and contain no spaces");
+        }
+
+        if (state.RouteRecheckInterval <= TimeSpan.Zero || state.RouteRecheckInterval > TimeSpan.FromMinutes(5))
+        {
+            error($"{Root}:State:RouteRecheckInterval", "must be between 00:00:00.001 and 00:05:00");
+        }
+
+        if (state.Redis is { } redis && redis.Trim().Length == 0)
+        {
+            error($"{Root}:State:Redis", "is blank; leave it null for the embedded store");
+        }
+    }
+
+    private static void CheckListeners(ListenerOptions listeners, Action<string, string> error)
+    {
+        foreach (var (name, port) in new[] { ("Smtp", listeners.Smtp), ("Submission", listeners.Submission), ("Imap", listeners.Imap), ("Imaps", listeners.Imaps) })
+        {
+            if (port is < 0 or > 65535)
+            {
+                error($"{Root}:Listeners:{name}", $"{port.ToString(CultureInfo.InvariantCulture)} is not a TCP port (0 turns the listener off)");
+            }
+        }
+
+        if (!System.Net.IPAddress.TryParse(listeners.Address, out _))
+        {
+            error($"{Root}:Listeners:Address", $"'{listeners.Address}' is not an IP address");
+        }
+    }
+
+    private static void CheckTenant(
+        string path, string id, TenantOptions tenant,
+        Dictionary<string, string> domainOwners, Dictionary<string, string> apiKeyOwners,
+        Action<string, string> error)
+    {
+        if (tenant.Domains.Count == 0)
+        {
+            error($"{path}:Domains", "at least one mail domain is required");
+        }
+
+        for (var i = 0; i < tenant.Domains.Count; i++)
+        {
+            var domain = tenant.Domains[i];
+            if (!DomainPattern().IsMatch(domain ?? ""))
+            {
+                error($"{path}:Domains:{i}", $"'{domain}' is not a domain name");
+            }
+            else if (!domainOwners.TryAdd(domain!, id))
+            {
+                error($"{path}:Domains:{i}", $"'{domain}' already belongs to tenant '{domainOwners[domain!]}'");
+            }
+        }
+
+        CheckHosts(path, tenant.Hosts, error);
+
+        if (tenant.Providers.Count == 0)
+        {
+            error($"{path}:Providers", "at least one provider is required");
+        }
+
+        var providerNames = string.Join(", ", tenant.Providers.Keys);
+        if (string.IsNullOrWhiteSpace(tenant.DefaultProvider))
+        {
+            error($"{path}:DefaultProvider", "is required");
+        }
+        else if (tenant.FindProvider(tenant.DefaultProvider) is null)
+        {
+            error($"{path}:DefaultProvider", $"'{tenant.DefaultProvider}' is not one of the tenant's providers ({providerNames})");
+        }
+
+        if (tenant.SovereignProvider is { } sovereign && tenant.FindProvider(sovereign) is null)
+        {
+            error($"{path}:SovereignProvider", $"'{sovereign}' is not one of the tenant's providers ({providerNames})");
+        }
+
+        CheckFailover($"{path}:Failover", tenant.Failover, error);
+
+        foreach (var (name, provider) in tenant.Providers)
+        {
+            CheckProvider($"{path}:Providers:{name}", name, provider, error);
+        }
+
+        for (var i = 0; i < tenant.Users.Count; i++)
+        {
+            if (!tenant.OwnsAddress(tenant.Users[i] ?? ""))
+            {
+                error($"{path}:Users:{i}", $"'{tenant.Users[i]}' is not an address in the tenant's domains");
+            }
+        }
+
+        foreach (var (admin, options) in tenant.Admins)
+        {
+            var adminPath = $"{path}:Admins:{admin}";
+            if (options is null)
+            {
+                error(adminPath, "is empty");
+                continue;
+            }
+
+            for (var i = 0; i < options.ApiKeyHashes.Count; i++)
+            {
+                var hash = options.ApiKeyHashes[i];
+                if (!ApiKeyHashPattern().IsMatch(hash ?? ""))
+                {
+                    error($"{adminPath}:ApiKeyHashes:{i}", "must be 'sha256:' and 64 hex digits (see 'continuity apikey new')");
+                }
+                else if (!apiKeyOwners.TryAdd(hash!, $"{id}/{admin}"))
+                {
+                    error($"{adminPath}:ApiKeyHashes:{i}", $"the same key already belongs to {apiKeyOwners[hash!]}");
+                }
+            }
+        }
+    }
+
+    private static void CheckHosts(string path, TenantHostsOptions hosts, Action<string, string> error)
+    {
+        if (hosts.Login is { } login && !DomainPattern().IsMatch(login))
+        {
+            error($"{path}:Hosts:Login", $"'{login}' is not a host name");
+        }
+
+        if (hosts.Mail is { } mail && !DomainPattern().IsMatch(mail))
+        {
+            error($"{path}:Hosts:Mail", $"'{mail}' is not a host name");
+        }
+
+        foreach (var (app, host) in hosts.Apps)
+        {
+            if (!DomainPattern().IsMatch(host ?? ""))
+            {
+                error($"{path}:Hosts:Apps:{app}", $"'{host}' is not a host name");
+            }
+        }
+    }
+
+    private static void CheckFailover(string path, FailoverPolicyOptions failover, Action<string, string> error)
+    {
+        if (failover.Approvals is not (1 or 2))
+        {
+            error($"{path}:Approvals", $"must be 1 or 2, not {failover.Approvals.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (!Enum.IsDefined(failover.Automatic))
+        {
+            error($"{path}:Automatic", "must be Off, Suggest or Apply");
+        }
+
+        if (failover.ApprovalTimeout < TimeSpan.FromMinutes(1) || failover.ApprovalTimeout > TimeSpan.FromDays(30))
+        {
+            error($"{path}:ApprovalTimeout", "must be between 00:01:00 and 30.00:00:00");
+        }
+    }
+
+    private static void CheckProvider(string path, string name, ProviderOptions? provider, Action<string, string> error)
+    {
+        if (!IdPattern().IsMatch(name))
+        {
+            error(path, "provider name must be 1-63 characters of a-z, 0-9, '-' and '_'");
+        }
+
+        if (provider is null)
+        {
+            return;
+        }
+
+        if (provider.Identity is { } identity)
+        {
+            if (!IsAbsoluteUri(identity.Authority, "https", "http"))
+            {
+                error($"{path}:Identity:Authority", $"'{identity.Authority}' is not an absolute http(s) URL");
+            }
+
+            if (string.IsNullOrWhiteSpace(identity.ClientId))
+            {
+                error($"{path}:Identity:ClientId", "is required");
+            }
+        }
+
+        if (provider.Mail is { } mail)
+        {
+            CheckMailUri($"{path}:Mail:Inbound", mail.Inbound, ["smtp", "smtps", "lmtp"], error);
+            CheckMailUri($"{path}:Mail:Imap", mail.Imap, ["imap", "imaps"], error);
+            CheckMailUri($"{path}:Mail:Submission", mail.Submission, ["smtp", "smtps", "submission", "submissions"], error);
+        }
+
+        foreach (var (app, urls) in provider.Apps)
+        {
+            if (urls is null || urls.Count == 0)
+            {
+                error($"{path}:Apps:{app}", "needs at least one backend URL");
+                continue;
+            }
+
+            for (var i = 0; i < urls.Count; i++)
+            {
+                if (!IsAbsoluteUri(urls[i], "https", "http"))
+                {
+                    error($"{path}:Apps:{app}:{i}", $"'{urls[i]}' is not an absolute http(s) URL");
+                }
+            }
+        }
+    }
+
+    private static void CheckMailUri(string path, string? value, string[] schemes, Action<string, string> error)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !schemes.Contains(uri.Scheme) || uri.Port <= 0 || string.IsNullOrEmpty(uri.Host))
+        {
+            error(path, $"'{value}' must be {string.Join(" or ", schemes.Select(s => s + "://host:port"))}");
+        }
+    }
+
+    private static bool IsAbsoluteUri(string? value, params string[] schemes) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")]
+    private static partial Regex DomainPattern();
+
+    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
+    private static partial Regex ApiKeyHashPattern();
+}

@@ -1,0 +1,29 @@
+namespace Continuity.Core.Configuration;
+
+/// <summary>What a cut-off signal does.</summary>
+public enum AutomaticFailover
+{
+    /// <summary>Signals are recorded in the audit log only.</summary>
+    Off,
+
+    /// <summary>Signals create a pending failover request that admins approve (default).</summary>
+    Suggest,
+
+    /// <summary>Signals change the route at once.</summary>
+    Apply,
+}
+
+public sealed class FailoverPolicyOptions
+{
+    /// <summary>Default <see cref="AutomaticFailover.Suggest"/>: a person decides, the gateway prepares.</summary>
+    public AutomaticFailover Automatic { get; set; } = AutomaticFailover.Suggest;
+
+    /// <summary>Admins who must agree to a route change: 1, or 2 for the two-person rule. Default 1.</summary>
+    public int Approvals { get; set; } = 1;
+
+    /// <summary>How long a pending request waits for approval. Default 24 h (a working day plus the night).</summary>
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Deliver a continuity copy of new mail to the sovereign mailbox while users are on the primary.</summary>
+    public bool ContinuityCopies { get; set; }
+}

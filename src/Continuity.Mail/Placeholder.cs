@@ -1,0 +1,1 @@
+namespace Continuity.Mail; internal static class Placeholder { }
