@@ -17,9 +17,10 @@ public sealed class StateOptions
 
     /// <summary>
     /// Prefix of every key the gateway writes, so one Redis can serve several deployments.
-    /// Default <c>continuity:</c>.
+    /// Default <c>{continuity}:</c>: the hash tag keeps every key in one Redis Cluster slot, so the
+    /// atomic route script can touch the route, version and audit keys together.
     /// </summary>
-    public string KeyPrefix { get; set; } = "continuity:";
+    public string KeyPrefix { get; set; } = "{continuity}:";
 
     /// <summary>
     /// How often a node re-reads the route version even without a pub/sub message

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Continuity.Core.State;
+using StackExchange.Redis;
+
+namespace Continuity.Core.Approvals;
+
+/// <summary>
+/// Pending and decided failover requests.
+/// <code>
+/// {continuity}:approvals:{id}       STRING  ApprovalRequest JSON. TTL: 30 days after it expires (history for the admin page).
+/// {continuity}:approvals:pending    ZSET    id → expiry (unix ms), only while pending.
+/// </code>
+/// Updates are compare-and-set on the whole JSON, so two admins approving at once cannot both win.
+/// </summary>
+public sealed class ApprovalStore(StateStore store)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private static readonly TimeSpan History = TimeSpan.FromDays(30);
+
+    // KEYS: request, pending. ARGV: expected JSON, new JSON, id, still pending ("1"/"0"), expiry ms, ttl ms.
+    private const string CompareAndSetScript = """
+        local current = redis.call('GET', KEYS[1]) or ''
+        if current ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[6])
+        if ARGV[4] == '1' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[3]) else redis.call('ZREM', KEYS[2], ARGV[3]) end
+        return 1
+        """;
+
+    public Task CreateAsync(ApprovalRequest request, DateTimeOffset now) =>
+        SaveAsync(null, request, now);
+
+    /// <summary>Replaces <paramref name="current"/> with <paramref name="next"/> unless someone else changed it first.</summary>
+    public Task<bool> TryUpdateAsync(StoredApproval current, ApprovalRequest next, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return SaveAsync(current.Json, next, now);
+    }
+
+    public Task<StoredApproval?> GetAsync(string id) =>
+        store.RunAsync(async db =>
+        {
+            var json = await db.StringGetAsync(store.Keys.Approval(id)).ConfigureAwait(false);
+            return json.HasValue ? new StoredApproval(JsonSerializer.Deserialize<ApprovalRequest>(json.ToString(), Json)!, json.ToString()) : null;
+        });
+
+    public Task<IReadOnlyList<StoredApproval>> ListPendingAsync() =>
+        store.RunAsync<IReadOnlyList<StoredApproval>>(async db =>
+        {
+            var ids = await db.SortedSetRangeByRankAsync(store.Keys.PendingApprovals).ConfigureAwait(false);
+            var list = new List<StoredApproval>();
+            foreach (var id in ids)
+            {
+                var json = await db.StringGetAsync(store.Keys.Approval(id.ToString())).ConfigureAwait(false);
+                if (json.HasValue)
+                {
+                    list.Add(new StoredApproval(JsonSerializer.Deserialize<ApprovalRequest>(json.ToString(), Json)!, json.ToString()));
+                }
+                else
+                {
+                    await db.SortedSetRemoveAsync(store.Keys.PendingApprovals, id).ConfigureAwait(false);
+                }
+            }
+
+            return list;
+        });
+
+    private Task<bool> SaveAsync(string? expectedJson, ApprovalRequest next, DateTimeOffset now) =>
+        store.RunAsync(async db =>
+        {
+            var json = JsonSerializer.Serialize(next, Json);
+            var ttl = Math.Max(60_000, (long)(next.ExpiresAt - now + History).TotalMilliseconds);
+            var ok = (long)await db.ScriptEvaluateAsync(
+                CompareAndSetScript,
+                [store.Keys.Approval(next.Id), store.Keys.PendingApprovals],
+                [expectedJson ?? "", json, next.Id, next.Status == ApprovalStatus.Pending ? "1" : "0", next.ExpiresAt.ToUnixTimeMilliseconds(), ttl]).ConfigureAwait(false);
+            return ok == 1;
+        });
+}
+
+/// <summary>A request as read, with the exact JSON it was read as (the compare-and-set token).</summary>
+public sealed record StoredApproval(ApprovalRequest Request, string Json);

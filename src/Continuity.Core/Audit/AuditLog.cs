@@ -1,0 +1,87 @@
+using Continuity.Core.State;
+using StackExchange.Redis;
+
+namespace Continuity.Core.Audit;
+
+/// <summary>
+/// The audit chain in the state store.
+/// <code>
+/// {continuity}:audit:log    LIST    AuditRecord JSON, oldest first (RPUSH only). No TTL.
+/// {continuity}:audit:head   STRING  hash of the newest record; absent before the first. No TTL.
+/// </code>
+/// Appends are optimistic: the record is sealed against the head read just before, and the
+/// script refuses it if the head moved meanwhile (another node appended); then it is resealed.
+/// </summary>
+public sealed class AuditLog(StateStore store, TimeProvider time)
+{
+    // KEYS: log, head. Returns { LLEN, head }.
+    internal const string ReadHeadScript = """
+        return { redis.call('LLEN', KEYS[1]), redis.call('GET', KEYS[2]) or '' }
+        """;
+
+    // KEYS: log, head. ARGV: expected head, record JSON, record hash. Returns 1, or 0 when the head moved.
+    private const string AppendScript = """
+        local head = redis.call('GET', KEYS[2]) or ''
+        if head ~= ARGV[1] then return 0 end
+        redis.call('RPUSH', KEYS[1], ARGV[2])
+        redis.call('SET', KEYS[2], ARGV[3])
+        return 1
+        """;
+
+    private const int MaxAttempts = 200;
+
+    public Task<AuditRecord> AppendAsync(AuditEntry entry) =>
+        store.RunAsync(async db =>
+        {
+            var keys = new RedisKey[] { store.Keys.AuditLog, store.Keys.AuditHead };
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
+            {
+                var (count, head) = await ReadHeadAsync(db, keys).ConfigureAwait(false);
+                var record = AuditChain.Seal(entry, count, head, time.GetUtcNow());
+                var ok = (long)await db.ScriptEvaluateAsync(AppendScript, keys, [head, AuditChain.Serialize(record), record.Hash]).ConfigureAwait(false);
+                if (ok == 1)
+                {
+                    return record;
+                }
+
+                await Task.Delay(Random.Shared.Next(1, 5 + attempt)).ConfigureAwait(false);
+            }
+
+            throw new InvalidOperationException("The audit log kept moving under concurrent appends; try again.");
+        });
+
+    /// <summary>Records with sequence numbers in [<paramref name="fromSeq"/>, fromSeq + count), oldest first.</summary>
+    public Task<IReadOnlyList<AuditRecord>> ReadAsync(long fromSeq, int count) =>
+        store.RunAsync<IReadOnlyList<AuditRecord>>(async db =>
+        {
+            var start = Math.Max(0, fromSeq - 1);
+            var raw = await db.ListRangeAsync(store.Keys.AuditLog, start, start + Math.Max(1, count) - 1).ConfigureAwait(false);
+            return raw.Select(r => AuditChain.TryParse(r.ToString())).OfType<AuditRecord>().ToList();
+        });
+
+    /// <summary>The newest <paramref name="count"/> records, oldest first.</summary>
+    public Task<IReadOnlyList<AuditRecord>> TailAsync(int count) =>
+        store.RunAsync<IReadOnlyList<AuditRecord>>(async db =>
+        {
+            var raw = await db.ListRangeAsync(store.Keys.AuditLog, -Math.Max(1, count), -1).ConfigureAwait(false);
+            return raw.Select(r => AuditChain.TryParse(r.ToString())).OfType<AuditRecord>().ToList();
+        });
+
+    /// <summary>Reads the whole chain and checks it (<c>continuity audit verify</c>).</summary>
+    public Task<AuditVerification> VerifyAsync() =>
+        store.RunAsync(async db =>
+        {
+            var batch = db.CreateTransaction();
+            var rawTask = batch.ListRangeAsync(store.Keys.AuditLog);
+            var headTask = batch.StringGetAsync(store.Keys.AuditHead);
+            await batch.ExecuteAsync().ConfigureAwait(false);
+            var raw = (await rawTask.ConfigureAwait(false)).Select(r => r.ToString()).ToList();
+            return AuditChain.Verify(raw, (await headTask.ConfigureAwait(false)).ToString() ?? "");
+        });
+
+    internal static async Task<(long Count, string Head)> ReadHeadAsync(IDatabase db, RedisKey[] logAndHead)
+    {
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(ReadHeadScript, logAndHead).ConfigureAwait(false))!;
+        return ((long)result[0], result[1].ToString() ?? "");
+    }
+}

@@ -1,0 +1,38 @@
+using Continuity.Core.Approvals;
+using Continuity.Core.Audit;
+using Continuity.Core.Failover;
+using Continuity.Core.Routing;
+using Continuity.Core.Signals;
+using Continuity.Core.State;
+using Continuity.Core.Tenants;
+using Continuity.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Continuity.Core;
+
+public static class ContinuityCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// State store, routes, audit, approvals, failover switch and cut-off signals. The host binds
+    /// and validates <see cref="Configuration.ContinuityOptions"/>.
+    /// </summary>
+    public static IServiceCollection AddContinuityCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TenantDirectory>();
+        services.TryAddSingleton<StateStore>();
+        services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton<RouteStore>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<ApprovalStore>();
+        services.TryAddSingleton<UserDirectory>();
+        services.TryAddSingleton<FailoverService>();
+        services.TryAddSingleton<ICutoffSignals, CutoffSignalService>();
+        services.TryAddSingleton<RouteSnapshotService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RouteSnapshotService>());
+        services.AddHostedService<UserDirectorySeeder>();
+        services.AddHostedService<ApprovalExpiryService>();
+        return services;
+    }
+}

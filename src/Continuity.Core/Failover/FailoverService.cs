@@ -1,0 +1,246 @@
+using System.Security.Cryptography;
+using Continuity.Core.Approvals;
+using Continuity.Core.Audit;
+using Continuity.Core.Configuration;
+using Continuity.Core.Routing;
+using Continuity.Core.Users;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Core.Failover;
+
+/// <summary>
+/// The failover switch: route change requests from admins and signals, the two-person rule,
+/// approvals, rejections and expiry. Every decision lands in the audit chain.
+/// </summary>
+public sealed class FailoverService(
+    IOptions<ContinuityOptions> options,
+    RouteStore routes,
+    ApprovalStore approvals,
+    AuditLog audit,
+    UserDirectory users,
+    TimeProvider time)
+{
+    /// <summary>Longest reason kept; a reason is a sentence for the audit log, not a document.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>
+    /// Asks to route <paramref name="user"/> (or the tenant) to <paramref name="to"/>. Applied at once
+    /// when the tenant needs one approval; otherwise a pending request that another admin must approve.
+    /// </summary>
+    public async Task<FailoverResult> RequestAsync(AdminActor actor, string tenantId, string? user, string to, string reason, long? expectedVersion = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (tenant, provider, address) = await ValidateAsync(tenantId, user, to, reason).ConfigureAwait(false);
+        if (!actor.CanChange(tenantId))
+        {
+            throw new FailoverException(FailoverErrorKind.Forbidden, $"'{actor.Name}' may not change routes of tenant '{tenantId}'.");
+        }
+
+        if (tenant.Failover.Approvals <= 1)
+        {
+            var change = await ApplyAsync(new RouteChange(tenantId, address, provider, actor.Name, reason.Trim(), expectedVersion)).ConfigureAwait(false);
+            return new FailoverResult(change, null);
+        }
+
+        var pending = await CreatePendingAsync(tenantId, tenant, address, provider, reason.Trim(), actor.Name, [actor.Name], evidence: null).ConfigureAwait(false);
+        return new FailoverResult(null, pending);
+    }
+
+    /// <summary>A suggestion raised by a cut-off signal: pending, needing the tenant's number of admin approvals.</summary>
+    internal async Task<ApprovalRequest> SuggestAsync(string tenantId, string? user, string to, string reason, string requestedBy, string evidence)
+    {
+        var tenant = options.Value.Tenants[tenantId];
+        var existing = (await approvals.ListPendingAsync().ConfigureAwait(false))
+            .Select(s => s.Request)
+            .FirstOrDefault(r => r.Tenant == tenantId && string.Equals(r.User, user, StringComparison.OrdinalIgnoreCase) && r.To == to && r.ExpiresAt > time.GetUtcNow());
+        return existing ?? await CreatePendingAsync(tenantId, tenant, user, to, reason, requestedBy, [], evidence).ConfigureAwait(false);
+    }
+
+    public async Task<ApprovalRequest> ApproveAsync(AdminActor actor, string id)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var stored = await LoadPendingAsync(actor, id).ConfigureAwait(false);
+        var request = stored.Request;
+        if (request.ApprovedBy.Contains(actor.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new FailoverException(FailoverErrorKind.Forbidden,
+                string.Equals(request.RequestedBy, actor.Name, StringComparison.OrdinalIgnoreCase)
+                    ? "You cannot approve your own request: a second admin must approve it."
+                    : "You have already approved this request: another admin must approve it.");
+        }
+
+        var now = time.GetUtcNow();
+        var approvedBy = request.ApprovedBy.Append(actor.Name).ToList();
+        if (approvedBy.Count < request.RequiredApprovals)
+        {
+            var waiting = request with { ApprovedBy = approvedBy };
+            await UpdateOrConflictAsync(stored, waiting, now).ConfigureAwait(false);
+            await audit.AppendAsync(new AuditEntry(actor.Name, "approval.approved", request.Tenant, request.User, request.From, request.To, request.Reason, $"request {id}; waiting for {request.RequiredApprovals - approvedBy.Count} more")).ConfigureAwait(false);
+            return waiting;
+        }
+
+        // Claim the request first, so two approvers at once cannot both apply it.
+        var claimed = request with { ApprovedBy = approvedBy, Status = ApprovalStatus.Applied, DecidedBy = actor.Name, DecidedAt = now };
+        await UpdateOrConflictAsync(stored, claimed, now).ConfigureAwait(false);
+        var claimedJson = System.Text.Json.JsonSerializer.Serialize(claimed, ApprovalStore.Json);
+        try
+        {
+            var change = await routes.ChangeAsync(new RouteChange(request.Tenant, request.User, request.To, actor.Name, request.Reason,
+                Details: $"request {id} by {request.RequestedBy}; approved by {string.Join(", ", approvedBy)}")).ConfigureAwait(false);
+            var applied = claimed with { AppliedVersion = change.Version, Decision = change.Status == RouteChangeStatus.Unchanged ? "already routed there" : "applied" };
+            await approvals.TryUpdateAsync(new StoredApproval(claimed, claimedJson), applied, now).ConfigureAwait(false);
+            return applied;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var failed = claimed with { Status = ApprovalStatus.Failed, Decision = ex.Message };
+            await approvals.TryUpdateAsync(new StoredApproval(claimed, claimedJson), failed, now).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<ApprovalRequest> RejectAsync(AdminActor actor, string id, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var stored = await LoadPendingAsync(actor, id).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var rejected = stored.Request with { Status = ApprovalStatus.Rejected, DecidedBy = actor.Name, DecidedAt = now, Decision = reason?.Trim() };
+        await UpdateOrConflictAsync(stored, rejected, now).ConfigureAwait(false);
+        var r = stored.Request;
+        await audit.AppendAsync(new AuditEntry(actor.Name, "approval.rejected", r.Tenant, r.User, r.From, r.To, reason?.Trim(), $"request {id}")).ConfigureAwait(false);
+        return rejected;
+    }
+
+    /// <summary>Pending requests, after expiring those whose time is up.</summary>
+    public async Task<IReadOnlyList<ApprovalRequest>> ListPendingAsync()
+    {
+        await ExpireDueAsync().ConfigureAwait(false);
+        return (await approvals.ListPendingAsync().ConfigureAwait(false)).Select(s => s.Request).ToList();
+    }
+
+    public async Task<ApprovalRequest?> GetAsync(string id) => (await approvals.GetAsync(id).ConfigureAwait(false))?.Request;
+
+    /// <summary>Marks every pending request past its expiry as expired (and audits it). Returns how many.</summary>
+    public async Task<int> ExpireDueAsync()
+    {
+        var now = time.GetUtcNow();
+        var expired = 0;
+        foreach (var stored in await approvals.ListPendingAsync().ConfigureAwait(false))
+        {
+            if (stored.Request.ExpiresAt > now)
+            {
+                continue;
+            }
+
+            var r = stored.Request;
+            if (await approvals.TryUpdateAsync(stored, r with { Status = ApprovalStatus.Expired, DecidedAt = now, DecidedBy = "system" }, now).ConfigureAwait(false))
+            {
+                expired++;
+                await audit.AppendAsync(new AuditEntry("system", "approval.expired", r.Tenant, r.User, r.From, r.To, r.Reason, $"request {r.Id}")).ConfigureAwait(false);
+            }
+        }
+
+        return expired;
+    }
+
+    internal Task<RouteChangeResult> ApplyAsync(RouteChange change) => ApplyCoreAsync(change);
+
+    private async Task<RouteChangeResult> ApplyCoreAsync(RouteChange change)
+    {
+        var result = await routes.ChangeAsync(change).ConfigureAwait(false);
+        if (result.Status == RouteChangeStatus.VersionConflict)
+        {
+            throw new FailoverException(FailoverErrorKind.Conflict,
+                $"The routes are at version {result.Version}, not {change.ExpectedVersion}: someone changed them meanwhile. Read them again and retry.");
+        }
+
+        return result;
+    }
+
+    private async Task<ApprovalRequest> CreatePendingAsync(
+        string tenantId, TenantOptions tenant, string? user, string to, string reason, string requestedBy, List<string> approvedBy, string? evidence)
+    {
+        var now = time.GetUtcNow();
+        var from = (await routes.LoadAsync().ConfigureAwait(false)).Resolve(tenantId, user) ?? tenant.DefaultProvider;
+        var request = new ApprovalRequest(
+            NewId(), tenantId, user, from, to, reason, requestedBy, now, now + tenant.Failover.ApprovalTimeout,
+            Math.Max(1, tenant.Failover.Approvals), approvedBy, ApprovalStatus.Pending, Evidence: evidence);
+        await approvals.CreateAsync(request, now).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEntry(requestedBy, "approval.requested", tenantId, user, from, to, reason,
+            evidence is null ? $"request {request.Id}" : $"request {request.Id}; evidence: {evidence}")).ConfigureAwait(false);
+        return request;
+    }
+
+    private async Task<StoredApproval> LoadPendingAsync(AdminActor actor, string id)
+    {
+        var stored = await approvals.GetAsync(id).ConfigureAwait(false)
+            ?? throw new FailoverException(FailoverErrorKind.NotFound, $"No approval request '{id}'.");
+        var request = stored.Request;
+        if (!actor.CanChange(request.Tenant))
+        {
+            throw new FailoverException(FailoverErrorKind.Forbidden, $"'{actor.Name}' may not decide requests of tenant '{request.Tenant}'.");
+        }
+
+        if (request.Status != ApprovalStatus.Pending)
+        {
+            throw new FailoverException(FailoverErrorKind.Conflict, $"Request '{id}' is {request.Status.ToString().ToLowerInvariant()}, not pending.");
+        }
+
+        if (request.ExpiresAt <= time.GetUtcNow())
+        {
+            await ExpireDueAsync().ConfigureAwait(false);
+            throw new FailoverException(FailoverErrorKind.Conflict, $"Request '{id}' expired at {request.ExpiresAt:u}.");
+        }
+
+        return stored;
+    }
+
+    private async Task UpdateOrConflictAsync(StoredApproval stored, ApprovalRequest next, DateTimeOffset now)
+    {
+        if (!await approvals.TryUpdateAsync(stored, next, now).ConfigureAwait(false))
+        {
+            throw new FailoverException(FailoverErrorKind.Conflict, $"Request '{stored.Request.Id}' was decided by someone else meanwhile.");
+        }
+    }
+
+    private async Task<(TenantOptions Tenant, string Provider, string? User)> ValidateAsync(string tenantId, string? user, string to, string reason)
+    {
+        if (!options.Value.Tenants.TryGetValue(tenantId, out var tenant))
+        {
+            throw new FailoverException(FailoverErrorKind.NotFound, $"No tenant '{tenantId}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new FailoverException(FailoverErrorKind.Invalid, "A reason is required: it goes into the audit log.");
+        }
+
+        if (reason.Length > MaxReasonLength)
+        {
+            throw new FailoverException(FailoverErrorKind.Invalid, $"The reason is longer than {MaxReasonLength} characters.");
+        }
+
+        var provider = tenant.FindProvider(to ?? "")
+            ?? throw new FailoverException(FailoverErrorKind.Invalid, $"'{to}' is not a provider of tenant '{tenantId}' ({string.Join(", ", tenant.Providers.Keys)}).");
+
+        if (user is null)
+        {
+            return (tenant, provider, null);
+        }
+
+        var address = user.Trim().ToLowerInvariant();
+        if (!tenant.OwnsAddress(address))
+        {
+            throw new FailoverException(FailoverErrorKind.Invalid, $"'{user}' is not an address in tenant '{tenantId}' ({string.Join(", ", tenant.Domains)}).");
+        }
+
+        if (!await users.ContainsAsync(tenantId, address).ConfigureAwait(false))
+        {
+            throw new FailoverException(FailoverErrorKind.Invalid, $"'{user}' is not a known user of tenant '{tenantId}'. Import it first.");
+        }
+
+        return (tenant, provider, address);
+    }
+
+    private static string NewId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+}

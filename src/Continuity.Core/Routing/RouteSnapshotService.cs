@@ -1,0 +1,179 @@
+using Continuity.Core.Configuration;
+using Continuity.Core.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Continuity.Core.Routing;
+
+/// <summary>
+/// Keeps <see cref="RouteTable"/> current: loads the disk copy at start (fail-static), then
+/// reloads from the store on every pub/sub message, on reconnect, and whenever the periodic
+/// version check finds a newer version (pub/sub is at-most-once). Each new snapshot is written
+/// back to disk.
+/// </summary>
+public sealed partial class RouteSnapshotService : BackgroundService
+{
+    private readonly RouteTable _table;
+    private readonly RouteStore _routes;
+    private readonly StateStore _store;
+    private readonly RouteSnapshotFile _file;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RouteSnapshotService> _logger;
+    private readonly TimeSpan _interval;
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private long _lastVerifiedTicks;
+
+    public RouteSnapshotService(
+        RouteTable table, RouteStore routes, StateStore store, IOptions<ContinuityOptions> options,
+        TimeProvider time, ILogger<RouteSnapshotService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _table = table;
+        _routes = routes;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _interval = options.Value.State.RouteRecheckInterval;
+        _file = new RouteSnapshotFile(options.Value.DataDir);
+        if (_file.TryRead() is { } saved)
+        {
+            _table.TrySwap(saved);
+            Log.LoadedFromDisk(_logger, saved.Version, _file.Path);
+        }
+    }
+
+    /// <summary>When this node last confirmed its snapshot matches the store (null: never since start).</summary>
+    public DateTimeOffset? LastVerifiedAt
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastVerifiedTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Reloads from the store if its version differs from the table's. Returns true when the table changed.</summary>
+    public async Task<bool> RefreshAsync(bool force = false)
+    {
+        await _reloading.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var current = _table.Current;
+            if (!force && current.Version > 0 && await _routes.ReadVersionAsync().ConfigureAwait(false) == current.Version)
+            {
+                MarkVerified();
+                return false;
+            }
+
+            var next = await _routes.LoadAsync().ConfigureAwait(false);
+            MarkVerified();
+            // A store that lost its data (version below ours) is followed too: it is the truth now.
+            if (next.Version == current.Version && SameRoutes(current, next))
+            {
+                return false;
+            }
+
+            _table.TrySwap(next, allowOlder: true);
+            Log.Swapped(_logger, current.Version, next.Version);
+            try
+            {
+                _file.Write(next);
+            }
+            catch (IOException ex)
+            {
+                Log.DiskWriteFailed(_logger, _file.Path, ex.Message);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _store.Connection.ConnectionRestored += (_, _) => _ = RefreshQuietlyAsync(force: true);
+        var channel = RedisChannel.Literal(_store.Keys.RouteChannel);
+        await SubscribeAsync(channel).ConfigureAwait(false);
+        await RefreshQuietlyAsync(force: true).ConfigureAwait(false);
+
+        using var timer = new PeriodicTimer(_interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await RefreshQuietlyAsync(force: !_table.IsLoaded || _table.Current.Version == 0).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override void Dispose()
+    {
+        _reloading.Dispose();
+        base.Dispose();
+    }
+
+    private async Task SubscribeAsync(RedisChannel channel)
+    {
+        try
+        {
+            await _store.Connection.GetSubscriber().SubscribeAsync(channel, (_, message) =>
+            {
+                if (!message.TryParse(out long version) || version != _table.Current.Version)
+                {
+                    RefreshInBackground();
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            // The multiplexer re-subscribes by itself once connected; the periodic check covers the gap.
+            Log.RefreshFailed(_logger, ex.GetType().Name);
+        }
+    }
+
+    private async Task RefreshQuietlyAsync(bool force)
+    {
+        try
+        {
+            await RefreshAsync(force).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StateUnavailableException or RedisException or ObjectDisposedException)
+        {
+            Log.RefreshFailed(_logger, ex.GetType().Name);
+        }
+    }
+
+    private void RefreshInBackground() => _ = RefreshQuietlyAsync(force: false);
+
+    private void MarkVerified() => Interlocked.Exchange(ref _lastVerifiedTicks, _time.GetUtcNow().UtcTicks);
+
+    private static bool SameRoutes(RouteSnapshot a, RouteSnapshot b) =>
+        a.Tenants.Count == b.Tenants.Count && a.Tenants.All(t =>
+            b.Tenants.TryGetValue(t.Key, out var other)
+            && other.DefaultProvider == t.Value.DefaultProvider
+            && other.UserOverrides.Count == t.Value.UserOverrides.Count
+            && t.Value.UserOverrides.All(u => other.UserOverrides.TryGetValue(u.Key, out var p) && p == u.Value));
+
+    private static partial class Log
+    {
+        [LoggerMessage(1200, LogLevel.Information, "Routes loaded from the fail-static copy (version {Version}) at {Path}")]
+        public static partial void LoadedFromDisk(ILogger logger, long version, string path);
+
+        [LoggerMessage(1201, LogLevel.Information, "Routes updated: version {From} → {To}")]
+        public static partial void Swapped(ILogger logger, long from, long to);
+
+        [LoggerMessage(1202, LogLevel.Debug, "Route refresh skipped: {Error}; routing from the current snapshot")]
+        public static partial void RefreshFailed(ILogger logger, string error);
+
+        [LoggerMessage(1203, LogLevel.Warning, "Could not write the fail-static route copy {Path}: {Error}")]
+        public static partial void DiskWriteFailed(ILogger logger, string path, string error);
+    }
+}

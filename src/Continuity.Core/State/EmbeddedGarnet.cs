@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Garnet;
+using Microsoft.Extensions.Logging;
+
+namespace Continuity.Core.State;
+
+/// <summary>
+/// The embedded store used when no Redis connection string is configured: a Garnet server in
+/// this process, bound to 127.0.0.1 only, with a password and AOF persistence in the data
+/// directory (<c>&lt;data-dir&gt;/state</c>).
+/// </summary>
+/// <remarks>
+/// Files: <c>state/password</c> (mode 0600, made on first start, so no other local user can
+/// change routes), <c>state/checkpoints</c> (AOF and checkpoints). Garnet 2.2.8 here needs
+/// <c>--device-type RandomAccess</c> (the native AIO device needs a libaio that Debian 12 lacks),
+/// and <c>--logdir</c> needs tiered storage, so it is left out. Scripts need
+/// <c>--lua-transaction-mode</c> to be atomic (an external Garnet needs it too).
+/// </remarks>
+public sealed partial class EmbeddedGarnet : IDisposable
+{
+    private readonly GarnetServer _server;
+
+    private EmbeddedGarnet(GarnetServer server, int port, string password)
+    {
+        _server = server;
+        Port = port;
+        Password = password;
+    }
+
+    public int Port { get; }
+
+    internal string Password { get; }
+
+    /// <summary>A StackExchange.Redis connection string for this server (contains the password: never log it).</summary>
+    internal string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
+
+    public static EmbeddedGarnet Start(string dataDir, int port, string memory, ILoggerFactory? loggerFactory = null)
+    {
+        var stateDir = Path.Combine(Path.GetFullPath(dataDir), "state");
+        Directory.CreateDirectory(stateDir);
+        var password = ReadOrCreatePassword(Path.Combine(stateDir, "password"));
+        if (port == 0)
+        {
+            port = PickFreePort();
+        }
+
+        string[] args =
+        [
+            "--bind", "127.0.0.1",
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--auth", "Password",
+            "--password", password,
+            "--checkpointdir", Path.Combine(stateDir, "checkpoints"),
+            "--aof",
+            "--recover",
+            "--lua",
+            // Without it Garnet runs scripts without isolation: two route changes could both pass
+            // their version check (the store contract test caught exactly that).
+            "--lua-transaction-mode", "true",
+            "--memory", memory,
+            "--device-type", "RandomAccess",
+        ];
+
+        var server = new GarnetServer(args, loggerFactory, cleanupDir: false);
+        server.Start();
+        if (loggerFactory is not null)
+        {
+            Log.Started(loggerFactory.CreateLogger<EmbeddedGarnet>(), port, stateDir);
+        }
+
+        return new EmbeddedGarnet(server, port, password);
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    private static string ReadOrCreatePassword(string path)
+    {
+        if (File.Exists(path))
+        {
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length >= 32)
+            {
+                return existing;
+            }
+        }
+
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Created 0600 from the first byte: no window in which another local user could read it.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(password);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return password;
+    }
+
+    private static int PickFreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1001, LogLevel.Information, "Embedded state store (Garnet) listening on 127.0.0.1:{Port}, data in {Directory}")]
+        public static partial void Started(ILogger logger, int port, string directory);
+    }
+}

@@ -1,0 +1,26 @@
+namespace Continuity.Core.State;
+
+/// <summary>
+/// Every key and channel the gateway uses, behind one prefix (default <c>{continuity}:</c>).
+/// The layout of each is documented in the store that owns it.
+/// </summary>
+public sealed class StateKeys(string prefix)
+{
+    public string Prefix { get; } = prefix;
+
+    // RouteStore
+    public string RouteVersion => Prefix + "routes:version";
+    public string TenantRoutes(string tenant) => Prefix + "routes:tenant:" + tenant;
+    public string RouteChannel => Prefix + "routes:changed";
+
+    // AuditLog
+    public string AuditLog => Prefix + "audit:log";
+    public string AuditHead => Prefix + "audit:head";
+
+    // ApprovalStore
+    public string Approval(string id) => Prefix + "approvals:" + id;
+    public string PendingApprovals => Prefix + "approvals:pending";
+
+    // UserDirectory
+    public string Users(string tenant) => Prefix + "users:" + tenant;
+}

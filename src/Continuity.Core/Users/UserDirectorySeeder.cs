@@ -1,0 +1,30 @@
+using Continuity.Core.Configuration;
+using Continuity.Core.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Core.Users;
+
+/// <summary>Adds each tenant's configured <see cref="TenantOptions.Users"/> to the directory once the store is reachable.</summary>
+public sealed class UserDirectorySeeder(UserDirectory users, IOptions<ContinuityOptions> options, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var (id, tenant) in options.Value.Tenants.Where(t => t.Value.Users.Count > 0))
+                {
+                    await users.AddAsync(id, tenant.Users).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (StateUnavailableException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
