@@ -1,6 +1,7 @@
 using Continuity.Core.Approvals;
 using Continuity.Core.Audit;
 using Continuity.Core.Failover;
+using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
 using Continuity.Core.State;
@@ -21,6 +22,7 @@ public static class ContinuityCoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TenantDirectory>();
+        services.TryAddSingleton<ListenerRegistry>();
         services.TryAddSingleton<StateStore>();
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<RouteStore>();

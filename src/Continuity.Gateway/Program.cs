@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Continuity.Gateway.Cli;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+return await ContinuityCli.RunAsync(args, Console.Out, Console.Error);

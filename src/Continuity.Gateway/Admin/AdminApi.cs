@@ -1,0 +1,273 @@
+using Continuity.Core.Approvals;
+using Continuity.Core.Audit;
+using Continuity.Core.Failover;
+using Continuity.Core.Routing;
+using Continuity.Core.Signals;
+using Continuity.Core.State;
+using Continuity.Core.Tenants;
+using Continuity.Core.Users;
+
+namespace Continuity.Gateway.Admin;
+
+/// <summary>
+/// The admin API under <c>/admin/api</c> (JSON; errors as problem+json): tenants and routes, the
+/// failover switch, approvals, the user directory, signals and the audit log. Every endpoint needs
+/// an admin API key; an admin sees and changes only their own tenant.
+/// </summary>
+internal static class AdminApi
+{
+    public static IEndpointRouteBuilder MapContinuityAdminApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/admin/api")
+            .RequireAuthorization(AdminPolicy.Name)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                try
+                {
+                    return await next(context);
+                }
+                catch (StateUnavailableException ex)
+                {
+                    return AdminRequests.Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message);
+                }
+                catch (FailoverException ex)
+                {
+                    return AdminRequests.FromFailover(ex);
+                }
+            });
+
+        api.MapGet("/tenants", ListTenants);
+        api.MapGet("/tenants/{tenant}/routes", GetRoutes);
+        api.MapPost("/tenants/{tenant}/routes", ChangeRoute);
+        api.MapGet("/tenants/{tenant}/users", ListUsers);
+        api.MapPost("/tenants/{tenant}/users", ImportUsers);
+        api.MapPost("/tenants/{tenant}/signals", RaiseSignal);
+        api.MapGet("/approvals", ListApprovals);
+        api.MapGet("/approvals/{id}", GetApproval);
+        api.MapPost("/approvals/{id}/approve", Approve);
+        api.MapPost("/approvals/{id}/reject", Reject);
+        api.MapGet("/audit", ReadAudit);
+        api.MapGet("/audit/verify", VerifyAudit);
+        return app;
+    }
+
+    private static IResult ListTenants(HttpContext http, TenantDirectory tenants, RouteTable table)
+    {
+        var actor = http.User.Actor();
+        var snapshot = table.Current;
+        return Results.Ok(tenants.Options.Tenants.Where(t => actor.CanRead(t.Key)).Select(t => new
+        {
+            id = t.Key,
+            displayName = t.Value.DisplayName,
+            domains = t.Value.Domains,
+            configuredDefault = t.Value.DefaultProvider,
+            currentDefault = snapshot.Resolve(t.Key, null),
+            sovereign = t.Value.ResolveSovereignProvider(),
+            failover = new { automatic = t.Value.Failover.Automatic.ToString().ToLowerInvariant(), approvals = t.Value.Failover.Approvals, t.Value.Failover.ApprovalTimeout, t.Value.Failover.ContinuityCopies },
+            providers = t.Value.Providers.Select(p => new
+            {
+                name = p.Key,
+                displayName = p.Value.DisplayName,
+                identity = p.Value.Identity?.Authority,
+                mail = p.Value.Mail is null ? null : new { p.Value.Mail.Inbound, p.Value.Mail.Imap, p.Value.Mail.Submission },
+                apps = p.Value.Apps,
+            }),
+        }));
+    }
+
+    private static IResult GetRoutes(string tenant, HttpContext http, RouteTable table, TenantDirectory tenants)
+    {
+        if (tenants.Find(tenant) is null)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        if (!http.User.Actor().CanRead(tenant))
+        {
+            return AdminRequests.Forbidden($"You are not an admin of tenant '{tenant}'.");
+        }
+
+        var snapshot = table.Current;
+        var routes = snapshot.Tenants[tenant];
+        return Results.Ok(new
+        {
+            tenant,
+            version = snapshot.Version,
+            loadedAt = snapshot.LoadedAt,
+            @default = routes.DefaultProvider,
+            users = routes.UserOverrides.OrderBy(u => u.Key, StringComparer.Ordinal).ToDictionary(u => u.Key, u => u.Value),
+        });
+    }
+
+    private static async Task<IResult> ChangeRoute(string tenant, HttpContext http, FailoverService failover, RouteSnapshotService snapshots)
+    {
+        var (body, problem) = await AdminRequests.ReadBodyAsync<RouteChangeBody>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.To))
+        {
+            return AdminRequests.BadRequest("'to' is required: the provider to route to.");
+        }
+
+        var result = await failover.RequestAsync(http.User.Actor(), tenant, string.IsNullOrWhiteSpace(body.User) ? null : body.User, body.To, body.Reason ?? "", body.ExpectedVersion);
+        if (result.Pending is { } pending)
+        {
+            return Results.Accepted($"/admin/api/approvals/{pending.Id}", new { status = "pending", request = pending });
+        }
+
+        var change = result.Change!;
+        if (change.Status == RouteChangeStatus.Applied)
+        {
+            // The node that made the change uses it for its very next lookup, without waiting for pub/sub.
+            await snapshots.RefreshAsync();
+        }
+
+        return Results.Ok(new
+        {
+            status = change.Status == RouteChangeStatus.Applied ? "applied" : "unchanged",
+            version = change.Version,
+            before = change.Before,
+            after = change.After,
+            auditSeq = change.AuditSeq,
+        });
+    }
+
+    private static async Task<IResult> ListUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants, RouteTable table)
+    {
+        if (tenants.Find(tenant) is null)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        if (!http.User.Actor().CanRead(tenant))
+        {
+            return AdminRequests.Forbidden($"You are not an admin of tenant '{tenant}'.");
+        }
+
+        var snapshot = table.Current;
+        return Results.Ok((await users.ListAsync(tenant)).Select(u => new { address = u, provider = snapshot.Resolve(tenant, u) }));
+    }
+
+    private static async Task<IResult> ImportUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants)
+    {
+        if (tenants.Find(tenant) is not { } options)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        if (!http.User.Actor().CanChange(tenant))
+        {
+            return AdminRequests.Forbidden($"You may not change tenant '{tenant}'.");
+        }
+
+        var (body, problem) = await AdminRequests.ReadBodyAsync<UserImportBody>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var addresses = body!.Addresses ?? [];
+        var wrong = addresses.Where(a => string.IsNullOrWhiteSpace(a) || !options.OwnsAddress(a.Trim())).ToList();
+        if (addresses.Count == 0 || wrong.Count > 0)
+        {
+            return AdminRequests.BadRequest(addresses.Count == 0
+                ? "'addresses' must list at least one address."
+                : $"Not addresses of tenant '{tenant}' ({string.Join(", ", options.Domains)}): {string.Join(", ", wrong.Take(10))}. Nothing was imported.");
+        }
+
+        var added = await users.AddAsync(tenant, addresses.Select(a => a.Trim()));
+        return Results.Ok(new { added, total = addresses.Count });
+    }
+
+    private static async Task<IResult> RaiseSignal(string tenant, HttpContext http, ICutoffSignals signals, TenantDirectory tenants)
+    {
+        if (tenants.Find(tenant) is not { } options)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        if (!http.User.Actor().CanChange(tenant))
+        {
+            return AdminRequests.Forbidden($"You may not raise signals for tenant '{tenant}'.");
+        }
+
+        var (body, problem) = await AdminRequests.ReadBodyAsync<SignalBody>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (options.FindProvider(body!.Provider ?? "") is not { } provider)
+        {
+            return AdminRequests.BadRequest($"'provider' must be one of {string.Join(", ", options.Providers.Keys)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Evidence) || body.Evidence.Length > 2000)
+        {
+            return AdminRequests.BadRequest("'evidence' is required (at most 2000 characters).");
+        }
+
+        if (body.User is { } user && !options.OwnsAddress(user))
+        {
+            return AdminRequests.BadRequest($"'{user}' is not an address of tenant '{tenant}'.");
+        }
+
+        var outcome = await signals.RaiseAsync(new CutoffSignal(tenant, body.User, provider, "api:" + (body.Source ?? http.User.Actor().Name), body.Evidence));
+        return Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant() });
+    }
+
+    private static async Task<IResult> ListApprovals(HttpContext http, FailoverService failover)
+    {
+        var actor = http.User.Actor();
+        return Results.Ok((await failover.ListPendingAsync()).Where(r => actor.CanRead(r.Tenant)));
+    }
+
+    private static async Task<IResult> GetApproval(string id, HttpContext http, FailoverService failover)
+    {
+        var request = await failover.GetAsync(id);
+        return request is null || !http.User.Actor().CanRead(request.Tenant)
+            ? AdminRequests.NotFound($"No approval request '{id}'.")
+            : Results.Ok(request);
+    }
+
+    private static async Task<IResult> Approve(string id, HttpContext http, FailoverService failover, RouteSnapshotService snapshots)
+    {
+        var request = await failover.ApproveAsync(http.User.Actor(), id);
+        if (request.Status == ApprovalStatus.Applied)
+        {
+            await snapshots.RefreshAsync();
+        }
+
+        return Results.Ok(request);
+    }
+
+    private static async Task<IResult> Reject(string id, HttpContext http, FailoverService failover)
+    {
+        string? reason = null;
+        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, problem) = await AdminRequests.ReadBodyAsync<RejectBody>(http.Request);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            reason = body!.Reason;
+        }
+
+        return Results.Ok(await failover.RejectAsync(http.User.Actor(), id, reason));
+    }
+
+    private static async Task<IResult> ReadAudit(HttpContext http, AuditLog audit, long? from, int? count)
+    {
+        var take = Math.Clamp(count ?? 100, 1, 1000);
+        var records = from is { } start ? await audit.ReadAsync(start, take) : await audit.TailAsync(take);
+        var actor = http.User.Actor();
+        return Results.Ok(records.Where(r => actor.CanRead(r.Tenant)));
+    }
+
+    private static async Task<IResult> VerifyAudit(AuditLog audit) => Results.Ok(await audit.VerifyAsync());
+}

@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Continuity.Core.Configuration;
+using Continuity.Core.Failover;
+
+namespace Continuity.Gateway.Admin;
+
+/// <summary>Reading admin requests safely: a bounded body, JSON errors as 400, the caller as an <see cref="AdminActor"/>.</summary>
+internal static class AdminRequests
+{
+    /// <summary>Largest admin request body. Route changes and imports of a few thousand addresses fit.</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public static AdminActor Actor(this ClaimsPrincipal user) => new(
+        user.Identity?.Name ?? "",
+        user.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim) ?? "",
+        Enum.TryParse<AdminRole>(user.FindFirstValue(ApiKeyAuthenticationHandler.RoleClaim), out var role) ? role : AdminRole.Viewer);
+
+    /// <summary>The body as <typeparamref name="T"/>, or a problem result to return instead.</summary>
+    public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request)
+        where T : class
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        if (!(request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (null, TooLarge());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            var body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json);
+            return body is null ? (null, BadRequest("The body is empty; a JSON object is required.")) : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, BadRequest($"The body is not valid JSON: {ex.Message}"));
+        }
+    }
+
+    public static IResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "Bad request", detail);
+
+    public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
+    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Not found", detail);
+
+    public static IResult Problem(int status, string title, string detail) =>
+        Results.Problem(detail: detail, statusCode: status, title: title);
+
+    public static IResult FromFailover(FailoverException ex) => ex.Kind switch
+    {
+        FailoverErrorKind.Invalid => BadRequest(ex.Message),
+        FailoverErrorKind.Forbidden => Forbidden(ex.Message),
+        FailoverErrorKind.NotFound => NotFound(ex.Message),
+        _ => Problem(StatusCodes.Status409Conflict, "Conflict", ex.Message),
+    };
+
+    private static IResult TooLarge() =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"Admin request bodies are limited to {MaxBodyBytes / 1024} KB.");
+}

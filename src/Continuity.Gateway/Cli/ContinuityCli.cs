@@ -1,0 +1,150 @@
+using Continuity.Core.Configuration;
+using Continuity.Gateway.Admin;
+using Continuity.Gateway.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Continuity.Gateway.Cli;
+
+/// <summary>
+/// The <c>continuity</c> command. <c>serve</c> (the default) runs the gateway; every other verb
+/// calls the admin API of a running gateway (<c>--url</c>/<c>CONTINUITY_URL</c>,
+/// <c>--api-key</c>/<c>CONTINUITY_API_KEY</c>), prints human output or <c>--json</c>, and exits
+/// non-zero on failure.
+/// </summary>
+internal static partial class ContinuityCli
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    public const string Help = """
+        continuity — tenant identity and mail continuity gateway
+
+          continuity [serve] [--config FILE] [--data-dir DIR] [--urls URLS]
+          continuity config check [--config FILE]
+          continuity route show [--tenant T]
+          continuity route set --tenant T [--user ADDRESS] --to PROVIDER --reason TEXT [--expected-version N]
+          continuity approvals
+          continuity approve ID
+          continuity reject ID [--reason TEXT]
+          continuity users list --tenant T
+          continuity users import --tenant T FILE      (one address per line, or CSV with the address first)
+          continuity audit show [--count N]
+          continuity audit verify
+          continuity apikey new                        (prints a new admin API key and the hash for the configuration)
+
+        Admin verbs use --url (or CONTINUITY_URL, default http://127.0.0.1:8080) and --api-key (or CONTINUITY_API_KEY).
+        Add --json for machine-readable output.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var cli = new CliArguments(args);
+        var verb = cli.Words.Count == 0 ? "serve" : cli.Word(0);
+        if (cli.Has("help") && verb != "serve")
+        {
+            await stdout.WriteAsync(Help);
+            return Ok;
+        }
+
+        try
+        {
+            return verb switch
+            {
+                "serve" => await ServeAsync(args, cli, stderr),
+                "config" when cli.Word(1) == "check" => ConfigCheck(cli, stdout, stderr),
+                "route" when cli.Word(1) == "show" => await RouteShowAsync(cli, stdout, stderr),
+                "route" when cli.Word(1) == "set" => await RouteSetAsync(cli, stdout, stderr),
+                "approvals" or "pending" => await ApprovalsAsync(cli, stdout, stderr),
+                "approve" => await DecideAsync(cli, "approve", stdout, stderr),
+                "reject" => await DecideAsync(cli, "reject", stdout, stderr),
+                "users" when cli.Word(1) == "list" => await UsersListAsync(cli, stdout, stderr),
+                "users" when cli.Word(1) == "import" => await UsersImportAsync(cli, stdout, stderr),
+                "audit" when cli.Word(1) == "show" => await AuditShowAsync(cli, stdout, stderr),
+                "audit" when cli.Word(1) == "verify" => await AuditVerifyAsync(cli, stdout, stderr),
+                "apikey" when cli.Word(1) == "new" => ApiKeyNew(stdout),
+                "help" => await WriteAsync(stdout, Help, Ok),
+                _ => await WriteAsync(stderr, $"unknown command: {string.Join(' ', cli.Words)}\n\n{Help}", Usage),
+            };
+        }
+        catch (UsageException ex)
+        {
+            return await WriteAsync(stderr, $"{ex.Message}\n(see 'continuity help')\n", Usage);
+        }
+    }
+
+    private static async Task<int> ServeAsync(string[] args, CliArguments cli, TextWriter stderr)
+    {
+        var configFile = cli["config"];
+        var dataDir = cli["data-dir"];
+        if (configFile is not null && !File.Exists(configFile))
+        {
+            return await WriteAsync(stderr, $"configuration file not found: {configFile}\n", Usage);
+        }
+
+        // Validate before anything starts (the embedded store, listeners): every error at once.
+        var errors = ContinuityOptionsValidator.Check(GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args)));
+        if (errors.Count > 0)
+        {
+            return await WriteAsync(stderr, "The configuration is not valid:\n" + string.Concat(errors.Select(e => $"  {e}\n")), Usage);
+        }
+
+        var hostArgs = args.SkipWhile(a => a == "serve").ToArray();
+        await using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
+        await app.RunAsync();
+        return Ok;
+    }
+
+    private static int ConfigCheck(CliArguments cli, TextWriter stdout, TextWriter stderr)
+    {
+        var configFile = cli["config"];
+        if (configFile is not null && !File.Exists(configFile))
+        {
+            stderr.WriteLine($"configuration file not found: {configFile}");
+            return Usage;
+        }
+
+        var options = GatewayConfiguration.Bind(LoadConfiguration(configFile, cli["data-dir"], []));
+        var errors = ContinuityOptionsValidator.Check(options);
+        if (errors.Count > 0)
+        {
+            stderr.WriteLine($"The configuration is not valid ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):");
+            errors.ForEach(e => stderr.WriteLine($"  {e}"));
+            return Failed;
+        }
+
+        stdout.WriteLine($"configuration OK: {options.Tenants.Count} tenant(s), state {(options.State.Redis is null ? "embedded" : "external")}");
+        return Ok;
+    }
+
+    private static IConfiguration LoadConfiguration(string? configFile, string? dataDir, string[] args)
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true);
+        GatewayConfiguration.Apply(builder, configFile, dataDir);
+        builder.AddCommandLine(args.SkipWhile(a => a == "serve").Where(a => a.StartsWith("--Continuity", StringComparison.Ordinal)).ToArray());
+        return builder.Build();
+    }
+
+    private static int ApiKeyNew(TextWriter stdout)
+    {
+        var key = AdminKeyring.NewKey();
+        stdout.WriteLine($"key:  {key}");
+        stdout.WriteLine($"hash: {AdminKeyring.Hash(key)}");
+        stdout.WriteLine("Put the hash in Continuity:Tenants:<tenant>:Admins:<admin>:ApiKeyHashes; give the key to the admin. It is shown only now.");
+        return Ok;
+    }
+
+    private static async Task<int> WriteAsync(TextWriter writer, string text, int code)
+    {
+        await writer.WriteAsync(text);
+        return code;
+    }
+
+    private static string Require(CliArguments cli, string name) =>
+        cli[name] is { Length: > 0 } value && value != "true" ? value : throw new UsageException($"--{name} is required");
+
+    private sealed class UsageException(string message) : Exception(message);
+}

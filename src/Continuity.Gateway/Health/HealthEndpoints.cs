@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Continuity.Core.Listeners;
+using Continuity.Core.Routing;
+using Continuity.Core.State;
+using Continuity.Core.Tenants;
+
+namespace Continuity.Gateway.Health;
+
+/// <summary>
+/// <c>/health/live</c> (the process answers), <c>/health/ready</c> (routes available: store reachable
+/// or a fail-static snapshot loaded), <c>/health/status</c> (JSON for people and dashboards) and
+/// <c>/metrics</c> (Prometheus text format 0.0.4).
+/// </summary>
+internal static class HealthEndpoints
+{
+    private static readonly string Version =
+        typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static IEndpointRouteBuilder MapContinuityHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health/live", () => Results.Text("live\n"));
+        app.MapGet("/health/ready", (StateStore store, RouteTable table) =>
+            store.IsConnected || table.IsLoaded
+                ? Results.Text(store.IsConnected ? "ready\n" : "ready (fail-static: routing from the last snapshot)\n")
+                : Results.Text("not ready: no route snapshot and the state store is unreachable\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/health/status", Status);
+        app.MapGet("/metrics", Metrics);
+        return app;
+    }
+
+    private static IResult Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, TimeProvider time)
+    {
+        var snapshot = table.Current;
+        return Results.Ok(new
+        {
+            version = Version,
+            time = time.GetUtcNow(),
+            store = new { mode = store.Mode, endpoint = store.Endpoint, reachable = store.IsConnected },
+            routes = new
+            {
+                version = snapshot.Version,
+                loadedAt = snapshot.LoadedAt,
+                lastVerifiedAt = snapshots.LastVerifiedAt,
+                failStatic = !store.IsConnected,
+            },
+            tenants = tenants.Options.Tenants.Select(t => new
+            {
+                id = t.Key,
+                domains = t.Value.Domains,
+                defaultProvider = snapshot.Resolve(t.Key, null),
+                providers = t.Value.Providers.Keys,
+                usersPerProvider = UsersPerProvider(snapshot, t.Key),
+            }),
+            listeners = listeners.All,
+        });
+    }
+
+    private static IResult Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, TimeProvider time)
+    {
+        var snapshot = table.Current;
+        var text = new StringBuilder();
+        Gauge(text, "continuity_state_store_up", "1 when the state store is reachable.", store.IsConnected ? 1 : 0);
+        Gauge(text, "continuity_route_version", "Route version of this node's snapshot.", snapshot.Version);
+        var verified = snapshots.LastVerifiedAt ?? snapshot.LoadedAt;
+        Gauge(text, "continuity_route_snapshot_age_seconds", "Seconds since this node last confirmed its routes with the store.",
+            verified == DateTimeOffset.MinValue ? -1 : (time.GetUtcNow() - verified).TotalSeconds);
+        Counter(text, "continuity_route_snapshot_swaps_total", "Route snapshots swapped in by this node.", metrics.SnapshotSwaps);
+
+        text.Append("# HELP continuity_route_users Users with an explicit route, per tenant and provider.\n# TYPE continuity_route_users gauge\n");
+        foreach (var (id, tenant) in tenants.Options.Tenants)
+        {
+            var perProvider = UsersPerProvider(snapshot, id);
+            foreach (var provider in tenant.Providers.Keys)
+            {
+                Line(text, "continuity_route_users", $"tenant=\"{id}\",provider=\"{provider}\"", perProvider.GetValueOrDefault(provider));
+            }
+        }
+
+        text.Append("# HELP continuity_route_tenant_default 1 for the provider that is the tenant's current default route.\n# TYPE continuity_route_tenant_default gauge\n");
+        foreach (var (id, tenant) in tenants.Options.Tenants)
+        {
+            foreach (var provider in tenant.Providers.Keys)
+            {
+                Line(text, "continuity_route_tenant_default", $"tenant=\"{id}\",provider=\"{provider}\"",
+                    string.Equals(snapshot.Resolve(id, null), provider, StringComparison.OrdinalIgnoreCase) ? 1 : 0);
+            }
+        }
+
+        return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    private static Dictionary<string, int> UsersPerProvider(RouteSnapshot snapshot, string tenant) =>
+        snapshot.Tenants.TryGetValue(tenant, out var routes)
+            ? routes.UserOverrides.GroupBy(u => u.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase)
+            : [];
+
+    private static void Gauge(StringBuilder text, string name, string help, double value)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n");
+        Line(text, name, null, value);
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, long value)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n");
+        Line(text, name, null, value);
+    }
+
+    private static void Line(StringBuilder text, string name, string? labels, double value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{name}{(labels is null ? "" : "{" + labels + "}")} {value}\n");
+}

@@ -1,0 +1,71 @@
+using Continuity.Core;
+using Continuity.Core.Configuration;
+using Continuity.Core.Listeners;
+using Continuity.Gateway.Admin;
+using Continuity.Gateway.Health;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Gateway.Hosting;
+
+/// <summary>The gateway web host: every part registered through its own entry point.</summary>
+internal static class GatewayHost
+{
+    public static WebApplication Build(string[] args, string? configFile, string? dataDir)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json ships next to the executable: the gateway starts the same from any directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        GatewayConfiguration.Apply(builder.Configuration, configFile, dataDir);
+        // Command-line overrides (--urls, --Continuity:…) win over everything.
+        builder.Configuration.AddCommandLine(args);
+
+        builder.Services.AddContinuityGateway(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapContinuityHealth();
+        app.MapContinuityAdminApi();
+        app.Lifetime.ApplicationStarted.Register(() => RegisterHttpListeners(app));
+        return app;
+    }
+
+    public static IServiceCollection AddContinuityGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ContinuityOptions>()
+            .Bind(configuration.GetSection(ContinuityOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ContinuityOptions>, ContinuityOptionsValidator>();
+        services.AddContinuityCore();
+
+        services.AddSingleton<AdminKeyring>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy.Name, p => p.RequireAuthenticatedUser());
+        services.AddProblemDetails();
+        return services;
+    }
+
+    private static void RegisterHttpListeners(WebApplication app)
+    {
+        var registry = app.Services.GetRequiredService<ListenerRegistry>();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
+            {
+                registry.Register(new ListenerInfo("http", uri.Scheme, uri.Host, uri.Port));
+            }
+        }
+
+        // Metrics counts swaps from now on.
+        _ = app.Services.GetRequiredService<GatewayMetrics>();
+    }
+}
