@@ -1,0 +1,81 @@
+using Continuity.Core.Configuration;
+
+namespace Continuity.Core.Tests.Configuration;
+
+public sealed class ContinuityOptionsValidatorTests
+{
+    private static ContinuityOptions Valid() => CoreHarness.DemoOptions("data", null, "{continuity}:");
+
+    [Fact]
+    public void Check_DemoShape_NoErrors()
+    {
+        Assert.Empty(ContinuityOptionsValidator.Check(Valid()));
+    }
+
+    [Fact]
+    public void Check_ManyMistakes_ReportsEveryOneWithItsPath()
+    {
+        var options = Valid();
+        var demo = options.Tenants["demo"];
+        demo.DefaultProvider = "nowhere";
+        demo.SovereignProvider = "mars";
+        demo.Domains.Add("not a domain");
+        demo.Failover.Approvals = 3;
+        demo.Users.Add("alice@elsewhere.test");
+        demo.Admins["ops@demo.test"] = new AdminOptions { ApiKeyHashes = ["plain-text-key"] };
+        demo.Providers["primary"].Identity = new ProviderIdentityOptions { Authority = "not a url", ClientId = "" };
+        demo.Providers["primary"].Mail = new ProviderMailOptions { Inbound = "ftp://mx:21", Imap = "imap://host" };
+        demo.Providers["sovereign"].Apps["webmail"] = ["webmail.example"];
+        options.Listeners.Smtp = 70000;
+        options.State.RouteRecheckInterval = TimeSpan.Zero;
+
+        var errors = ContinuityOptionsValidator.Check(options);
+
+        string[] expected =
+        [
+            "Continuity:Tenants:demo:DefaultProvider: 'nowhere' is not one of the tenant's providers",
+            "Continuity:Tenants:demo:SovereignProvider: 'mars'",
+            "Continuity:Tenants:demo:Domains:1: 'not a domain' is not a domain name",
+            "Continuity:Tenants:demo:Failover:Approvals: must be 1 or 2",
+            "Continuity:Tenants:demo:Users:0: 'alice@elsewhere.test'",
+            "Continuity:Tenants:demo:Admins:ops@demo.test:ApiKeyHashes:0: must be 'sha256:'",
+            "Continuity:Tenants:demo:Providers:primary:Identity:Authority:",
+            "Continuity:Tenants:demo:Providers:primary:Identity:ClientId: is required",
+            "Continuity:Tenants:demo:Providers:primary:Mail:Inbound: 'ftp://mx:21'",
+            "Continuity:Tenants:demo:Providers:primary:Mail:Imap: 'imap://host'",
+            "Continuity:Tenants:demo:Providers:sovereign:Apps:webmail:0:",
+            "Continuity:Listeners:Smtp: 70000 is not a TCP port",
+            "Continuity:State:RouteRecheckInterval:",
+        ];
+        Assert.All(expected, e => Assert.Contains(errors, actual => actual.StartsWith(e, StringComparison.Ordinal)));
+        Assert.Equal(expected.Length, errors.Count);
+    }
+
+    [Fact]
+    public void Check_DomainClaimedByTwoTenantsAndSharedKey_BothReported()
+    {
+        var options = Valid();
+        const string hash = "sha256:c7d3bcd76d31ed8b7760c96ee2c7b910402310b10ee17bf390c81f2574b119bc";
+        options.Tenants["demo"].Admins["ops@demo.test"] = new AdminOptions { ApiKeyHashes = [hash] };
+        options.Tenants["other"] = new TenantOptions
+        {
+            Domains = ["DEMO.test"],
+            DefaultProvider = "primary",
+            Providers = { ["primary"] = new ProviderOptions() },
+            Admins = { ["ops@other.test"] = new AdminOptions { ApiKeyHashes = [hash] } },
+        };
+
+        var errors = ContinuityOptionsValidator.Check(options);
+
+        Assert.Contains("Continuity:Tenants:other:Domains:0: 'DEMO.test' already belongs to tenant 'demo'", errors);
+        Assert.Contains("Continuity:Tenants:other:Admins:ops@other.test:ApiKeyHashes:0: the same key already belongs to demo/ops@demo.test", errors);
+    }
+
+    [Fact]
+    public void Check_NoTenants_Reported()
+    {
+        var errors = ContinuityOptionsValidator.Check(new ContinuityOptions());
+
+        Assert.Equal(["Continuity:Tenants: at least one tenant is required"], errors);
+    }
+}
