@@ -50,6 +50,8 @@ internal static class GatewayHost
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy.Name, p => p.RequireAuthenticatedUser());
         services.AddProblemDetails();
+        // Enums as their names in every JSON answer ("Applied", not 1): stable for scripts and people.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
     }
 
