@@ -21,10 +21,12 @@ namespace Continuity.Core.State;
 public sealed partial class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer _server;
+    private readonly FileStream _lock;
 
-    private EmbeddedGarnet(GarnetServer server, int port, string password)
+    private EmbeddedGarnet(GarnetServer server, FileStream dataDirLock, int port, string password)
     {
         _server = server;
+        _lock = dataDirLock;
         Port = port;
         Password = password;
     }
@@ -40,6 +42,7 @@ public sealed partial class EmbeddedGarnet : IDisposable
     {
         var stateDir = Path.Combine(Path.GetFullPath(dataDir), "state");
         Directory.CreateDirectory(stateDir);
+        var dataDirLock = LockDataDirectory(stateDir);
         var password = ReadOrCreatePassword(Path.Combine(stateDir, "password"));
         if (port == 0)
         {
@@ -63,17 +66,49 @@ public sealed partial class EmbeddedGarnet : IDisposable
             "--device-type", "RandomAccess",
         ];
 
-        var server = new GarnetServer(args, loggerFactory, cleanupDir: false);
-        server.Start();
+        GarnetServer server;
+        try
+        {
+            server = new GarnetServer(args, loggerFactory, cleanupDir: false);
+            server.Start();
+        }
+        catch
+        {
+            dataDirLock.Dispose();
+            throw;
+        }
+
         if (loggerFactory is not null)
         {
             Log.Started(loggerFactory.CreateLogger<EmbeddedGarnet>(), port, stateDir);
         }
 
-        return new EmbeddedGarnet(server, port, password);
+        return new EmbeddedGarnet(server, dataDirLock, port, password);
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _server.Dispose();
+        _lock.Dispose();
+    }
+
+    /// <summary>
+    /// One process per embedded store: two gateways writing the same AOF would corrupt it.
+    /// The lock is held (an exclusive open) until <see cref="Dispose"/> or process exit.
+    /// </summary>
+    private static FileStream LockDataDirectory(string stateDir)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(stateDir, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException(
+                $"Another gateway process already uses the embedded store in {stateDir}. Give each node its own --data-dir, " +
+                "or share state through Redis (Continuity:State:Redis).", ex);
+        }
+    }
 
     private static string ReadOrCreatePassword(string path)
     {
