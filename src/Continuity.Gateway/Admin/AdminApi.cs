@@ -1,4 +1,5 @@
 using Continuity.Core.Approvals;
+using Continuity.Core.Configuration;
 using Continuity.Core.Audit;
 using Continuity.Core.Failover;
 using Continuity.Core.Routing;
@@ -77,14 +78,9 @@ internal static class AdminApi
 
     private static IResult GetRoutes(string tenant, HttpContext http, RouteTable table, TenantDirectory tenants)
     {
-        if (tenants.Find(tenant) is null)
+        if (Authorize(tenant, http, tenants, change: false).Problem is { } denied)
         {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        if (!http.User.Actor().CanRead(tenant))
-        {
-            return AdminRequests.Forbidden($"You are not an admin of tenant '{tenant}'.");
+            return denied;
         }
 
         var snapshot = table.Current;
@@ -137,14 +133,9 @@ internal static class AdminApi
 
     private static async Task<IResult> ListUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants, RouteTable table)
     {
-        if (tenants.Find(tenant) is null)
+        if (Authorize(tenant, http, tenants, change: false).Problem is { } denied)
         {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        if (!http.User.Actor().CanRead(tenant))
-        {
-            return AdminRequests.Forbidden($"You are not an admin of tenant '{tenant}'.");
+            return denied;
         }
 
         var snapshot = table.Current;
@@ -153,14 +144,10 @@ internal static class AdminApi
 
     private static async Task<IResult> ImportUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants)
     {
-        if (tenants.Find(tenant) is not { } options)
+        var (options, denied) = Authorize(tenant, http, tenants, change: true);
+        if (denied is not null)
         {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        if (!http.User.Actor().CanChange(tenant))
-        {
-            return AdminRequests.Forbidden($"You may not change tenant '{tenant}'.");
+            return denied;
         }
 
         var (body, problem) = await AdminRequests.ReadBodyAsync<UserImportBody>(http.Request);
@@ -170,12 +157,12 @@ internal static class AdminApi
         }
 
         var addresses = body!.Addresses ?? [];
-        var wrong = addresses.Where(a => string.IsNullOrWhiteSpace(a) || !options.OwnsAddress(a.Trim())).ToList();
+        var wrong = addresses.Where(a => string.IsNullOrWhiteSpace(a) || !options!.OwnsAddress(a.Trim())).ToList();
         if (addresses.Count == 0 || wrong.Count > 0)
         {
             return AdminRequests.BadRequest(addresses.Count == 0
                 ? "'addresses' must list at least one address."
-                : $"Not addresses of tenant '{tenant}' ({string.Join(", ", options.Domains)}): {string.Join(", ", wrong.Take(10))}. Nothing was imported.");
+                : $"Not addresses of tenant '{tenant}' ({string.Join(", ", options!.Domains)}): {string.Join(", ", wrong.Take(10))}. Nothing was imported.");
         }
 
         var added = await users.AddAsync(tenant, addresses.Select(a => a.Trim()));
@@ -184,14 +171,10 @@ internal static class AdminApi
 
     private static async Task<IResult> RaiseSignal(string tenant, HttpContext http, ICutoffSignals signals, TenantDirectory tenants)
     {
-        if (tenants.Find(tenant) is not { } options)
+        var (options, denied) = Authorize(tenant, http, tenants, change: true);
+        if (denied is not null)
         {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        if (!http.User.Actor().CanChange(tenant))
-        {
-            return AdminRequests.Forbidden($"You may not raise signals for tenant '{tenant}'.");
+            return denied;
         }
 
         var (body, problem) = await AdminRequests.ReadBodyAsync<SignalBody>(http.Request);
@@ -200,7 +183,7 @@ internal static class AdminApi
             return problem;
         }
 
-        if (options.FindProvider(body!.Provider ?? "") is not { } provider)
+        if (options!.FindProvider(body!.Provider ?? "") is not { } provider)
         {
             return AdminRequests.BadRequest($"'provider' must be one of {string.Join(", ", options.Providers.Keys)}.");
         }
@@ -270,4 +253,17 @@ internal static class AdminApi
     }
 
     private static async Task<IResult> VerifyAudit(AuditLog audit) => Results.Ok(await audit.VerifyAsync());
+
+    /// <summary>The tenant's options when it exists and the caller may read (or, with <paramref name="change"/>, change) it; else the problem to answer.</summary>
+    private static (TenantOptions? Tenant, IResult? Problem) Authorize(string tenant, HttpContext http, TenantDirectory tenants, bool change)
+    {
+        if (tenants.Find(tenant) is not { } options)
+        {
+            return (null, AdminRequests.NotFound($"No tenant '{tenant}'."));
+        }
+
+        var actor = http.User.Actor();
+        return change ? actor.CanChange(tenant) ? (options, null) : (null, AdminRequests.Forbidden($"'{actor.Name}' may not change tenant '{tenant}'."))
+            : actor.CanRead(tenant) ? (options, null) : (null, AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'."));
+    }
 }
