@@ -1,1 +1,0 @@
-namespace Continuity.Mail; internal static class Placeholder { }
