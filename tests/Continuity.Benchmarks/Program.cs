@@ -1,1 +1,58 @@
-return 0;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Continuity.Benchmarks;
+
+// Figures go to stdout, one line each: `name: value unit (peer: value unit, ratio: x)`.
+// Context (what was measured, how many samples) goes to stderr prefixed with '#'.
+const string Usage = """
+    usage: dotnet run -c Release --project tests/Continuity.Benchmarks -- routes|propagation|lookup [--changes N]
+      routes       both figures below
+      propagation  route change on gateway A → in-memory snapshot of node B, vs raw redis PUBLISH → subscriber
+      lookup       RouteTable.Resolve on 10 000 user overrides, vs Dictionary<string,string>.TryGetValue
+    """;
+
+var what = args.FirstOrDefault() ?? "routes";
+var changes = 300;
+var at = Array.IndexOf(args, "--changes");
+if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out changes) || changes < 1))
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+if (what is not ("routes" or "propagation" or "lookup"))
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+if (typeof(Figure).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+{
+    Console.Error.WriteLine("Build the benchmarks in Release: dotnet run -c Release --project tests/Continuity.Benchmarks -- " + what);
+    return 2;
+}
+
+try
+{
+    if (what is "routes" or "propagation")
+    {
+        foreach (var figure in await RoutePropagationBenchmark.RunAsync(changes, warmup: 20, Console.Error))
+        {
+            Console.WriteLine(figure);
+        }
+    }
+
+    if (what is "routes" or "lookup")
+    {
+        Console.WriteLine(RouteLookupBenchmarks.Run(Console.Error));
+    }
+
+    return 0;
+}
+catch (InvalidOperationException ex) when (ex.Message.Contains("apt-get install", StringComparison.Ordinal))
+{
+    // A missing program (redis-server): say how to install it.
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
