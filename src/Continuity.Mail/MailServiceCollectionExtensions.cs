@@ -1,0 +1,60 @@
+using Continuity.Core.Configuration;
+using Continuity.Mail.Bounces;
+using Continuity.Mail.Configuration;
+using Continuity.Mail.Delivery;
+using Continuity.Mail.Queue;
+using Continuity.Mail.Smtp;
+using Continuity.Mail.Spool;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Mail;
+
+public static class MailServiceCollectionExtensions
+{
+    /// <summary>
+    /// The mail part: MX listener (SmtpServer), durable spool, delivery workers, bounces and <see cref="MailQueue"/>.
+    /// Options come from <c>Continuity:Mail</c> (validated at start). The host registers <see cref="TimeProvider"/>,
+    /// <c>RouteTable</c>, <c>TenantDirectory</c>, <c>ICutoffSignals</c>, logging and <c>IOptions&lt;ContinuityOptions&gt;</c>.
+    /// </summary>
+    public static IServiceCollection AddContinuityMail(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailOptions>, MailOptionsValidator>());
+
+        services.TryAddSingleton<MxIdentity>();
+        services.TryAddSingleton(sp => new SpoolStore(
+            SpoolDirectory(sp.GetRequiredService<IOptions<MailOptions>>().Value, sp.GetRequiredService<IOptions<ContinuityOptions>>().Value),
+            sp.GetRequiredService<ILogger<SpoolStore>>()));
+        services.TryAddSingleton<SpoolQueue>();
+        services.TryAddSingleton<RecipientPolicy>();
+        services.TryAddSingleton<MxMailboxFilter>();
+        services.TryAddSingleton<SpoolMessageStore>();
+        services.TryAddSingleton<MxServer>();
+
+        services.TryAddSingleton<LmtpConnectionPool>();
+        services.TryAddSingleton<IBackendTransport, BackendTransport>();
+        services.TryAddSingleton<DeliveryPlanner>();
+        services.TryAddSingleton<DisabledMailboxMatcher>();
+        services.TryAddSingleton<BounceSpooler>();
+        services.TryAddSingleton<MessageDelivery>();
+        services.TryAddSingleton<DeliveryService>();
+        services.TryAddSingleton(sp => new MailQueue(
+            sp.GetRequiredService<SpoolQueue>(), sp.GetRequiredService<SpoolStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MailQueue>>()));
+
+        // Delivery first: it loads the spool before the MX accepts anything new.
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
+        services.AddHostedService(sp => sp.GetRequiredService<MxServer>());
+        return services;
+    }
+
+    /// <summary><c>Continuity:Mail:SpoolDir</c>, or <c>&lt;DataDir&gt;/spool</c>.</summary>
+    internal static string SpoolDirectory(MailOptions mail, ContinuityOptions continuity) =>
+        Path.GetFullPath(mail.SpoolDir ?? Path.Combine(continuity.DataDir, "spool"));
+}

@@ -1,0 +1,8 @@
+namespace Continuity.Mail.Smtp;
+
+internal enum MessageDefect
+{
+    None,
+    Nul,
+    BareLineFeed,
+}

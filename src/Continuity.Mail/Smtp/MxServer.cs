@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Continuity.Core.Configuration;
+using Continuity.Mail.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SmtpServer;
+
+namespace Continuity.Mail.Smtp;
+
+/// <summary>
+/// The MX listener: SmtpServer on <c>Continuity:Listeners:Address</c> / <c>Smtp</c> (0 turns it off), STARTTLS
+/// when a certificate is configured, and the optional implicit-TLS port. Sockets are bound in
+/// <see cref="StartAsync"/>, so a port in use fails the host's start.
+/// </summary>
+internal sealed partial class MxServer(
+    IOptions<ContinuityOptions> continuity,
+    IOptions<MailOptions> options,
+    MxMailboxFilter filter,
+    SpoolMessageStore store,
+    MxIdentity identity,
+    TimeProvider time,
+    ILogger<MxServer> logger) : IHostedService, IDisposable
+{
+    private readonly Dictionary<IPEndPoint, TcpListener> _bound = [];
+    private SmtpServer.SmtpServer? _server;
+    private Task? _running;
+    private CancellationTokenSource? _stop;
+    private SemaphoreSlim? _sessions;
+    private X509Certificate2? _certificate;
+
+    /// <summary>The endpoints listening now (the real port when 0 was asked for).</summary>
+    public IReadOnlyList<IPEndPoint> Endpoints => [.. _bound.Values.Select(l => (IPEndPoint)l.LocalEndpoint)];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var listeners = continuity.Value.Listeners;
+        var mail = options.Value;
+        if (listeners.Smtp <= 0)
+        {
+            LogOff(logger);
+            return Task.CompletedTask;
+        }
+
+        _certificate = LoadCertificate(mail.Tls);
+        var address = IPAddress.Parse(listeners.Address);
+        var builder = new SmtpServerOptionsBuilder()
+            .ServerName(identity.ServerName)
+            .MaxMessageSize(mail.Limits.MaxMessageSize, MaxMessageSizeHandling.Strict)
+            .CommandWaitTimeout(mail.Limits.IdleTimeout)
+            .MaxRetryCount(5);
+        AddEndpoint(builder, new IPEndPoint(address, listeners.Smtp), secure: false, mail.Limits);
+        if (mail.Tls.ImplicitTlsPort > 0)
+        {
+            AddEndpoint(builder, new IPEndPoint(address, mail.Tls.ImplicitTlsPort), secure: true, mail.Limits);
+        }
+
+        _sessions = new SemaphoreSlim(mail.Limits.MaxSessions, mail.Limits.MaxSessions);
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(filter);
+        services.Add(store);
+        services.Add(new MxEndpointListenerFactory(_bound, _sessions, mail.Limits.IdleTimeout, time));
+        _server = new SmtpServer.SmtpServer(builder.Build(), services);
+        _server.SessionFaulted += (_, e) => LogSessionFaulted(logger, e.Exception);
+        _stop = new CancellationTokenSource();
+        _running = _server.StartAsync(_stop.Token);
+        LogListening(logger, string.Join(", ", Endpoints));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is null || _running is null)
+        {
+            return;
+        }
+
+        _server.Shutdown();
+        await _stop!.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        foreach (var listener in _bound.Values)
+        {
+            listener.Stop();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var listener in _bound.Values)
+        {
+            listener.Dispose();
+        }
+
+        _stop?.Dispose();
+        _sessions?.Dispose();
+        _certificate?.Dispose();
+    }
+
+    private void AddEndpoint(SmtpServerOptionsBuilder builder, IPEndPoint requested, bool secure, MxLimitsOptions limits)
+    {
+        var listener = new TcpListener(requested);
+        listener.Start(512);
+        var actual = (IPEndPoint)listener.LocalEndpoint;
+        _bound[actual] = listener;
+        builder.Endpoint(e =>
+        {
+            e.Endpoint(actual).IsSecure(secure).SessionTimeout(limits.SessionTimeout);
+            if (_certificate is not null)
+            {
+                e.Certificate(_certificate);
+            }
+        });
+    }
+
+    private static X509Certificate2? LoadCertificate(MxTlsOptions tls)
+    {
+        if (tls.CertificatePath is null)
+        {
+            return null;
+        }
+
+        var extension = Path.GetExtension(tls.CertificatePath);
+        return extension is ".pfx" or ".p12"
+            ? X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath, tls.Password)
+            : X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
+    }
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "MX listening on {Endpoints}")]
+    private static partial void LogListening(ILogger logger, string endpoints);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "MX listener off (Continuity:Listeners:Smtp is 0)")]
+    private static partial void LogOff(ILogger logger);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Debug, Message = "SMTP session ended with an error")]
+    private static partial void LogSessionFaulted(ILogger logger, Exception exception);
+}

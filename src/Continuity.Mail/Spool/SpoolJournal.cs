@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+
+namespace Continuity.Mail.Spool;
+
+/// <summary>
+/// The per-message journal <c>&lt;id&gt;.log</c>: one line per event, appended and fsync'd before the
+/// scheduler acts on it, replayed at start. A torn last line (crash mid-write) has no newline and is ignored.
+/// <code>
+/// D &lt;rcpt&gt; &lt;main|copy&gt; &lt;provider&gt;              delivered (written after the backend's 250)
+/// T &lt;rcpt&gt; &lt;main|copy&gt; &lt;attempts&gt; &lt;next-unix-ms&gt; &lt;reason&gt;   temporary failure, next attempt
+/// F &lt;rcpt&gt; &lt;reason&gt;                          main failed for good: goes into the bounce
+/// H &lt;rcpt&gt; &lt;provider&gt; &lt;reason&gt;               held: that provider disabled the mailbox
+/// R &lt;rcpt&gt;                                   released from hold (route changed, or retried by an admin)
+/// X &lt;rcpt&gt; &lt;reason&gt;                          continuity copy given up
+/// B &lt;bounce-id&gt;                              the DSN was spooled as message &lt;bounce-id&gt;
+/// </code>
+/// </summary>
+internal static class SpoolJournal
+{
+    public static string Delivered(int rcpt, TargetKind kind, string provider) =>
+        Line($"D {rcpt} {Kind(kind)} {Token(provider)}");
+
+    public static string Deferred(int rcpt, TargetKind kind, int attempts, DateTimeOffset next, string reason) =>
+        Line($"T {rcpt} {Kind(kind)} {attempts} {next.ToUnixTimeMilliseconds()} {Clean(reason)}");
+
+    public static string Failed(int rcpt, string reason) => Line($"F {rcpt} {Clean(reason)}");
+
+    public static string Held(int rcpt, string provider, string reason) => Line($"H {rcpt} {Token(provider)} {Clean(reason)}");
+
+    public static string Released(int rcpt) => Line($"R {rcpt}");
+
+    public static string CopyDropped(int rcpt, string reason) => Line($"X {rcpt} {Clean(reason)}");
+
+    public static string Bounced(string bounceId) => Line($"B {Token(bounceId)}");
+
+    /// <summary>Applies the journal text to <paramref name="message"/>.</summary>
+    public static void Replay(QueuedMessage message, string text)
+    {
+        var lines = text.Split('\n');
+        // The last element is what follows the last newline: empty, or a torn line.
+        for (var i = 0; i < lines.Length - 1; i++)
+        {
+            Apply(message, lines[i]);
+        }
+    }
+
+    private static void Apply(QueuedMessage message, string line)
+    {
+        var parts = line.Split(' ', 6);
+        if (parts.Length < 2)
+        {
+            return;
+        }
+
+        if (parts[0] == "B")
+        {
+            message.BounceSpooled = true;
+            return;
+        }
+
+        if (!int.TryParse(parts[1], CultureInfo.InvariantCulture, out var index) || index < 0 || index >= message.Recipients.Count)
+        {
+            return;
+        }
+
+        var r = message.Recipients[index];
+        switch (parts[0])
+        {
+            case "D" when parts.Length >= 4:
+                var delivered = r.Get(ParseKind(parts[2]));
+                delivered.Status = TargetStatus.Delivered;
+                delivered.Provider = parts[3];
+                break;
+            case "T" when parts.Length >= 5:
+                var deferred = r.Get(ParseKind(parts[2]));
+                deferred.Attempts = int.Parse(parts[3], CultureInfo.InvariantCulture);
+                deferred.NextAttempt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[4], CultureInfo.InvariantCulture));
+                deferred.LastError = parts.Length > 5 ? parts[5] : null;
+                break;
+            case "F":
+                r.Main.Status = TargetStatus.Failed;
+                r.Main.LastError = Rest(parts, 2);
+                break;
+            case "H" when parts.Length >= 3:
+                r.Main.Status = TargetStatus.Held;
+                r.Main.Provider = parts[2];
+                r.Main.LastError = Rest(parts, 3);
+                break;
+            case "R":
+                r.Main.Status = TargetStatus.Pending;
+                r.Main.Provider = null;
+                r.Main.NextAttempt = DateTimeOffset.MinValue;
+                break;
+            case "X":
+                r.Copy.Status = TargetStatus.Dropped;
+                r.Copy.LastError = Rest(parts, 2);
+                break;
+        }
+    }
+
+    private static string? Rest(string[] parts, int from) =>
+        parts.Length > from ? string.Join(' ', parts[from..]) : null;
+
+    private static TargetKind ParseKind(string s) => s == "copy" ? TargetKind.Copy : TargetKind.Main;
+
+    private static string Kind(TargetKind kind) => kind == TargetKind.Main ? "main" : "copy";
+
+    private static string Line(FormattableString s) => FormattableString.Invariant(s) + "\n";
+
+    private static string Token(string s) => s.Replace(' ', '_').Replace('\n', '_').Replace('\r', '_');
+
+    /// <summary>One line of printable text, at most 500 characters (a backend reply may be anything).</summary>
+    internal static string Clean(string s)
+    {
+        var b = new StringBuilder(Math.Min(s.Length, 500));
+        foreach (var c in s)
+        {
+            if (b.Length == 500)
+            {
+                break;
+            }
+
+            b.Append(c is < ' ' or '\u007f' ? ' ' : c);
+        }
+
+        return b.ToString();
+    }
+}

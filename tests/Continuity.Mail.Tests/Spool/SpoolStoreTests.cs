@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text;
+using Continuity.Mail.Spool;
+using Continuity.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Continuity.Mail.Tests.Spool;
+
+public sealed class SpoolStoreTests : IDisposable
+{
+    private readonly TempDirectory _dir = new("spool");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Recover_AfterWriteAndJournal_RestoresEnvelopeBodyAndRecipientStates()
+    {
+        var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);
+        var message = store.Write(Envelope("m1"), "Received: x\r\n"u8, new ReadOnlySequence<byte>("Subject: s\r\n\r\nbody"u8.ToArray()));
+        SpoolStore.Append(message, SpoolJournal.Delivered(0, TargetKind.Main, "sovereign"));
+        SpoolStore.Append(message, SpoolJournal.Deferred(1, TargetKind.Main, 2, DateTimeOffset.FromUnixTimeSeconds(1000), "451 4.4.1 down"));
+        SpoolStore.Append(message, SpoolJournal.Held(2, "primary", "550 5.2.1 disabled"));
+
+        var recovered = Assert.Single(new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance).Recover());
+
+        Assert.Equal("s@outside.example", recovered.Envelope.From);
+        using (var body = SpoolStore.OpenBody(recovered))
+        {
+            Assert.Equal("Received: x\r\nSubject: s\r\n\r\nbody", new StreamReader(body, Encoding.UTF8).ReadToEnd());
+        }
+
+        Assert.Equal((TargetStatus.Delivered, "sovereign"), (recovered.Recipients[0].Main.Status, recovered.Recipients[0].Main.Provider));
+        Assert.Equal((TargetStatus.Pending, 2), (recovered.Recipients[1].Main.Status, recovered.Recipients[1].Main.Attempts));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1000), recovered.Recipients[1].Main.NextAttempt);
+        Assert.Equal(TargetStatus.Held, recovered.Recipients[2].Main.Status);
+    }
+
+    [Fact]
+    public void Recover_TornJournalLine_IsIgnored()
+    {
+        var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);
+        var message = store.Write(Envelope("m2"), [], new ReadOnlySequence<byte>("x"u8.ToArray()));
+        File.WriteAllText(message.JournalPath, "D 0 main primary\nD 1 main prim"); // crash mid-append
+
+        var recovered = Assert.Single(store.Recover());
+
+        Assert.Equal(TargetStatus.Delivered, recovered.Recipients[0].Main.Status);
+        Assert.Equal(TargetStatus.Pending, recovered.Recipients[1].Main.Status);
+    }
+
+    [Fact]
+    public void Recover_HalfReceivedAndOrphanFiles_AreRemoved()
+    {
+        var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);
+        File.WriteAllText(_dir.Combine("incoming", "never-answered.tmp"), "half a message");
+        File.WriteAllText(_dir.Combine("queue", "finished.log"), "D 0 main primary\n");
+        var kept = store.Write(Envelope("m3"), [], new ReadOnlySequence<byte>("x"u8.ToArray()));
+
+        Assert.Equal("m3", Assert.Single(store.Recover()).Id);
+        Assert.Empty(Directory.GetFiles(_dir.Combine("incoming")));
+        Assert.False(File.Exists(_dir.Combine("queue", "finished.log")));
+
+        store.Remove(kept);
+        Assert.Empty(store.Recover());
+    }
+
+    private static SpoolEnvelope Envelope(string id) => new()
+    {
+        Id = id,
+        From = "s@outside.example",
+        Recipients = [new("alice@demo.test", "alice@demo.test", "demo"), new("bob@demo.test", "bob@demo.test", "demo"), new("carol@demo.test", "carol@demo.test", "demo")],
+        ReceivedAt = DateTimeOffset.FromUnixTimeSeconds(100),
+    };
+}

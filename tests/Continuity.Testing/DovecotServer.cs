@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Continuity.Testing;
+
+/// <summary>
+/// A real Dovecot 2.3 on 127.0.0.1 for tests: its own base_dir, passwd-file users (uid 65534: mail cannot be owned
+/// by root), Maildir under a temp directory, LMTP and IMAP on free ports, a master user for logging in as any user
+/// (<c>user*gateway</c>). Fails, never skips, when Dovecot is not installed. Dispose stops it and removes everything.
+/// </summary>
+public sealed class DovecotServer : IDisposable
+{
+    public const string MasterUser = "gateway";
+    public const string MasterPassword = "master-secret";
+    public const string UserPassword = "secret";
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
+
+    private static readonly string[] MaildirParts = ["new", "cur"];
+    private readonly TempDirectory _dir;
+    private readonly string _passwd;
+    private bool _stopped;
+
+    private DovecotServer(TempDirectory dir, string name)
+    {
+        _dir = dir;
+        Name = name;
+        _passwd = dir.Combine("passwd");
+        LmtpPort = FreePort.Next();
+        ImapPort = FreePort.Next();
+    }
+
+    public string Name { get; }
+
+    public int LmtpPort { get; }
+
+    public int ImapPort { get; }
+
+    /// <summary><c>lmtp://127.0.0.1:port</c>, the form of <c>Providers:*:Mail:Inbound</c>.</summary>
+    public string LmtpUri => $"lmtp://127.0.0.1:{LmtpPort.ToString(CultureInfo.InvariantCulture)}";
+
+    public string ImapUri => $"imap://127.0.0.1:{ImapPort.ToString(CultureInfo.InvariantCulture)}";
+
+    public string LogPath => _dir.Combine("dovecot.log");
+
+    private string BaseDir => _dir.Combine("run");
+
+    /// <summary>Starts Dovecot with these users (password <see cref="UserPassword"/>) and waits until LMTP and IMAP accept connections.</summary>
+    public static DovecotServer Start(string name, params string[] users)
+    {
+        var dovecot = RequiredProgram.Find("dovecot", "dovecot-core dovecot-lmtpd dovecot-imapd");
+        RequireModule("lmtp", "dovecot-lmtpd");
+        RequireModule("imap", "dovecot-imapd");
+        var dir = new TempDirectory($"dovecot-{name}");
+        var server = new DovecotServer(dir, name);
+        try
+        {
+            server.Configure(users);
+            server.Run(dovecot, $"-c {server._dir.Combine("dovecot.conf")}");
+            server.WaitUntilListening();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Messages in the user's INBOX (Maildir new/ and cur/), as text, oldest first.</summary>
+    public IReadOnlyList<string> Messages(string user)
+    {
+        var maildir = Path.Combine(_dir.Combine("mail"), user, "Maildir");
+        return [.. MaildirParts
+            .Select(d => Path.Combine(maildir, d))
+            .Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateFiles)
+            .Order(StringComparer.Ordinal)
+            .Select(f => File.ReadAllText(f, Encoding.UTF8))];
+    }
+
+    /// <summary>Messages of the user that contain <paramref name="marker"/>.</summary>
+    public int Count(string user, string marker) => Messages(user).Count(m => m.Contains(marker, StringComparison.Ordinal));
+
+    /// <summary>Stops Dovecot (SIGTERM to the master) and waits for it; the mail stays until <see cref="Dispose"/>.</summary>
+    public void Stop()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        var pidFile = Path.Combine(BaseDir, "master.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            Run("/bin/kill", pid.ToString(CultureInfo.InvariantCulture));
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Starts it again after <see cref="Stop"/>, on the same ports and with the same mail.</summary>
+    public void Restart()
+    {
+        if (!_stopped)
+        {
+            return;
+        }
+
+        Run(RequiredProgram.Find("dovecot", "dovecot-core"), $"-c {_dir.Combine("dovecot.conf")}");
+        _stopped = false;
+        WaitUntilListening();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _dir.Dispose();
+    }
+
+    private void Configure(string[] users)
+    {
+        var mail = _dir.Combine("mail");
+        Directory.CreateDirectory(mail);
+        Directory.CreateDirectory(BaseDir);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(mail, (UnixFileMode)0x1FF); // 0777: lmtp writes as uid 65534
+            File.SetUnixFileMode(_dir.Path, (UnixFileMode)0x1ED); // 0755
+        }
+        File.WriteAllLines(_passwd, users.Select(u => $"{u}:{{PLAIN}}{UserPassword}:65534:65534::{Path.Combine(mail, u)}::"));
+        File.WriteAllText(_dir.Combine("master-users"), $"{MasterUser}:{{PLAIN}}{MasterPassword}::::::\n");
+        File.WriteAllText(_dir.Combine("dovecot.conf"), DovecotConfig.Render(this, _dir.Path));
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = Stopwatch.StartNew();
+        foreach (var port in new[] { LmtpPort, ImapPort })
+        {
+            while (true)
+            {
+                try
+                {
+                    using var client = new TcpClient();
+                    client.Connect("127.0.0.1", port);
+                    break;
+                }
+                catch (SocketException) when (deadline.Elapsed < StartDeadline)
+                {
+                    // Not listening yet: the connect refusal itself paces this loop (a few hundred µs).
+                    Thread.Yield();
+                }
+                catch (SocketException e)
+                {
+                    throw new InvalidOperationException($"Dovecot '{Name}' did not listen on {port} within {StartDeadline}. Log:\n{ReadLog()}", e);
+                }
+            }
+        }
+    }
+
+    /// <summary>Dovecot's protocol services live in /usr/lib/dovecot, off PATH.</summary>
+    private static void RequireModule(string name, string debianPackage)
+    {
+        if (!File.Exists(Path.Combine("/usr/lib/dovecot", name)))
+        {
+            throw new InvalidOperationException(
+                $"The tests need Dovecot's '{name}' service, which is not installed. Install it with: apt-get install -y {debianPackage} " +
+                "(or run the README's test command, which installs everything the tests need).");
+        }
+    }
+
+    private string ReadLog() => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "(no log)";
+
+    /// <summary>
+    /// Runs a short command to its end. Output is not redirected: dovecot daemonizes, and its daemon would keep
+    /// a redirected pipe open forever. Its errors go to its log file, quoted on failure.
+    /// </summary>
+    private void Run(string program, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { UseShellExecute = false })
+            ?? throw new InvalidOperationException($"could not start {program}");
+        if (!process.WaitForExit(30_000))
+        {
+            process.Kill();
+            throw new InvalidOperationException($"{program} {arguments} did not finish");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {arguments} failed ({process.ExitCode}). Log:\n{ReadLog()}");
+        }
+    }
+}
