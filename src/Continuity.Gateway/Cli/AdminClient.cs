@@ -27,6 +27,8 @@ internal sealed class AdminClient(HttpClient http) : IDisposable
     public Task<AdminResponse> PostAsync(string path, object body) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) });
 
+    public Task<AdminResponse> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path));
+
     public void Dispose() => http.Dispose();
 
     private async Task<AdminResponse> SendAsync(HttpRequestMessage request)

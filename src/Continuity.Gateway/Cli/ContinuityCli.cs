@@ -31,6 +31,8 @@ internal static partial class ContinuityCli
           continuity users import --tenant T FILE      (one address per line, or CSV with the address first)
           continuity audit show [--count N]
           continuity audit verify
+          continuity queue list [--recipient A] [--state pending|held|failed|delivered]
+          continuity queue show|retry|delete ID          (this node's mail spool; delete is audited)
           continuity apikey new                        (prints a new admin API key and the hash for the configuration)
 
         Admin verbs use --url (or CONTINUITY_URL, default http://127.0.0.1:8080) and --api-key (or CONTINUITY_API_KEY).
@@ -63,6 +65,9 @@ internal static partial class ContinuityCli
                 "users" when cli.Word(1) == "import" => await UsersImportAsync(cli, stdout, stderr),
                 "audit" when cli.Word(1) == "show" => await AuditShowAsync(cli, stdout, stderr),
                 "audit" when cli.Word(1) == "verify" => await AuditVerifyAsync(cli, stdout, stderr),
+                "queue" when cli.Word(1) is "list" or "" => await QueueListAsync(cli, stdout, stderr),
+                "queue" when cli.Word(1) == "show" => await QueueShowAsync(cli, stdout, stderr),
+                "queue" when cli.Word(1) is "retry" or "delete" => await QueueActAsync(cli, stdout, stderr),
                 "apikey" when cli.Word(1) == "new" => ApiKeyNew(stdout),
                 "help" => await WriteAsync(stdout, Help, Ok),
                 _ => await WriteAsync(stderr, $"unknown command: {string.Join(' ', cli.Words)}\n\n{Help}", Usage),

@@ -5,6 +5,7 @@ using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
+using Continuity.Mail.Queue;
 
 namespace Continuity.Gateway.Health;
 
@@ -30,7 +31,7 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static IResult Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, TimeProvider time)
+    private static IResult Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, TimeProvider time)
     {
         var snapshot = table.Current;
         return Results.Ok(new
@@ -54,10 +55,11 @@ internal static class HealthEndpoints
                 usersPerProvider = UsersPerProvider(snapshot, t.Key),
             }),
             listeners = listeners.All,
+            mailQueue = new { messages = queue.Count, oldestAgeSeconds = queue.OldestAge.TotalSeconds },
         });
     }
 
-    private static IResult Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, TimeProvider time)
+    private static IResult Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, TimeProvider time)
     {
         var snapshot = table.Current;
         var text = new StringBuilder();
@@ -67,6 +69,8 @@ internal static class HealthEndpoints
         Gauge(text, "continuity_route_snapshot_age_seconds", "Seconds since this node last confirmed its routes with the store.",
             verified == DateTimeOffset.MinValue ? -1 : (time.GetUtcNow() - verified).TotalSeconds);
         Counter(text, "continuity_route_snapshot_swaps_total", "Route snapshots swapped in by this node.", metrics.SnapshotSwaps);
+        Gauge(text, "continuity_mail_queue_messages", "Messages in this node's mail spool.", queue.Count);
+        Gauge(text, "continuity_mail_queue_oldest_seconds", "Age of the oldest message in this node's mail spool.", queue.OldestAge.TotalSeconds);
 
         text.Append("# HELP continuity_route_users Users with an explicit route, per tenant and provider.\n# TYPE continuity_route_users gauge\n");
         foreach (var (id, tenant) in tenants.Options.Tenants)

@@ -3,6 +3,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Health;
+using Continuity.Mail;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -32,6 +33,7 @@ internal static class GatewayHost
         app.UseAuthorization();
         app.MapContinuityHealth();
         app.MapContinuityAdminApi();
+        app.MapContinuityQueueApi();
         app.Lifetime.ApplicationStarted.Register(() => RegisterHttpListeners(app));
         return app;
     }
@@ -43,6 +45,7 @@ internal static class GatewayHost
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ContinuityOptions>, ContinuityOptionsValidator>();
         services.AddContinuityCore();
+        services.AddContinuityMail(configuration);
 
         services.AddSingleton<AdminKeyring>();
         services.AddSingleton<GatewayMetrics>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
+using Continuity.Core.Listeners;
 using Continuity.Mail.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ internal sealed partial class MxServer(
     MxMailboxFilter filter,
     SpoolMessageStore store,
     MxIdentity identity,
+    ListenerRegistry listenerRegistry,
     TimeProvider time,
     ILogger<MxServer> logger) : IHostedService, IDisposable
 {
@@ -67,6 +69,13 @@ internal sealed partial class MxServer(
         _stop = new CancellationTokenSource();
         _running = _server.StartAsync(_stop.Token);
         LogListening(logger, string.Join(", ", Endpoints));
+        foreach (var (configured, listener) in _bound)
+        {
+            var bound = (IPEndPoint)listener.LocalEndpoint;
+            var implicitTls = configured.Port == mail.Tls.ImplicitTlsPort && mail.Tls.ImplicitTlsPort > 0;
+            listenerRegistry.Register(new ListenerInfo("mx", implicitTls ? "smtps" : "smtp", bound.Address.ToString(), bound.Port));
+        }
+
         return Task.CompletedTask;
     }
 

@@ -36,12 +36,12 @@ internal sealed class InProcessGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessGateway> StartAsync(string? redis, int approvals = 1, string automatic = "Suggest")
+    public static async Task<InProcessGateway> StartAsync(string? redis, int approvals = 1, string automatic = "Suggest", int smtpPort = 0, string? primaryInbound = null)
     {
         var dir = new TempDirectory("gateway");
         var port = FreePort.Next();
         var configFile = dir.Combine("continuity.json");
-        await File.WriteAllTextAsync(configFile, ConfigJson(redis, dir.Combine("data"), approvals, automatic));
+        await File.WriteAllTextAsync(configFile, ConfigJson(redis, dir.Combine("data"), approvals, automatic, smtpPort, primaryInbound));
         var app = GatewayHost.Build(["--urls", $"http://127.0.0.1:{port}"], configFile, null);
         await app.StartAsync();
         var gateway = new InProcessGateway(app, port, configFile);
@@ -69,7 +69,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
     }
 
     /// <summary>The demo tenant (alice, bob; ops, second, viewer) plus tenant <c>other</c> with its own admin.</summary>
-    public static string ConfigJson(string? redis, string dataDir, int approvals, string automatic)
+    public static string ConfigJson(string? redis, string dataDir, int approvals, string automatic, int smtpPort = 0, string? primaryInbound = null)
     {
         static string Hash(string key) => Continuity.Gateway.Admin.AdminKeyring.Hash(key);
         var config = new
@@ -77,6 +77,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
             Continuity = new
             {
                 DataDir = dataDir,
+                Listeners = new { Address = "127.0.0.1", Smtp = smtpPort },
                 State = new { Redis = redis, KeyPrefix = "{g" + Guid.NewGuid().ToString("N")[..12] + "}:", RouteRecheckInterval = "00:00:00.500" },
                 Tenants = new Dictionary<string, object>
                 {
@@ -93,7 +94,11 @@ internal sealed class InProcessGateway : IAsyncDisposable
                             ["second@demo.test"] = new { Role = "Operator", ApiKeyHashes = new[] { Hash(SecondKey) } },
                             ["auditor@demo.test"] = new { Role = "Viewer", ApiKeyHashes = new[] { Hash(ViewerKey) } },
                         },
-                        Providers = new Dictionary<string, object> { ["primary"] = new { }, ["sovereign"] = new { } },
+                        Providers = new Dictionary<string, object>
+                        {
+                            ["primary"] = primaryInbound is null ? new { } : new { Mail = new { Inbound = primaryInbound } },
+                            ["sovereign"] = new { },
+                        },
                     },
                     ["other"] = new
                     {

@@ -72,6 +72,7 @@ public sealed class MailHost : IAsyncDisposable
         services.AddOptions<ContinuityOptions>().Bind(configuration.GetSection(ContinuityOptions.SectionName));
         services.AddSingleton<RouteTable>();
         services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<Continuity.Core.Listeners.ListenerRegistry>();
         services.AddSingleton<ICutoffSignals, RecordingCutoffSignals>();
         services.AddContinuityMail(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

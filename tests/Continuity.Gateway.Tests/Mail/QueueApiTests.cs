@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Continuity.Gateway.Tests.Support;
+using Continuity.Testing;
+using MailKit.Net.Smtp;
+using MimeKit;
+
+namespace Continuity.Gateway.Tests.Mail;
+
+/// <summary>The gateway's MX and its queue operations over the admin API, with the primary mail backend down.</summary>
+public sealed class QueueApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
+{
+    private static async Task<JsonNode> JsonAsync(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    [Fact]
+    public async Task Queue_BackendDown_ListedRetriedDeletedAndTheDeletionAudited()
+    {
+        var smtpPort = FreePort.Next();
+        var deadBackend = $"lmtp://127.0.0.1:{FreePort.Next()}";
+        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: deadBackend);
+        using var ops = gateway.Client();
+        using var viewer = gateway.Client(InProcessGateway.ViewerKey);
+
+        using (var smtp = new SmtpClient())
+        {
+            await smtp.ConnectAsync("127.0.0.1", smtpPort, MailKit.Security.SecureSocketOptions.None);
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse("judge.colleague@example.org"));
+            message.To.Add(MailboxAddress.Parse("alice@demo.test"));
+            message.Subject = "hearing";
+            message.Body = new TextPart("plain") { Text = "Tomorrow at 10." };
+            await smtp.SendAsync(message);
+            await smtp.DisconnectAsync(true);
+        }
+
+        JsonNode? listed = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            listed = await JsonAsync(await ops.GetAsync("admin/api/queue?recipient=alice@demo.test"));
+            return listed["messages"]!.AsArray().Count == 1 && listed["messages"]![0]!["recipients"]![0]!["attempts"]!.GetValue<int>() >= 1;
+        }, TimeSpan.FromSeconds(20), "the message is queued after a failed delivery attempt");
+        var id = listed!["messages"]![0]!["id"]!.GetValue<string>();
+        var recipient = listed["messages"]![0]!["recipients"]![0]!;
+        Assert.True(recipient["state"]?.GetValue<string>() == "pending", listed.ToJsonString());
+        Assert.Contains("connect failed", recipient["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var metrics = await ops.GetStringAsync("metrics");
+        var status = JsonNode.Parse(await ops.GetStringAsync("health/status"))!;
+        var retry = await ops.PostAsync($"admin/api/queue/{id}/retry", null);
+        var viewerDelete = await viewer.DeleteAsync($"admin/api/queue/{id}");
+        var delete = await ops.DeleteAsync($"admin/api/queue/{id}");
+        var after = await JsonAsync(await ops.GetAsync("admin/api/queue"));
+        var audit = (await JsonAsync(await ops.GetAsync("admin/api/audit"))).AsArray();
+
+        Assert.Contains("continuity_mail_queue_messages 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains(status["listeners"]!.AsArray(), l => l!["protocol"]!.GetValue<string>() == "smtp" && l["port"]!.GetValue<int>() == smtpPort);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, viewerDelete.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        Assert.Equal(0, after["count"]!.GetValue<int>());
+        var record = Assert.Single(audit)!;
+        Assert.Equal(("queue.deleted", "ops@demo.test"), (record["action"]!.GetValue<string>(), record["actor"]!.GetValue<string>()));
+        Assert.Contains(id, record["details"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await ops.GetAsync($"admin/api/queue/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Queue_OtherTenantsAdmin_SeesNothingOfThisTenant()
+    {
+        var smtpPort = FreePort.Next();
+        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: $"lmtp://127.0.0.1:{FreePort.Next()}");
+        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
+        using var ops = gateway.Client();
+        using (var smtp = new SmtpClient())
+        {
+            await smtp.ConnectAsync("127.0.0.1", smtpPort, MailKit.Security.SecureSocketOptions.None);
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse("someone@example.org"));
+            message.To.Add(MailboxAddress.Parse("bob@demo.test"));
+            message.Body = new TextPart("plain") { Text = "x" };
+            await smtp.SendAsync(message);
+        }
+
+        await Eventually.TrueAsync(async () => (await JsonAsync(await ops.GetAsync("admin/api/queue")))["messages"]!.AsArray().Count == 1,
+            TimeSpan.FromSeconds(20), "the message is queued");
+        var id = (await JsonAsync(await ops.GetAsync("admin/api/queue")))["messages"]![0]!["id"]!.GetValue<string>();
+
+        Assert.Empty((await JsonAsync(await other.GetAsync("admin/api/queue")))["messages"]!.AsArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await other.DeleteAsync($"admin/api/queue/{id}")).StatusCode);
+    }
+}
