@@ -1,6 +1,7 @@
 using Continuity.Core.Approvals;
 using Continuity.Core.Audit;
 using Continuity.Core.Failover;
+using Continuity.Core.Health;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
@@ -23,6 +24,7 @@ public static class ContinuityCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TenantDirectory>();
         services.TryAddSingleton<ListenerRegistry>();
+        services.TryAddSingleton<BackendHealthRegistry>();
         services.TryAddSingleton<StateStore>();
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<RouteStore>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using Continuity.Core.Health;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.State;
@@ -31,7 +32,7 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static IResult Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, TimeProvider time)
+    private static IResult Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, TimeProvider time)
     {
         var snapshot = table.Current;
         return Results.Ok(new
@@ -56,10 +57,11 @@ internal static class HealthEndpoints
             }),
             listeners = listeners.All,
             mailQueue = new { messages = queue.Count, oldestAgeSeconds = queue.OldestAge.TotalSeconds },
+            backends = backends.All,
         });
     }
 
-    private static IResult Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, TimeProvider time)
+    private static IResult Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, BackendHealthRegistry backends, TimeProvider time)
     {
         var snapshot = table.Current;
         var text = new StringBuilder();
@@ -90,6 +92,18 @@ internal static class HealthEndpoints
                 Line(text, "continuity_route_tenant_default", $"tenant=\"{id}\",provider=\"{provider}\"",
                     string.Equals(snapshot.Resolve(id, null), provider, StringComparison.OrdinalIgnoreCase) ? 1 : 0);
             }
+        }
+
+        text.Append("# HELP continuity_backend_up 1 when the last probe of the backend succeeded.\n# TYPE continuity_backend_up gauge\n");
+        foreach (var b in backends.All)
+        {
+            Line(text, "continuity_backend_up", $"tenant=\"{b.Tenant}\",provider=\"{b.Provider}\",kind=\"{b.Kind}\",target=\"{b.Target}\"", b.Up ? 1 : 0);
+        }
+
+        text.Append("# HELP continuity_backend_probe_age_seconds Seconds since the backend was last probed.\n# TYPE continuity_backend_probe_age_seconds gauge\n");
+        foreach (var b in backends.All)
+        {
+            Line(text, "continuity_backend_probe_age_seconds", $"tenant=\"{b.Tenant}\",provider=\"{b.Provider}\",kind=\"{b.Kind}\",target=\"{b.Target}\"", (time.GetUtcNow() - b.CheckedAt).TotalSeconds);
         }
 
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
