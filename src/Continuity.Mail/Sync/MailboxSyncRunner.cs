@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using Continuity.Core.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Mail.Sync;
+
+/// <summary>
+/// Runs one user's sync within this node's limits (<see cref="MailboxSyncOptions.MaxParallelUsers"/> in total,
+/// <see cref="MailboxSyncOptions.MaxParallelPerBackend"/> per IMAP backend) and under the user's lease in the state
+/// store (no two nodes sync one mailbox at once), then records the user's <see cref="UserSyncState"/>.
+/// </summary>
+internal sealed partial class MailboxSyncRunner(
+    MailboxSynchronizer synchronizer,
+    SyncUserStore users,
+    ImapConnector connector,
+    IOptions<ContinuityOptions> continuity,
+    IOptions<MailboxSyncOptions> options,
+    TimeProvider time,
+    ILogger<MailboxSyncRunner> logger) : IDisposable
+{
+    private const int MaxWarningsKept = 20;
+    private readonly SemaphoreSlim _total = new(options.Value.MaxParallelUsers);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _backends = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string _node = Guid.NewGuid().ToString("N");
+
+    /// <summary>Runs the sync; null when another node holds the user's lease (it is syncing the user right now).</summary>
+    public async Task<UserSyncState?> RunAsync(string tenant, string user, SyncDirection direction, bool failbackPending, CancellationToken cancellationToken)
+    {
+        user = user.ToLowerInvariant();
+        var tenantOptions = continuity.Value.Tenants[tenant];
+        var backends = new[] { tenantOptions.DefaultProvider, tenantOptions.ResolveSovereignProvider() }
+            .Select(p => connector.Resolve(tenant, p, user).Imap.Key).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var held = new List<SemaphoreSlim>();
+        await _total.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var backend in backends)
+            {
+                var slot = _backends.GetOrAdd(backend, _ => new SemaphoreSlim(options.Value.MaxParallelPerBackend));
+                await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+                held.Add(slot);
+            }
+
+            return await RunLeasedAsync(tenant, user, direction, failbackPending, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            held.ForEach(s => s.Release());
+            _total.Release();
+        }
+    }
+
+    private async Task<UserSyncState?> RunLeasedAsync(string tenant, string user, SyncDirection direction, bool failbackPending, CancellationToken cancellationToken)
+    {
+        var token = $"{_node}:{Guid.NewGuid():N}";
+        var lease = options.Value.LeaseDuration;
+        if (!await users.TryAcquireLeaseAsync(tenant, user, token, lease).ConfigureAwait(false))
+        {
+            Log.Leased(logger, tenant, user);
+            return null;
+        }
+
+        try
+        {
+            var started = time.GetUtcNow();
+            var previous = await users.GetStatusAsync(tenant, user).ConfigureAwait(false);
+            MailboxSyncResult? result = null;
+            string? error;
+            try
+            {
+                result = await synchronizer.SyncAsync(tenant, user, direction, () => users.RenewLeaseAsync(tenant, user, token, lease), cancellationToken).ConfigureAwait(false);
+                error = result.Error ?? result.Folders.Where(f => f.Error is not null).Select(f => $"{f.Source}: {f.Error}").FirstOrDefault();
+            }
+            catch (Exception e) when (MailboxSynchronizer.IsTransient(e))
+            {
+                error = $"{e.GetType().Name}: {e.Message}";
+                Log.Failed(logger, tenant, user, direction, error);
+            }
+
+            var succeeded = error is null;
+            var state = new UserSyncState(
+                tenant,
+                user,
+                started,
+                succeeded && direction == SyncDirection.Forward ? started : previous?.LastSuccess,
+                direction == SyncDirection.Forward ? "forward" : "failback",
+                result?.Copied ?? 0,
+                (previous?.TotalCopied ?? 0) + (result?.Copied ?? 0),
+                result?.FlagsUpdated ?? 0,
+                error,
+                [.. (result?.Warnings ?? []).Take(MaxWarningsKept)],
+                direction == SyncDirection.Failback ? !succeeded : failbackPending);
+            await users.SaveStatusAsync(state).ConfigureAwait(false);
+            return state;
+        }
+        finally
+        {
+            await users.ReleaseLeaseAsync(tenant, user, token).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _total.Dispose();
+        foreach (var slot in _backends.Values)
+        {
+            slot.Dispose();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2320, LogLevel.Debug, "Mailbox sync {Tenant}/{User}: another node holds the lease; skipped")]
+        public static partial void Leased(ILogger logger, string tenant, string user);
+
+        [LoggerMessage(2321, LogLevel.Warning, "Mailbox sync {Tenant}/{User} {Direction} failed; the next run resumes from the checkpoints: {Error}")]
+        public static partial void Failed(ILogger logger, string tenant, string user, SyncDirection direction, string error);
+    }
+}

@@ -1,0 +1,157 @@
+using Continuity.Core.Routing;
+using Continuity.Core.State;
+
+namespace Continuity.Mail.Sync;
+
+internal sealed partial class MailboxSyncScheduler
+{
+    private async Task DispatchAsync(CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        var moving = await PendingMovesAsync().ConfigureAwait(false);
+        var due = new List<(int Priority, DateTimeOffset Last, (string Tenant, string User) Key, SyncDirection Direction)>();
+        foreach (var (id, sync) in options.Value.Tenants)
+        {
+            if (!sync.Enabled || !continuity.Value.Tenants.TryGetValue(id, out var tenant))
+            {
+                continue;
+            }
+
+            var known = (await directory.ListAsync(id).ConfigureAwait(false)).Concat(tenant.Users.Select(u => u.ToLowerInvariant())).Distinct(StringComparer.Ordinal).ToList();
+            _knownUsers[id] = known;
+            foreach (var user in known)
+            {
+                var key = (id, user);
+                if (_running.ContainsKey(key) || !string.Equals(routes.Resolve(id, user), tenant.DefaultProvider, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var last = _lastStart.GetValueOrDefault(key, DateTimeOffset.MinValue);
+                if (_failbacks.ContainsKey(key))
+                {
+                    due.Add((0, last, key, SyncDirection.Failback));
+                }
+                else if (_requested.ContainsKey(key) || moving.Contains((id, user)) || moving.Contains((id, "*")))
+                {
+                    due.Add((1, last, key, SyncDirection.Forward));
+                }
+                else if (now - last >= options.Value.PollInterval)
+                {
+                    due.Add((2, last, key, SyncDirection.Forward));
+                }
+            }
+        }
+
+        foreach (var (_, _, key, direction) in due.OrderBy(d => d.Priority).ThenBy(d => d.Last))
+        {
+            if (_running.Count >= options.Value.MaxParallelUsers)
+            {
+                break;
+            }
+
+            _requested.TryRemove(key, out _);
+            _lastStart[key] = now;
+            var job = new TaskCompletionSource();
+            _running[key] = job.Task;
+            _ = RunJobAsync(key, direction, job, stoppingToken);
+        }
+    }
+
+    private async Task RunJobAsync((string Tenant, string User) key, SyncDirection direction, TaskCompletionSource job, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        UserSyncState? state = null;
+        try
+        {
+            state = await runner.RunAsync(key.Tenant, key.User, direction, _failbacks.ContainsKey(key), stoppingToken).ConfigureAwait(false);
+            if (direction == SyncDirection.Failback && state is { LastError: null })
+            {
+                _failbacks.TryRemove(key, out _);
+                await users.RemoveFailbackAsync(key.Tenant, key.User).ConfigureAwait(false);
+                _requested[key] = 0; // primary → sovereign resumes at once
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the checkpoints hold what was done.
+        }
+        catch (Exception e) when (e is StateUnavailableException or InvalidOperationException or KeyNotFoundException)
+        {
+            Log.JobFailed(logger, key.Tenant, key.User, e.GetType().Name, e.Message);
+        }
+        finally
+        {
+            _running.TryRemove(key, out _);
+            if (_waiters.TryRemove(key, out var waiter))
+            {
+                waiter.TrySetResult(state);
+            }
+
+            job.TrySetResult();
+            _wake.Release();
+        }
+    }
+
+    /// <summary>Users (or "*" for a whole tenant) with a pending failover request: their copy should be fresh now.</summary>
+    private async Task<HashSet<(string, string)>> PendingMovesAsync()
+    {
+        try
+        {
+            var pending = await approvals.ListPendingAsync().ConfigureAwait(false);
+            return [.. pending.Select(p => (p.Request.Tenant, p.Request.User?.ToLowerInvariant() ?? "*"))];
+        }
+        catch (StateUnavailableException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>A user whose route returns to primary gets a failback (sovereign → primary) before forward sync resumes.</summary>
+    private void OnRoutesChanged(RouteSnapshot before, RouteSnapshot after)
+    {
+        if (before.Version == 0)
+        {
+            return; // the first snapshot this node loads is not a change
+        }
+
+        foreach (var (id, sync) in options.Value.Tenants)
+        {
+            if (!sync.Enabled || !continuity.Value.Tenants.TryGetValue(id, out var tenant))
+            {
+                continue;
+            }
+
+            var candidates = _knownUsers.GetValueOrDefault(id, []).Concat(Overrides(before, id)).Concat(Overrides(after, id)).Distinct(StringComparer.OrdinalIgnoreCase);
+            foreach (var user in candidates)
+            {
+                var was = string.Equals(before.Resolve(id, user), tenant.DefaultProvider, StringComparison.OrdinalIgnoreCase);
+                var now = string.Equals(after.Resolve(id, user), tenant.DefaultProvider, StringComparison.OrdinalIgnoreCase);
+                if (!was && now)
+                {
+                    var key = (id, user.ToLowerInvariant());
+                    _failbacks[key] = 0;
+                    Log.FailbackQueued(logger, id, key.Item2);
+                    _ = PersistFailbackAsync(key);
+                }
+            }
+        }
+
+        _wake.Release();
+    }
+
+    private static IEnumerable<string> Overrides(RouteSnapshot snapshot, string tenant) =>
+        snapshot.Tenants.TryGetValue(tenant, out var routes) ? routes.UserOverrides.Keys.Select(u => u.ToLowerInvariant()) : [];
+
+    private async Task PersistFailbackAsync((string Tenant, string User) key)
+    {
+        try
+        {
+            await users.AddFailbackAsync(key.Tenant, key.User).ConfigureAwait(false);
+        }
+        catch (StateUnavailableException)
+        {
+            Log.StoreUnavailable(logger); // kept in memory; this node still runs it
+        }
+    }
+}
