@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace Continuity.Identity.Accounts;
+
+[JsonSerializable(typeof(Account))]
+internal sealed partial class AccountJsonContext : JsonSerializerContext;

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Continuity.Core.State;
+using StackExchange.Redis;
+
+namespace Continuity.Identity.Accounts;
+
+/// <summary>
+/// Accounts and their upstream links in the state store, three hashes per tenant (no TTL):
+/// <code>
+/// {continuity}:id:{tenant}:accounts   HASH  account id → Account JSON
+/// {continuity}:id:{tenant}:emails     HASH  address (lower case) → account id
+/// {continuity}:id:{tenant}:links      HASH  "link|{provider}|{issuer}|{subject}" → account id;
+///                                           "slot|{account}|{provider}|{issuer}" → the one subject of that upstream linked to the account
+/// </code>
+/// Linking is one script over those three keys (all passed in KEYS, so Garnet runs it atomically):
+/// an address gets at most one subject per upstream, whichever node links first.
+/// </summary>
+internal sealed class AccountStore(StateStore store)
+{
+    // KEYS: accounts, emails, links. ARGV: link field, email, new account id, new account JSON, slot suffix ("{provider}|{issuer}"), subject.
+    // Returns { outcome, account id } with outcome 'existing' | 'created' | 'conflict'.
+    private const string LinkScript = """
+        local linked = redis.call('HGET', KEYS[3], ARGV[1])
+        if linked then return { 'existing', linked } end
+        local account = redis.call('HGET', KEYS[2], ARGV[2])
+        if not account then
+          account = ARGV[3]
+          redis.call('HSET', KEYS[2], ARGV[2], account)
+          redis.call('HSET', KEYS[1], account, ARGV[4])
+        end
+        local slot = 'slot|' .. account .. '|' .. ARGV[5]
+        local holder = redis.call('HGET', KEYS[3], slot)
+        if holder and holder ~= ARGV[6] then return { 'conflict', account } end
+        redis.call('HSET', KEYS[3], ARGV[1], account)
+        redis.call('HSET', KEYS[3], slot, ARGV[6])
+        return { 'created', account }
+        """;
+
+    public Task<Account?> FindByLinkAsync(string tenant, string provider, string issuer, string subject) =>
+        store.RunAsync<Account?>(async db =>
+        {
+            var id = await db.HashGetAsync(LinksKey(tenant), LinkField(provider, issuer, subject)).ConfigureAwait(false);
+            return id.IsNull ? null : await ReadAsync(db, tenant, id.ToString()).ConfigureAwait(false);
+        });
+
+    public Task<Account?> FindByIdAsync(string tenant, string id) =>
+        store.RunAsync(db => ReadAsync(db, tenant, id));
+
+    public Task<Account?> FindByEmailAsync(string tenant, string email) =>
+        store.RunAsync<Account?>(async db =>
+        {
+            var id = await db.HashGetAsync(EmailsKey(tenant), email.ToLowerInvariant()).ConfigureAwait(false);
+            return id.IsNull ? null : await ReadAsync(db, tenant, id.ToString()).ConfigureAwait(false);
+        });
+
+    /// <summary>Links the upstream subject to the account of <paramref name="email"/> (made if none). No policy here: callers decide who may link.</summary>
+    public Task<LinkResult> LinkAsync(string tenant, string provider, string issuer, string subject, string email, string? name) =>
+        store.RunAsync(async db =>
+        {
+            email = email.ToLowerInvariant();
+            var newAccount = new Account(NewId(), tenant, email, name);
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(LinkScript,
+                [AccountsKey(tenant), EmailsKey(tenant), LinksKey(tenant)],
+                [LinkField(provider, issuer, subject), email, newAccount.Id, JsonSerializer.Serialize(newAccount, AccountJsonContext.Default.Account), provider + "|" + issuer, subject]).ConfigureAwait(false))!;
+            var outcome = result[0].ToString() switch
+            {
+                "existing" => LinkOutcome.Existing,
+                "created" => LinkOutcome.Created,
+                _ => LinkOutcome.Conflict,
+            };
+            return new LinkResult(outcome, await ReadAsync(db, tenant, result[1].ToString()!).ConfigureAwait(false));
+        });
+
+    private async Task<Account?> ReadAsync(IDatabase db, string tenant, string id)
+    {
+        var json = await db.HashGetAsync(AccountsKey(tenant), id).ConfigureAwait(false);
+        return json.IsNull ? null : JsonSerializer.Deserialize(json.ToString(), AccountJsonContext.Default.Account);
+    }
+
+    private string AccountsKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":accounts";
+    private string EmailsKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":emails";
+    private string LinksKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":links";
+
+    private static string LinkField(string provider, string issuer, string subject) => $"link|{provider}|{issuer}|{subject}";
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,167 @@
+using System.Text.RegularExpressions;
+using Continuity.Core.Configuration;
+using Microsoft.Extensions.Options;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Continuity.Identity.Configuration;
+
+/// <summary>Checks <c>Continuity:Identity</c> against the tenants and reports every error at once, each with its path.</summary>
+internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOptions> continuity) : IValidateOptions<IdentityOptions>
+{
+    private const string Root = IdentityOptions.SectionName;
+    private static readonly string[] StandardScopes = [Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess];
+    private static readonly string[] KnownGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials];
+
+    public ValidateOptionsResult Validate(string? name, IdentityOptions options)
+    {
+        var errors = Check(options, continuity.Value);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static List<string> Check(IdentityOptions options, ContinuityOptions continuity)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(continuity);
+        var errors = new List<string>();
+        void Error(string path, string message) => errors.Add($"{path}: {message}");
+
+        foreach (var (id, tenant) in options.Tenants)
+        {
+            var path = $"{Root}:Tenants:{id}";
+            if (!continuity.Tenants.TryGetValue(id, out var core))
+            {
+                Error(path, "is not a tenant under Continuity:Tenants");
+                continue;
+            }
+
+            if (tenant.Issuer is { } issuer && (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Query.Length > 0 || uri.Fragment.Length > 0))
+            {
+                Error($"{path}:Issuer", $"'{issuer}' must be an absolute https URL without query or fragment");
+            }
+
+            for (var i = 0; i < (tenant.TrustedProviders?.Count ?? 0); i++)
+            {
+                if (core.FindProvider(tenant.TrustedProviders![i]) is null)
+                {
+                    Error($"{path}:TrustedProviders:{i}", $"'{tenant.TrustedProviders[i]}' is not one of the tenant's providers");
+                }
+            }
+        }
+
+        foreach (var (id, tenant) in continuity.Tenants)
+        {
+            if (tenant.Providers.Values.Any(p => p?.Identity is not null) && tenant.Hosts.Login is null && options.Tenants.GetValueOrDefault(id)?.Issuer is null)
+            {
+                Error($"{ContinuityOptions.SectionName}:Tenants:{id}:Hosts:Login", "is required for a tenant with identity upstreams (or set " + $"{Root}:Tenants:{id}:Issuer)");
+            }
+        }
+
+        CheckKeys($"{Root}:Keys:Signing", options.Keys.Signing, Error);
+        CheckKeys($"{Root}:Keys:Encryption", options.Keys.Encryption, Error);
+        foreach (var (id, client) in options.Clients)
+        {
+            CheckClient($"{Root}:Clients:{id}", client, options, continuity, Error);
+        }
+
+        CheckLifetimes(options.Lifetimes, Error);
+        return errors;
+    }
+
+    private static void CheckKeys(string path, List<KeyFileOptions> keys, Action<string, string> error)
+    {
+        if (keys.Count > 2)
+        {
+            error(path, "list at most two keys: the active one and the next (or previous)");
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(keys[i].Path) || !File.Exists(keys[i].Path))
+            {
+                error($"{path}:{i}:Path", $"'{keys[i].Path}' does not exist");
+            }
+        }
+    }
+
+    private static void CheckClient(string path, ClientOptions? client, IdentityOptions options, ContinuityOptions continuity, Action<string, string> error)
+    {
+        if (client is null)
+        {
+            error(path, "is empty");
+            return;
+        }
+
+        if (client.SecretHash is { } hash && !SecretHashPattern().IsMatch(hash))
+        {
+            error($"{path}:SecretHash", "must be 'sha256:' and 64 lower-case hex digits of the secret");
+        }
+
+        for (var i = 0; i < client.GrantTypes.Count; i++)
+        {
+            if (!KnownGrants.Contains(client.GrantTypes[i]))
+            {
+                error($"{path}:GrantTypes:{i}", $"'{client.GrantTypes[i]}' is not one of {string.Join(", ", KnownGrants)}");
+            }
+        }
+
+        if (client.EffectiveGrantTypes.Contains(GrantTypes.ClientCredentials) && client.SecretHash is null)
+        {
+            error($"{path}:SecretHash", "is required for client_credentials");
+        }
+
+        if (client.EffectiveGrantTypes.Contains(GrantTypes.AuthorizationCode) && client.RedirectUris.Count == 0)
+        {
+            error($"{path}:RedirectUris", "at least one is required for authorization_code");
+        }
+
+        CheckUris($"{path}:RedirectUris", client.RedirectUris, error);
+        CheckUris($"{path}:PostLogoutRedirectUris", client.PostLogoutRedirectUris, error);
+        for (var i = 0; i < client.Scopes.Count; i++)
+        {
+            if (!StandardScopes.Contains(client.Scopes[i]) && !options.Scopes.ContainsKey(client.Scopes[i]))
+            {
+                error($"{path}:Scopes:{i}", $"'{client.Scopes[i]}' is neither a standard scope nor under {Root}:Scopes");
+            }
+        }
+
+        if (client.Tenant is { } tenant && !continuity.Tenants.ContainsKey(tenant))
+        {
+            error($"{path}:Tenant", $"'{tenant}' is not a tenant under Continuity:Tenants");
+        }
+    }
+
+    private static void CheckUris(string path, List<string> uris, Action<string, string> error)
+    {
+        for (var i = 0; i < uris.Count; i++)
+        {
+            // On Unix "/path" parses as an absolute file: URI; a redirect URI is never a file.
+            if (!Uri.TryCreate(uris[i], UriKind.Absolute, out var uri) || uri.IsFile || uri.Fragment.Length > 0)
+            {
+                error($"{path}:{i}", $"'{uris[i]}' must be an absolute URL without fragment");
+            }
+        }
+    }
+
+    private static void CheckLifetimes(TokenLifetimeOptions lifetimes, Action<string, string> error)
+    {
+        foreach (var (name, value) in new[]
+        {
+            ("AuthorizationCode", lifetimes.AuthorizationCode), ("AccessToken", lifetimes.AccessToken),
+            ("IdentityToken", lifetimes.IdentityToken), ("RefreshToken", lifetimes.RefreshToken),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                error($"{Root}:Lifetimes:{name}", "must be positive");
+            }
+        }
+
+        if (lifetimes.RefreshTokenReuseLeeway < TimeSpan.Zero)
+        {
+            error($"{Root}:Lifetimes:RefreshTokenReuseLeeway", "must not be negative");
+        }
+    }
+
+    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
+    private static partial Regex SecretHashPattern();
+}

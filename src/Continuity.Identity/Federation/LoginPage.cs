@@ -1,0 +1,51 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Continuity.Core.Configuration;
+using Continuity.Identity.Tenants;
+using Microsoft.AspNetCore.Http;
+
+namespace Continuity.Identity.Federation;
+
+/// <summary>
+/// The gateway's login page: one field for the address, a Continue button (the user's current route),
+/// and one button per other provider of the tenant ("Sign in with …"), because an upstream that cut a
+/// user off often shows its error on its own page and never sends the browser back.
+/// </summary>
+internal static class LoginPage
+{
+    public static IResult Render(TenantIssuer tenant, TenantOptions options, string returnUrl, string? address, string? message, int status = 200)
+    {
+        var html = HtmlEncoder.Default;
+        var page = new StringBuilder();
+        page.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in</title>")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body>")
+            .Append("<main><h1>Sign in to ").Append(html.Encode(options.DisplayName ?? tenant.TenantId)).Append("</h1>");
+        if (message is not null)
+        {
+            page.Append("<p role=\"alert\" id=\"message\">").Append(html.Encode(message)).Append("</p>");
+        }
+
+        page.Append("<form method=\"post\" action=\"").Append(IdentityDefaults.LoginPath).Append("\">")
+            .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(html.Encode(returnUrl)).Append("\">")
+            .Append("<label>E-mail address <input type=\"email\" name=\"address\" autocomplete=\"username\" required value=\"")
+            .Append(html.Encode(address ?? "")).Append("\"></label>")
+            .Append("<button type=\"submit\" name=\"provider\" value=\"\">Continue</button>");
+        foreach (var (name, provider) in options.Providers)
+        {
+            if (provider?.Identity is not null && !string.Equals(name, options.DefaultProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                page.Append("<button type=\"submit\" name=\"provider\" value=\"").Append(html.Encode(name)).Append("\">Sign in with ")
+                    .Append(html.Encode(provider.DisplayName ?? name)).Append("</button>");
+            }
+        }
+
+        page.Append("</form></main></body></html>");
+        return Results.Content(page.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    /// <summary>Only paths on this host: never an absolute or protocol-relative URL (open redirect).</summary>
+    public static string SafeReturnUrl(string? value) =>
+        value is { Length: > 0 } && value[0] == '/' && !value.StartsWith("//", StringComparison.Ordinal) && !value.StartsWith("/\\", StringComparison.Ordinal)
+            ? value
+            : "/";
+}

@@ -1,0 +1,28 @@
+using Continuity.Identity.Federation;
+using Continuity.Identity.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Continuity.Identity;
+
+public static class IdentityEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// The login page, the upstream callbacks and the OIDC passthrough endpoints (discovery, JWKS,
+    /// revocation, introspection and PAR are answered by OpenIddict itself in the authentication middleware).
+    /// </summary>
+    public static IEndpointRouteBuilder MapContinuityIdentity(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(IdentityDefaults.LoginPath, LoginEndpoints.Show).AllowAnonymous();
+        endpoints.MapPost(IdentityDefaults.LoginPath, LoginEndpoints.SubmitAsync).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapMethods($"/{UpstreamRegistrations.CallbackPrefix}/{{tenant}}/{{provider}}", ["GET", "POST"], CallbackEndpoint.HandleAsync)
+            .AllowAnonymous().DisableAntiforgery();
+
+        endpoints.MapMethods("/connect/authorize", ["GET", "POST"], AuthorizationEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapPost("/connect/token", TokenEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapMethods("/connect/userinfo", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)UserinfoEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapMethods("/connect/endsession", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)EndSessionEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
+        return endpoints;
+    }
+}

@@ -1,0 +1,92 @@
+using Continuity.Core.State;
+using Continuity.Identity.Accounts;
+using Continuity.Identity.Configuration;
+using Continuity.Identity.Cutoff;
+using Continuity.Identity.Federation;
+using Continuity.Identity.Keys;
+using Continuity.Identity.Stores;
+using Continuity.Identity.Tenants;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenIddict.Client;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Continuity.Identity;
+
+public static class IdentityServiceCollectionExtensions
+{
+    /// <summary>
+    /// The gateway's OIDC provider (OpenIddict server, stores on the state store), the upstream
+    /// federation (OpenIddict client, one registration per tenant provider), account links and
+    /// cut-off detection. Needs <c>AddContinuityCore()</c> and the bound <c>ContinuityOptions</c>.
+    /// </summary>
+    public static IServiceCollection AddContinuityIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(IdentityOptions.SectionName);
+        services.AddOptions<IdentityOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>());
+        // Read once here for what OpenIddict needs at registration time; the validator reports problems at start.
+        var settings = section.Get<IdentityOptions>() ?? new IdentityOptions();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<KeyRing>();
+        services.TryAddSingleton<IssuerDirectory>();
+        services.TryAddSingleton<ApplicationCatalog>();
+        services.TryAddSingleton(sp => new OidcKeys(sp.GetRequiredService<StateStore>().Keys));
+        services.TryAddSingleton<VersionedEntries>();
+        services.TryAddSingleton<AccountStore>();
+        services.TryAddSingleton<AccountLinker>();
+        services.TryAddSingleton<CutoffClassifier>();
+        services.TryAddSingleton<CutoffReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, IssuerHostStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureKeys>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictClientOptions>, ConfigureKeys>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictClientOptions>, UpstreamRegistrations>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureTime>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictClientOptions>, ConfigureTime>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddict.Core.OpenIddictCoreOptions>, ConfigureTime>());
+
+        services.AddDataProtection().SetApplicationName("continuity");
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>, SharedDataProtection>());
+        services.AddAuthorization();
+        services.AddAuthentication().AddCookie(IdentityDefaults.CookieScheme, cookie =>
+        {
+            cookie.Cookie.Name = settings.CookieName;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = settings.AllowInsecureHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            cookie.ExpireTimeSpan = settings.SessionLifetime;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = IdentityDefaults.LoginPath;
+        });
+
+        services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.SetDefaultApplicationEntity<IdentityApplication>()
+                    .SetDefaultAuthorizationEntity<IdentityAuthorization>()
+                    .SetDefaultScopeEntity<IdentityScope>()
+                    .SetDefaultTokenEntity<IdentityToken>();
+                core.ReplaceApplicationStore<IdentityApplication, ConfigApplicationStore>(ServiceLifetime.Singleton)
+                    .ReplaceAuthorizationStore<IdentityAuthorization, RedisAuthorizationStore>(ServiceLifetime.Singleton)
+                    .ReplaceScopeStore<IdentityScope, ConfigScopeStore>(ServiceLifetime.Singleton)
+                    .ReplaceTokenStore<IdentityToken, RedisTokenStore>(ServiceLifetime.Singleton);
+                core.ReplaceApplicationManager<IdentityApplication, ApplicationManager>()
+                    .ReplaceTokenManager<IdentityToken, TokenManager>();
+                // Another node may redeem or revoke a token at any moment: always read the store.
+                core.DisableEntityCaching();
+            })
+            .AddServer(server => ServerSetup.Configure(server, settings))
+            .AddClient(client => ClientSetup.Configure(client, settings));
+
+        return services;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Continuity.Identity.Configuration;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+
+namespace Continuity.Identity.Stores;
+
+/// <summary>
+/// OpenIddict authorization store on the Redis protocol (key layout in <see cref="OidcKeys"/>).
+/// An authorization lives as long as the longest token issued under it (each token extends its TTL).
+/// </summary>
+internal sealed partial class RedisAuthorizationStore(VersionedEntries entries, OidcKeys keys, IOptions<IdentityOptions> options)
+    : IOpenIddictAuthorizationStore<IdentityAuthorization>
+{
+    private TimeSpan IndexTtl => options.Value.Lifetimes.RefreshToken + OidcKeys.Retention;
+
+    /// <summary>Until a token extends it: an authorization without tokens is gone after the code lifetime and the retention.</summary>
+    private TimeSpan InitialTtl => options.Value.Lifetimes.AuthorizationCode + OidcKeys.Retention;
+
+    public async ValueTask CreateAsync(IdentityAuthorization authorization, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        authorization.Id ??= RedisTokenStore.NewId();
+        authorization.Version = 1;
+        if (!await entries.CreateAsync(keys.Authorization(authorization.Id), authorization.Id, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl))
+        {
+            throw new OpenIddictExceptions.ConcurrencyException("An authorization with this id already exists.");
+        }
+    }
+
+    public async ValueTask UpdateAsync(IdentityAuthorization authorization, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        var key = keys.Authorization(authorization.Id!);
+        var version = await entries.UpdateAsync(key, authorization.Id!, authorization.Version, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl)
+            ?? throw new OpenIddictExceptions.ConcurrencyException("The authorization was changed by another request (or node) since it was read.");
+        authorization.Version = version;
+        // The update reset the TTL to the initial one: give back what its tokens need.
+        await entries.ExtendAsync(key, IndexTtl);
+    }
+
+    public async ValueTask DeleteAsync(IdentityAuthorization authorization, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        await entries.DeleteAsync(keys.Authorization(authorization.Id!), authorization.Id!, IndexesOf(authorization));
+    }
+
+    public async ValueTask<IdentityAuthorization?> FindByIdAsync(string identifier, CancellationToken cancellationToken) =>
+        await entries.GetAsync(keys.Authorization(identifier)) is { } found ? Deserialize(found.Json, found.Version) : null;
+
+    public IAsyncEnumerable<IdentityAuthorization> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken) =>
+        FromIndexAsync(keys.AuthorizationsByApplication(identifier), static _ => true, cancellationToken);
+
+    public IAsyncEnumerable<IdentityAuthorization> FindBySubjectAsync(string subject, CancellationToken cancellationToken) =>
+        FromIndexAsync(keys.AuthorizationsBySubject(subject), static _ => true, cancellationToken);
+
+    public IAsyncEnumerable<IdentityAuthorization> FindAsync(
+        string? subject, string? client, string? status, string? type, ImmutableArray<string>? scopes, CancellationToken cancellationToken)
+    {
+        bool Matches(IdentityAuthorization a) =>
+            (subject is null || a.Subject == subject) && (client is null || a.ApplicationId == client) &&
+            (status is null || a.Status == status) && (type is null || a.Type == type) &&
+            (scopes is null || scopes.Value.All(a.Scopes.Contains));
+
+        var index = subject is not null ? keys.AuthorizationsBySubject(subject)
+            : client is not null ? keys.AuthorizationsByApplication(client)
+            : throw new NotSupportedException("Authorization lookups need a subject or a client: the state store has no full scan.");
+        return FromIndexAsync(index, Matches, cancellationToken);
+    }
+
+    public ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken) =>
+        RevokeAllAsync(FindAsync(subject, client, status, type, null, cancellationToken), cancellationToken);
+
+    public ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken) =>
+        RevokeAllAsync(FindByApplicationIdAsync(identifier, cancellationToken), cancellationToken);
+
+    public ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken) =>
+        RevokeAllAsync(FindBySubjectAsync(subject, cancellationToken), cancellationToken);
+
+    /// <summary>Entries expire by TTL: nothing to prune.</summary>
+    public ValueTask<long> PruneAsync(DateTimeOffset threshold, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
+
+    public ValueTask<IdentityAuthorization> InstantiateAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new IdentityAuthorization());
+
+    private async IAsyncEnumerable<IdentityAuthorization> FromIndexAsync(string index, Func<IdentityAuthorization, bool> filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var (_, json, version) in await entries.GetManyAsync(index, keys.Authorization))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var authorization = Deserialize(json, version);
+            if (filter(authorization))
+            {
+                yield return authorization;
+            }
+        }
+    }
+
+    private async ValueTask<long> RevokeAllAsync(IAsyncEnumerable<IdentityAuthorization> authorizations, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var authorization in authorizations.WithCancellation(cancellationToken))
+        {
+            for (var current = authorization; current is not null && current.Status != OpenIddictConstants.Statuses.Revoked;)
+            {
+                current.Status = OpenIddictConstants.Statuses.Revoked;
+                try
+                {
+                    await UpdateAsync(current, cancellationToken);
+                    count++;
+                    break;
+                }
+                catch (OpenIddictExceptions.ConcurrencyException)
+                {
+                    current = await FindByIdAsync(authorization.Id!, cancellationToken);
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private List<string> IndexesOf(IdentityAuthorization authorization)
+    {
+        var indexes = new List<string>(2);
+        if (authorization.Subject is { Length: > 0 } subject)
+        {
+            indexes.Add(keys.AuthorizationsBySubject(subject));
+        }
+
+        if (authorization.ApplicationId is { Length: > 0 } application)
+        {
+            indexes.Add(keys.AuthorizationsByApplication(application));
+        }
+
+        return indexes;
+    }
+
+    private static string Serialize(IdentityAuthorization authorization) => JsonSerializer.Serialize(authorization, IdentityStoreJsonContext.Default.IdentityAuthorization);
+
+    private static IdentityAuthorization Deserialize(string json, long version)
+    {
+        var authorization = JsonSerializer.Deserialize(json, IdentityStoreJsonContext.Default.IdentityAuthorization)!;
+        authorization.Version = version;
+        return authorization;
+    }
+}

@@ -1,0 +1,69 @@
+using Continuity.Core.Configuration;
+using Continuity.Identity.Configuration;
+
+namespace Continuity.Identity.Tests.Configuration;
+
+public sealed class IdentityOptionsValidatorTests
+{
+    private static ContinuityOptions Core() => new()
+    {
+        Tenants =
+        {
+            ["demo"] = new TenantOptions
+            {
+                Domains = ["demo.test"],
+                DefaultProvider = "primary",
+                Providers = { ["primary"] = new ProviderOptions { Identity = new ProviderIdentityOptions { Authority = "https://idp.test/", ClientId = "c" } } },
+            },
+        },
+    };
+
+    [Fact]
+    public void Check_ManyMistakes_EveryErrorWithItsPath()
+    {
+        var options = new IdentityOptions
+        {
+            Tenants =
+            {
+                ["nope"] = new IdentityTenantOptions(),
+                ["demo"] = new IdentityTenantOptions { Issuer = "ftp://x/", TrustedProviders = ["primary", "ghost"] },
+            },
+            Keys = new IdentityKeysOptions { Signing = [new() { Path = "/no/such.pem" }, new() { Path = "/a" }, new() { Path = "/b" }] },
+            Clients =
+            {
+                ["web"] = new ClientOptions { SecretHash = "plain", RedirectUris = ["/relative"], Scopes = ["openid", "admin"] },
+                ["svc"] = new ClientOptions { GrantTypes = ["client_credentials", "password"], Tenant = "other" },
+            },
+            Lifetimes = new TokenLifetimeOptions { AccessToken = TimeSpan.Zero },
+        };
+
+        var errors = IdentityOptionsValidator.Check(options, Core());
+
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Tenants:nope:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Tenants:demo:Issuer:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Tenants:demo:TrustedProviders:1:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Keys:Signing:", StringComparison.Ordinal) && e.Contains("at most two", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Keys:Signing:0:Path:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Clients:web:SecretHash:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Clients:web:RedirectUris:0:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Clients:web:Scopes:1:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Clients:svc:GrantTypes:1:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Clients:svc:SecretHash:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Clients:svc:Tenant:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Lifetimes:AccessToken:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Check_TenantWithUpstreamButNoLoginHostOrIssuer_Error() =>
+        Assert.Equal(["Continuity:Tenants:demo:Hosts:Login: is required for a tenant with identity upstreams (or set Continuity:Identity:Tenants:demo:Issuer)"],
+            IdentityOptionsValidator.Check(new IdentityOptions(), Core()));
+
+    [Fact]
+    public void Check_MinimalValid_NoErrors()
+    {
+        var core = Core();
+        core.Tenants["demo"].Hosts.Login = "login.demo.test";
+
+        Assert.Empty(IdentityOptionsValidator.Check(new IdentityOptions(), core));
+    }
+}

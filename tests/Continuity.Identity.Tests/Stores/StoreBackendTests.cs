@@ -1,0 +1,80 @@
+using Continuity.Core.Configuration;
+using Continuity.Core.State;
+using Continuity.Identity.Accounts;
+using Continuity.Identity.Stores;
+using Continuity.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Identity.Tests.Stores;
+
+/// <summary>
+/// The identity stores' primitives (conditional update, the link script) on both engines the gateway
+/// runs on: a real redis-server and the embedded Garnet.
+/// </summary>
+public sealed class StoreBackendTests
+{
+    public static TheoryData<string> Backends => ["redis", "garnet"];
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task VersionedEntries_TwoWritersSameVersion_SecondRefused(string backend)
+    {
+        using var fixture = new Backend(backend);
+        var entries = new VersionedEntries(fixture.Store);
+        var key = fixture.Store.Keys.Prefix + "oidc:token:t1";
+
+        Assert.True(await entries.CreateAsync(key, "t1", "{}", TimeSpan.FromMinutes(1), [fixture.Store.Keys.Prefix + "oidc:tokens:sub:s"], TimeSpan.FromMinutes(5)));
+        Assert.False(await entries.CreateAsync(key, "t1", "{}", TimeSpan.FromMinutes(1), [], TimeSpan.FromMinutes(5)));
+        Assert.Equal(2, await entries.UpdateAsync(key, "t1", 1, "{\"Status\":\"redeemed\"}", TimeSpan.FromMinutes(1), [], TimeSpan.FromMinutes(5)));
+        Assert.Null(await entries.UpdateAsync(key, "t1", 1, "{\"Status\":\"redeemed\"}", TimeSpan.FromMinutes(1), [], TimeSpan.FromMinutes(5)));
+        Assert.Equal(("{\"Status\":\"redeemed\"}", 2L), (await entries.GetAsync(key))!.Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task AccountStore_LinkScript_OneSubjectPerUpstreamAndSameAccountAcrossUpstreams(string backend)
+    {
+        using var fixture = new Backend(backend);
+        var accounts = new AccountStore(fixture.Store);
+
+        var first = await accounts.LinkAsync("demo", "primary", "https://p/", "p-1", "Alice@demo.test", "Alice");
+        var again = await accounts.LinkAsync("demo", "primary", "https://p/", "p-1", "alice@demo.test", "Alice");
+        var other = await accounts.LinkAsync("demo", "primary", "https://p/", "p-2", "alice@demo.test", "Mallory");
+        var sovereign = await accounts.LinkAsync("demo", "sovereign", "https://s/", "s-1", "alice@demo.test", "Alice");
+
+        Assert.Equal(LinkOutcome.Created, first.Outcome);
+        Assert.Equal("alice@demo.test", first.Account!.Email);
+        Assert.Equal((LinkOutcome.Existing, first.Account.Id), (again.Outcome, again.Account!.Id));
+        Assert.Equal(LinkOutcome.Conflict, other.Outcome);
+        Assert.Equal((LinkOutcome.Created, first.Account.Id), (sovereign.Outcome, sovereign.Account!.Id));
+        Assert.Equal(first.Account, await accounts.FindByLinkAsync("demo", "sovereign", "https://s/", "s-1"));
+        Assert.Null(await accounts.FindByLinkAsync("demo", "primary", "https://p/", "p-2"));
+    }
+
+    private sealed class Backend : IDisposable
+    {
+        private readonly TempDirectory _dir = new("identity-store");
+        private readonly RedisServer? _redis;
+
+        public Backend(string kind)
+        {
+            _redis = kind == "redis" ? new RedisServer() : null;
+            var options = new ContinuityOptions
+            {
+                DataDir = _dir.Path,
+                State = new StateOptions { Redis = _redis?.ConnectionString, KeyPrefix = "{s" + Guid.NewGuid().ToString("N")[..10] + "}:" },
+            };
+            Store = new StateStore(Options.Create(options), NullLoggerFactory.Instance);
+        }
+
+        public StateStore Store { get; }
+
+        public void Dispose()
+        {
+            Store.Dispose();
+            _redis?.Dispose();
+            _dir.Dispose();
+        }
+    }
+}
