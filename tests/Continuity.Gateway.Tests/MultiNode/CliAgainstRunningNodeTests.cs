@@ -1,0 +1,190 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Continuity.Testing;
+using static Continuity.Testing.GatewayConfig;
+
+namespace Continuity.Gateway.Tests.MultiNode;
+
+/// <summary>One gateway process on a real redis-server, shared by the CLI tests of this class.</summary>
+public sealed class CliNodeFixture : IAsyncLifetime
+{
+    /// <summary>Users only <see cref="CliAgainstRunningNodeTests.RouteSet_UserToSovereign_ChangesTheNodesRouteAndExitsZero"/> moves.</summary>
+    public const string Dave = "dave@demo.test";
+
+    /// <summary>A user no test moves.</summary>
+    public const string Erin = "erin@demo.test";
+
+    private RedisServer? _redis;
+
+    public GatewayProcess Node { get; private set; } = null!;
+
+    public RedisServer Redis => _redis!;
+
+    public string Url => Node.BaseAddress.ToString();
+
+    public async Task InitializeAsync()
+    {
+        _redis = new RedisServer();
+        try
+        {
+            var options = GatewayConfig.Demo(_redis.ConnectionString);
+            options.Tenants[Tenant].Users.AddRange([Dave, Erin]);
+            Node = await GatewayProcess.StartAsync("cli", options);
+            await Node.WaitSyncedAsync();
+            await Eventually.TrueAsync(async () => (await Node.Admin.GetStringAsync($"admin/api/tenants/{Tenant}/users")).Contains(Erin, StringComparison.Ordinal),
+                TimeSpan.FromSeconds(20), "the node seeded the configured users into the store");
+        }
+        catch
+        {
+            // Stop what started even if the runner does not dispose a fixture whose start failed.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Node is not null)
+        {
+            await Node.DisposeAsync();
+        }
+
+        _redis?.Dispose();
+        _redis = null;
+    }
+}
+
+/// <summary>
+/// The <c>continuity</c> admin verbs run as processes against a running node, as an operator runs
+/// them: exit code 0 and readable output on success, 1 with the API's reason on failure, 2 for usage.
+/// Tests in this class run one after another on the same node (xunit runs a class sequentially).
+/// </summary>
+public sealed class CliAgainstRunningNodeTests(CliNodeFixture fixture) : IClassFixture<CliNodeFixture>
+{
+    [Fact]
+    public async Task RouteSet_UserToSovereign_ChangesTheNodesRouteAndExitsZero()
+    {
+        // Arrange
+        var before = await fixture.Node.RoutesAsync();
+        Assert.Equal("primary", before.Resolve(CliNodeFixture.Dave));
+
+        // Act
+        var result = await Cli("route", "set", "--tenant", Tenant, "--user", CliNodeFixture.Dave, "--to", "sovereign", "--reason", "sanctions listing");
+
+        // Assert
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var after = await fixture.Node.RoutesAsync();
+        Assert.Equal("sovereign", after.Resolve(CliNodeFixture.Dave));
+        Assert.Equal(before.Version + 1, after.Version);
+        Assert.Equal($"{CliNodeFixture.Dave}: primary → sovereign (route version {after.Version})", result.Stdout.Trim());
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
+    public async Task RouteSet_AlreadyRoutedThere_ExitsZeroAndSaysNothingChanged()
+    {
+        // Arrange
+        await Cli("route", "set", "--tenant", Tenant, "--user", Bob, "--to", "sovereign", "--reason", "first");
+
+        // Act
+        var result = await Cli("route", "set", "--tenant", Tenant, "--user", Bob, "--to", "sovereign", "--reason", "again");
+
+        // Assert
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("already routed to sovereign; nothing changed", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RouteShow_RunningNode_PrintsDefaultAndOverridesAsTextAndJson()
+    {
+        // Arrange
+        await fixture.Node.ChangeRouteAsync(Carol, "sovereign", "drill");
+        var routes = await fixture.Node.RoutesAsync();
+
+        // Act
+        var text = await Cli("route", "show", "--tenant", Tenant);
+        var json = await Cli("route", "show", "--json");
+
+        // Assert
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains($"tenant demo (route version {routes.Version}): default → primary", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"  {Carol} → sovereign", text.Stdout, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var parsed = JsonNode.Parse(json.Stdout)!.AsArray();
+        var demo = Assert.Single(parsed);
+        Assert.Equal("demo", demo!["tenant"]!.GetValue<string>());
+        Assert.Equal("sovereign", demo["users"]![Carol]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AuditVerify_IntactThenTamperedRecord_ExitsZeroThenOneNamingTheRecord()
+    {
+        // Arrange: at least one record, then the same chain with one record's reason rewritten in the store.
+        await fixture.Node.ChangeRouteAsync(Alice, "primary", "failback");
+        await fixture.Node.ChangeRouteAsync(Alice, "sovereign", "failover again");
+        var intact = await Cli("audit", "verify");
+        var key = fixture.Node.Options.State.KeyPrefix + "audit:log";
+        var original = await RedisCli.RunAsync(fixture.Redis.Port, "LINDEX", key, "0");
+        var record = JsonNode.Parse(original)!;
+        record["reason"] = "nothing to see here";
+        await RedisCli.RunAsync(fixture.Redis.Port, "LSET", key, "0", record.ToJsonString());
+
+        try
+        {
+            // Act
+            var broken = await Cli("audit", "verify");
+            var brokenJson = await Cli("audit", "verify", "--json");
+
+            // Assert
+            Assert.True(intact.ExitCode == 0, intact.ToString());
+            Assert.Matches(@"^audit chain intact: \d+ record\(s\)$", intact.Stdout.Trim());
+            Assert.True(broken.ExitCode == 1, broken.ToString());
+            Assert.StartsWith("AUDIT CHAIN BROKEN", broken.Stdout, StringComparison.Ordinal);
+            Assert.Contains("record #1: its content does not match its hash", broken.Stdout, StringComparison.Ordinal);
+            Assert.Equal(1, brokenJson.ExitCode);
+            Assert.False(JsonDocument.Parse(brokenJson.Stdout).RootElement.GetProperty("intact").GetBoolean());
+        }
+        finally
+        {
+            await RedisCli.RunAsync(fixture.Redis.Port, "LSET", key, "0", original);
+        }
+    }
+
+    [Theory]
+    [InlineData("wrong-key", "sovereign", "x", 1, "error: 401")]
+    [InlineData(ViewerKey, "sovereign", "x", 1, "error: 403")]
+    [InlineData(OpsKey, "nowhere", "x", 1, "error: 400 Bad request: 'nowhere' is not a provider of tenant 'demo'")]
+    [InlineData(OpsKey, "sovereign", "", 2, "--reason is required")]
+    public async Task RouteSet_BadRequest_ExitsNonZeroWithTheReasonAndChangesNothing(string key, string to, string reason, int exitCode, string message)
+    {
+        // Arrange
+        var before = await fixture.Node.RoutesAsync();
+
+        // Act
+        var result = await GatewayCli.RunAsync(
+            "route", "set", "--tenant", Tenant, "--user", CliNodeFixture.Erin, "--to", to, "--reason", reason, "--url", fixture.Url, "--api-key", key);
+
+        // Assert
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+        Assert.Equal(before.Version, (await fixture.Node.RoutesAsync()).Version);
+    }
+
+    [Fact]
+    public async Task RouteShow_NoGatewayAtTheUrl_ExitsOneSayingItCannotReachIt()
+    {
+        // Arrange
+        var nowhere = $"http://127.0.0.1:{FreePort.Next()}";
+
+        // Act
+        var result = await GatewayCli.RunAsync("route", "show", "--url", nowhere, "--api-key", OpsKey);
+
+        // Assert
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"cannot reach the gateway at {nowhere}/", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private Task<GatewayCliResult> Cli(params string[] args) =>
+        GatewayCli.RunAsync([.. args, "--url", fixture.Url, "--api-key", OpsKey]);
+}

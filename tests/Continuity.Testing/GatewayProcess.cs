@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Continuity.Core.Configuration;
+
+namespace Continuity.Testing;
+
+/// <summary>
+/// The real gateway as a child process: <c>dotnet continuity.dll serve --config FILE --data-dir DIR
+/// --urls http://127.0.0.1:PORT</c>, with the configuration the test supplies. Output is kept (the
+/// last 256 KB) for failure messages. <see cref="Kill"/> is SIGKILL, <see cref="StopAsync"/> is
+/// SIGTERM and a wait; <see cref="RestartAsync"/> starts again with the same data directory.
+/// Disposing kills what is still running and deletes the directories this object made.
+/// </summary>
+/// <remarks>
+/// <c>continuity.dll</c> is looked up next to the test assembly: a test project that uses this
+/// class references <c>src/Continuity.Gateway</c>, which copies the executable into its output.
+/// </remarks>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    /// <summary>Generous: two cores shared with other builds, JIT, and a store that may be down (2 s connect timeout).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
+
+    private const int MaxOutputChars = 256 * 1024;
+
+    private readonly TempDirectory _home = new("gateway");
+    private readonly GatewayOutput _output = new(MaxOutputChars);
+    private Process? _process;
+    private HttpClient? _admin;
+    private HttpClient? _anonymous;
+    private bool _exitNoted;
+
+    private GatewayProcess(string name, ContinuityOptions options, string? dataDir)
+    {
+        Name = name;
+        Options = options;
+        DataDir = dataDir ?? _home.Combine("data");
+        ConfigFile = _home.Combine("continuity.json");
+        File.WriteAllText(ConfigFile, GatewayConfig.ToJson(options));
+    }
+
+    /// <summary>A label for messages (<c>A</c>, <c>B</c>, …).</summary>
+    public string Name { get; }
+
+    public ContinuityOptions Options { get; }
+
+    public string ConfigFile { get; }
+
+    /// <summary>The node's data directory (embedded store, fail-static snapshot); kept across restarts.</summary>
+    public string DataDir { get; }
+
+    /// <summary>The fail-static route copy the node writes.</summary>
+    public string SnapshotFile => Path.Combine(DataDir, "routes.snapshot.json");
+
+    /// <summary><c>http://127.0.0.1:PORT/</c> of the current run (a new free port at each start).</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>A client that sends the demo operator's key (<see cref="GatewayConfig.OpsKey"/>).</summary>
+    public HttpClient Admin => _admin ?? throw new InvalidOperationException($"gateway {Name} is not started");
+
+    /// <summary>A client without credentials (health endpoints, 401 checks).</summary>
+    public HttpClient Anonymous => _anonymous ?? throw new InvalidOperationException($"gateway {Name} is not started");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public int? ProcessId => IsRunning ? _process!.Id : null;
+
+    /// <summary>Everything the process wrote to stdout and stderr (all runs, newest last, bounded).</summary>
+    public string Output => _output.Text;
+
+    /// <summary>Full path of <c>continuity.dll</c> next to the running test assembly.</summary>
+    public static string ExecutablePath
+    {
+        get
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "continuity.dll");
+            return File.Exists(path)
+                ? path
+                : throw new InvalidOperationException(
+                    $"continuity.dll is not next to the test assembly ({AppContext.BaseDirectory}): add a ProjectReference to src/Continuity.Gateway.");
+        }
+    }
+
+    /// <summary>The <c>dotnet</c> host running the tests (the SDK sets DOTNET_HOST_PATH), else <c>dotnet</c> on PATH.</summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
+        : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+        : "dotnet";
+
+    /// <summary>
+    /// Writes <paramref name="options"/> as the configuration file, starts the gateway and waits for
+    /// <c>/health/ready</c>. <paramref name="dataDir"/>: a directory the caller owns, or null for one of this object's own.
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(string name, ContinuityOptions options, string? dataDir = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var gateway = new GatewayProcess(name, options, dataDir);
+        try
+        {
+            await gateway.StartProcessAsync();
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the process if it still runs, then starts it again with the same configuration and data directory.</summary>
+    public async Task RestartAsync()
+    {
+        if (IsRunning)
+        {
+            Kill();
+        }
+
+        await StartProcessAsync();
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when a machine loses power or the OOM killer strikes.</summary>
+    public void Kill()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (_process.HasExited)
+        {
+            if (!_exitNoted)
+            {
+                _output.Append($"[test] gateway {Name} had already exited with code {_process.ExitCode}\n");
+            }
+        }
+        else
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+            _output.Append($"[test] gateway {Name} killed (SIGKILL)\n");
+        }
+
+        _exitNoted = true;
+        DisposeClients();
+    }
+
+    /// <summary>SIGTERM and a wait for the exit, as <c>systemctl stop</c> does. Fails if it does not exit in time.</summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        if (_process is null || _process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"gateway {Name} did not exit within {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds:0} s of SIGTERM; killed.\n{Describe()}");
+        }
+
+        _output.Append($"[test] gateway {Name} stopped (SIGTERM), exit code {_process.ExitCode}\n");
+        _exitNoted = true;
+        DisposeClients();
+    }
+
+    /// <summary>The exit code of the last run (null while it runs or before it started).</summary>
+    public int? ExitCode => _process is { HasExited: true } ? _process.ExitCode : null;
+
+    /// <summary>Name, address, state and captured output, for assertion messages.</summary>
+    public string Describe() =>
+        $"gateway {Name} at {BaseAddress} ({(IsRunning ? "running" : $"exited {ExitCode}")}), data {DataDir}\n--- output ---\n{Output}--- end of output ---";
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+
+        _process?.Dispose();
+        _process = null;
+        DisposeClients();
+        _home.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task StartProcessAsync()
+    {
+        _process?.Dispose();
+        _exitNoted = false;
+        var port = FreePort.Next();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var psi = new ProcessStartInfo(DotnetHost)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = _home.Path,
+        };
+        foreach (var arg in new[] { ExecutablePath, "serve", "--config", ConfigFile, "--data-dir", DataDir, "--urls", BaseAddress.ToString().TrimEnd('/') })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        // Small footprint: four engineers share two cores; no telemetry or first-run noise.
+        psi.Environment["DOTNET_gcServer"] = "0";
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["Logging__Console__FormatterName"] = "simple";
+        psi.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        psi.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+
+        _output.Append($"[test] starting gateway {Name}: dotnet {string.Join(' ', psi.ArgumentList)}\n");
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => _output.AppendLine(e.Data);
+        process.ErrorDataReceived += (_, e) => _output.AppendLine(e.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"could not start gateway {Name}");
+        }
+
+        _process = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        _anonymous = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        _admin = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayConfig.OpsKey);
+
+        await WaitReadyAsync();
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        var last = "no answer yet";
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                if (_process!.HasExited)
+                {
+                    throw new InvalidOperationException($"gateway {Name} exited with code {_process.ExitCode} before it was ready.\n{Describe()}");
+                }
+
+                try
+                {
+                    using var response = await _anonymous!.GetAsync("health/ready");
+                    last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException ex)
+                {
+                    last = ex.Message;
+                    return false;
+                }
+                catch (TaskCanceledException)
+                {
+                    last = "request timed out";
+                    return false;
+                }
+            }, StartTimeout, $"gateway {Name} ready");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"gateway {Name} was not ready within {StartTimeout.TotalSeconds:0} s (last /health/ready: {last}).\n{Describe()}");
+        }
+    }
+
+    private void DisposeClients()
+    {
+        _admin?.Dispose();
+        _anonymous?.Dispose();
+        _admin = null;
+        _anonymous = null;
+    }
+}
