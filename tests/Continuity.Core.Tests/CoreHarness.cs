@@ -61,6 +61,10 @@ internal sealed class CoreHarness : IDisposable
         return snapshot;
     }
 
+    /// <summary>The node's snapshot service over this harness's store and table (its disk copy in <see cref="DataDir"/>).</summary>
+    public RouteSnapshotService SnapshotService() =>
+        new(Table, Routes, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RouteSnapshotService>.Instance);
+
     public static ContinuityOptions DemoOptions(string dataDir, string? redis, string prefix) => new()
     {
         DataDir = dataDir,

@@ -234,7 +234,8 @@ public sealed class FailoverService(
             throw new FailoverException(FailoverErrorKind.Invalid, $"'{user}' is not an address in tenant '{tenantId}' ({string.Join(", ", tenant.Domains)}).");
         }
 
-        if (!await users.ContainsAsync(tenantId, address).ConfigureAwait(false))
+        // Configured users are always known, even when the store lost its data and was not re-seeded yet.
+        if (!tenant.Users.Contains(address, StringComparer.OrdinalIgnoreCase) && !await users.ContainsAsync(tenantId, address).ConfigureAwait(false))
         {
             throw new FailoverException(FailoverErrorKind.Invalid, $"'{user}' is not a known user of tenant '{tenantId}'. Import it first.");
         }

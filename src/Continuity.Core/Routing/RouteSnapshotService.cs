@@ -68,14 +68,25 @@ public sealed partial class RouteSnapshotService : BackgroundService
             }
 
             var next = await _routes.LoadAsync().ConfigureAwait(false);
+            if (next.Version < current.Version)
+            {
+                // The store lost routes we know (restarted empty, flushed, a replica that was behind):
+                // write ours back instead of sending failed-over users back where they were cut off.
+                if (await _routes.RestoreAsync(current, "system:route-restore").ConfigureAwait(false))
+                {
+                    Log.Restored(_logger, next.Version, current.Version);
+                }
+
+                next = await _routes.LoadAsync().ConfigureAwait(false);
+            }
+
             MarkVerified();
-            // A store that lost its data (version below ours) is followed too: it is the truth now.
             if (next.Version == current.Version && SameRoutes(current, next))
             {
                 return false;
             }
 
-            _table.TrySwap(next, allowOlder: true);
+            _table.TrySwap(next);
             Log.Swapped(_logger, current.Version, next.Version);
             try
             {
@@ -172,6 +183,9 @@ public sealed partial class RouteSnapshotService : BackgroundService
 
         [LoggerMessage(1202, LogLevel.Debug, "Route refresh skipped: {Error}; routing from the current snapshot")]
         public static partial void RefreshFailed(ILogger logger, string error);
+
+        [LoggerMessage(1204, LogLevel.Warning, "The state store was at route version {StoreVersion}, behind this node's {NodeVersion}: routes restored from this node's snapshot (audited)")]
+        public static partial void Restored(ILogger logger, long storeVersion, long nodeVersion);
 
         [LoggerMessage(1203, LogLevel.Warning, "Could not write the fail-static route copy {Path}: {Error}")]
         public static partial void DiskWriteFailed(ILogger logger, string path, string error);

@@ -17,7 +17,7 @@ namespace Continuity.Core.Routing;
 /// A change is one script: check the version (and the audit head) read just before, write the
 /// route, bump the version, append the audit record, publish. Nothing is half-done.
 /// </summary>
-public sealed class RouteStore(StateStore store, IOptions<ContinuityOptions> options, TimeProvider time)
+public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOptions> options, TimeProvider time)
 {
     internal const string TenantField = "*";
 

@@ -5,10 +5,19 @@ using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.Users;
 
-/// <summary>Adds each tenant's configured <see cref="TenantOptions.Users"/> to the directory once the store is reachable.</summary>
-public sealed class UserDirectorySeeder(UserDirectory users, IOptions<ContinuityOptions> options, TimeProvider time) : BackgroundService
+/// <summary>
+/// Adds each tenant's configured <see cref="TenantOptions.Users"/> to the directory once the store is
+/// reachable, and again after every reconnect (a store that restarted empty gets them back).
+/// </summary>
+public sealed class UserDirectorySeeder(UserDirectory users, StateStore store, IOptions<ContinuityOptions> options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        store.Connection.ConnectionRestored += (_, _) => _ = SeedAsync(stoppingToken);
+        await SeedAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    private async Task SeedAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -23,7 +32,14 @@ public sealed class UserDirectorySeeder(UserDirectory users, IOptions<Continuity
             }
             catch (StateUnavailableException)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

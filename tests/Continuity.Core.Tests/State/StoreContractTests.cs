@@ -107,6 +107,42 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
     }
 
     [Fact]
+    public async Task RefreshAsync_StoreLostItsRoutes_NodeWritesItsSnapshotBackAudited()
+    {
+        using var h = NewHarness();
+        using var service = h.SnapshotService();
+        await h.Routes.ChangeAsync(new RouteChange("demo", "alice@demo.test", "sovereign", "ops", "sanctioned"));
+        await h.Routes.ChangeAsync(new RouteChange("demo", null, "sovereign", "ops", "tenant cut off"));
+        await service.RefreshAsync();
+        Assert.Equal(2, h.Table.Current.Version);
+
+        await h.Store.Database.KeyDeleteAsync([h.Store.Keys.RouteVersion, h.Store.Keys.TenantRoutes("demo"), h.Store.Keys.AuditLog, h.Store.Keys.AuditHead]);
+        await service.RefreshAsync();
+
+        var stored = await h.Routes.LoadAsync();
+        Assert.Equal(2, stored.Version);
+        Assert.Equal("sovereign", stored.Resolve("demo", "alice@demo.test"));
+        Assert.Equal("sovereign", stored.Resolve("demo", "bob@demo.test"));
+        Assert.Equal("sovereign", h.Table.Resolve("demo", "alice@demo.test"));
+        var record = Assert.Single(await h.Audit.TailAsync(10));
+        Assert.Equal(("routes.restored", "system:route-restore"), (record.Action, record.Actor));
+        Assert.Contains("store was at version 0; restored version 2", record.Details, StringComparison.Ordinal);
+        var next = await h.Routes.ChangeAsync(new RouteChange("demo", "bob@demo.test", "primary", "ops", "after restore"));
+        Assert.Equal(3, next.Version);
+    }
+
+    [Fact]
+    public async Task RequestAsync_ConfiguredUserAfterStoreLostTheDirectory_StillKnown()
+    {
+        using var h = NewHarness(t => t.Users = ["alice@demo.test"]);
+        await h.Store.Database.KeyDeleteAsync(h.Store.Keys.Users("demo"));
+
+        var result = await h.Failover.RequestAsync(CoreHarness.Ops, "demo", "alice@demo.test", "sovereign", "store was reset");
+
+        Assert.Equal(RouteChangeStatus.Applied, result.Change!.Status);
+    }
+
+    [Fact]
     public async Task RequestAsync_OneApproval_AppliesAtOnce()
     {
         using var h = NewHarness();

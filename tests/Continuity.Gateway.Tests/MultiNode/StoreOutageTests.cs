@@ -141,7 +141,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output) : MultiNodeTestBe
     /// the pub/sub message can bring the change.
     /// </summary>
     [Fact]
-    public async Task StoreReturnedEmpty_FirstChangeAfterwards_ReachesANodeRestartedDuringTheOutage()
+    public async Task StoreReturnedEmpty_RoutesRestoredAndTheNextChangeReachesANodeRestartedDuringTheOutage()
     {
         // Arrange
         var a = await StartNodeAsync("A", Redis.ConnectionString);
@@ -162,9 +162,12 @@ public sealed class StoreOutageTests(ITestOutputHelper output) : MultiNodeTestBe
         var after = await a.ChangeRouteAsync(null, "sovereign", "tenant cut off");
         var (_, routes) = await b.WaitForRouteAsync(null, "sovereign", TimeSpan.FromSeconds(10));
 
-        // Assert
-        Assert.Equal(before, after);
+        // Assert: a node wrote its snapshot back (version kept, alice still on sovereign), and the next change follows it.
+        Assert.Equal(before + 1, after);
         Assert.Equal(after, routes.Version);
+        Assert.Equal("sovereign", routes.Resolve(Alice));
+        var audit = await RedisCli.RunAsync(Redis.Port, "LRANGE", b.Options.State.KeyPrefix + "audit:log", "0", "-1");
+        Assert.Contains("routes.restored", audit, StringComparison.Ordinal);
     }
 
     /// <summary>Nodes A and B on <see cref="MultiNodeTestBed.Redis"/>, alice moved to sovereign through A and seen by B (and on B's disk).</summary>
