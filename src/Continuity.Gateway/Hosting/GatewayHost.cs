@@ -3,7 +3,9 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Health;
+using Continuity.Identity;
 using Continuity.Mail;
+using Continuity.Mail.Sync;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -33,7 +35,9 @@ internal static class GatewayHost
         app.UseAuthorization();
         app.MapContinuityHealth();
         app.MapContinuityAdminApi();
+        app.MapContinuityIdentity();
         app.MapContinuityQueueApi();
+        app.MapContinuitySyncApi();
         app.Lifetime.ApplicationStarted.Register(() => RegisterHttpListeners(app));
         return app;
     }
@@ -45,7 +49,9 @@ internal static class GatewayHost
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ContinuityOptions>, ContinuityOptionsValidator>();
         services.AddContinuityCore();
+        services.AddContinuityIdentity(configuration);
         services.AddContinuityMail(configuration);
+        services.AddContinuityMailboxSync();
 
         services.AddSingleton<AdminKeyring>();
         services.AddSingleton<GatewayMetrics>();

@@ -41,6 +41,13 @@ internal sealed class UpstreamRegistrations(IOptions<ContinuityOptions> continui
                 });
             }
         }
+
+        if (options.RedirectionEndpointUris.Count == 0)
+        {
+            // No provider has an identity upstream (a mail-only deployment): OpenIddict still insists on a
+            // redirection endpoint for the code flow. No registration points at this one, so nothing lands there.
+            options.RedirectionEndpointUris.Add(new Uri($"{CallbackPrefix}/none", UriKind.Relative));
+        }
     }
 
     public static string RegistrationId(string tenant, string provider) => $"{tenant}:{provider}";

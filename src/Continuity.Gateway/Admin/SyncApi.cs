@@ -1,0 +1,85 @@
+using Continuity.Core.Tenants;
+using Continuity.Mail.Sync;
+
+namespace Continuity.Gateway.Admin;
+
+/// <summary>Mailbox sync state per user (kept in the store: any node answers for every user) and "sync now".</summary>
+internal static class SyncApi
+{
+    public static IEndpointRouteBuilder MapContinuitySyncApi(this IEndpointRouteBuilder app)
+    {
+        var sync = app.MapGroup("/admin/api/tenants/{tenant}/sync").RequireAuthorization(AdminPolicy.Name);
+        sync.MapGet("", List);
+        sync.MapGet("/{user}", Get);
+        sync.MapPost("/{user}/run", RunNow);
+        return app;
+    }
+
+    private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
+    {
+        if (Deny(tenant, http, tenants, change: false) is { } denied)
+        {
+            return denied;
+        }
+
+        var now = time.GetUtcNow();
+        return Results.Ok((await status.ListAsync(tenant)).Select(s => View(s, status, now)));
+    }
+
+    private static async Task<IResult> Get(string tenant, string user, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
+    {
+        if (Deny(tenant, http, tenants, change: false) is { } denied)
+        {
+            return denied;
+        }
+
+        return await status.GetAsync(tenant, user.ToLowerInvariant()) is { } state
+            ? Results.Ok(View(state, status, time.GetUtcNow()))
+            : AdminRequests.NotFound($"No sync state for '{user}' yet: the user has not been synced (is sync enabled for tenant '{tenant}'?).");
+    }
+
+    private static async Task<IResult> RunNow(string tenant, string user, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
+    {
+        if (Deny(tenant, http, tenants, change: true) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!tenants.Find(tenant)!.OwnsAddress(user))
+        {
+            return AdminRequests.BadRequest($"'{user}' is not an address of tenant '{tenant}'.");
+        }
+
+        var state = await status.SyncNowAsync(tenant, user.ToLowerInvariant(), http.RequestAborted);
+        return state is null
+            ? AdminRequests.Problem(StatusCodes.Status409Conflict, "Conflict", $"Another node is syncing '{user}' right now; try again shortly.")
+            : Results.Ok(View(state, status, time.GetUtcNow()));
+    }
+
+    private static object View(UserSyncState s, MailboxSyncStatus status, DateTimeOffset now) => new
+    {
+        s.User,
+        lagSeconds = s.Lag(now)?.TotalSeconds,
+        stale = status.IsStale(s),
+        s.LastRunStarted,
+        s.LastSuccess,
+        s.LastDirection,
+        s.MessagesCopied,
+        s.TotalCopied,
+        s.FlagsUpdated,
+        s.LastError,
+        s.Warnings,
+        s.FailbackPending,
+    };
+
+    private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants, bool change)
+    {
+        if (tenants.Find(tenant) is null)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        var actor = http.User.Actor();
+        return (change ? actor.CanChange(tenant) : actor.CanRead(tenant)) ? null : AdminRequests.Forbidden($"'{actor.Name}' may not do this for tenant '{tenant}'.");
+    }
+}
