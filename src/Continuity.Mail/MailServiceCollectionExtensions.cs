@@ -1,7 +1,9 @@
 using Continuity.Core.Configuration;
+using Continuity.Core.Health;
 using Continuity.Mail.Bounces;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Delivery;
+using Continuity.Mail.Probes;
 using Continuity.Mail.Queue;
 using Continuity.Mail.Smtp;
 using Continuity.Mail.Spool;
@@ -17,7 +19,8 @@ namespace Continuity.Mail;
 public static class MailServiceCollectionExtensions
 {
     /// <summary>
-    /// The mail part: MX listener (SmtpServer), durable spool, delivery workers, bounces and <see cref="MailQueue"/>.
+    /// The mail part: MX listener (SmtpServer), durable spool, delivery workers, bounces, <see cref="MailQueue"/> and
+    /// the inbound backend probes (<see cref="InboundProbeService"/>).
     /// Options come from <c>Continuity:Mail</c> (validated at start). The host registers <see cref="TimeProvider"/>,
     /// <c>RouteTable</c>, <c>TenantDirectory</c>, <c>ICutoffSignals</c>, logging and <c>IOptions&lt;ContinuityOptions&gt;</c>.
     /// </summary>
@@ -48,9 +51,13 @@ public static class MailServiceCollectionExtensions
         services.TryAddSingleton(sp => new MailQueue(
             sp.GetRequiredService<SpoolQueue>(), sp.GetRequiredService<SpoolStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MailQueue>>()));
 
+        services.TryAddSingleton<BackendHealthRegistry>(); // Core registers the same one; a host without Core still gets one
+        services.TryAddSingleton<InboundProbeService>();
+
         // Delivery first: it loads the spool before the MX accepts anything new.
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
         services.AddHostedService(sp => sp.GetRequiredService<MxServer>());
+        services.AddHostedService(sp => sp.GetRequiredService<InboundProbeService>());
         return services;
     }
 

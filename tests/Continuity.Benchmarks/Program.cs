@@ -6,10 +6,11 @@ using Continuity.Benchmarks;
 // Figures go to stdout, one line each: `name: value unit (peer: value unit, ratio: x)`.
 // Context (what was measured, how many samples) goes to stderr prefixed with '#'.
 const string Usage = """
-    usage: dotnet run -c Release --project tests/Continuity.Benchmarks -- routes|propagation|lookup [--changes N]
+    usage: dotnet run -c Release --project tests/Continuity.Benchmarks -- routes|propagation|lookup|mx [--changes N]
       routes       both figures below
       propagation  route change on gateway A → in-memory snapshot of node B, vs raw redis PUBLISH → subscriber
       lookup       RouteTable.Resolve on 10 000 user overrides, vs Dictionary<string,string>.TryGetValue
+      mx           MX accepting 10 KB messages durably vs a local Postfix (run through mx-vs-postfix.sh)
     """;
 
 var what = args.FirstOrDefault() ?? "routes";
@@ -21,7 +22,7 @@ if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo
     return 2;
 }
 
-if (what is not ("routes" or "propagation" or "lookup"))
+if (what is not ("routes" or "propagation" or "lookup" or "mx"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -31,6 +32,11 @@ if (typeof(Figure).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOpti
 {
     Console.Error.WriteLine("Build the benchmarks in Release: dotnet run -c Release --project tests/Continuity.Benchmarks -- " + what);
     return 2;
+}
+
+if (what == "mx")
+{
+    return await MxThroughputBenchmark.RunAsync(args);
 }
 
 try

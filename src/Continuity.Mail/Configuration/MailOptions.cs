@@ -24,4 +24,6 @@ public sealed class MailOptions
     public RecipientPolicyOptions Recipients { get; set; } = new();
 
     public DeliveryOptions Delivery { get; set; } = new();
+
+    public ProbeOptions Probes { get; set; } = new();
 }

@@ -35,6 +35,7 @@ internal sealed class MailOptionsValidator(IOptions<ContinuityOptions> continuit
         CheckTls(options.Tls, Error);
         CheckRecipients(options.Recipients, continuity, Error);
         CheckDelivery(options.Delivery, Error);
+        CheckProbes(options.Probes, Error);
         return errors;
     }
 
@@ -170,6 +171,18 @@ internal sealed class MailOptionsValidator(IOptions<ContinuityOptions> continuit
         {
             error("Delivery:Relay", $"'{relay}' must be smtp://host:port or lmtp://host:port");
         }
+    }
+
+    private static void CheckProbes(ProbeOptions probes, Action<string, string> error)
+    {
+        CheckSpan("Probes:Interval", probes.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), error);
+        CheckSpan("Probes:Timeout", probes.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), error);
+        if (probes.Timeout > probes.Interval)
+        {
+            error("Probes:Timeout", "must not be longer than Probes:Interval");
+        }
+
+        CheckSpan("Probes:DownAfter", probes.DownAfter, TimeSpan.Zero, TimeSpan.FromDays(1), error);
     }
 
     private static void CheckSpan(string path, TimeSpan value, TimeSpan min, TimeSpan max, Action<string, string> error)
