@@ -7,6 +7,7 @@ using Continuity.Core.Signals;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Core.Users;
+using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Admin;
 
@@ -95,7 +96,7 @@ internal static class AdminApi
         });
     }
 
-    private static async Task<IResult> ChangeRoute(string tenant, HttpContext http, FailoverService failover, RouteSnapshotService snapshots)
+    private static async Task<IResult> ChangeRoute(string tenant, HttpContext http, FailoverService failover, RouteSnapshotService snapshots, MailboxSyncStatus sync)
     {
         var (body, problem) = await AdminRequests.ReadBodyAsync<RouteChangeBody>(http.Request);
         if (problem is not null)
@@ -108,10 +109,13 @@ internal static class AdminApi
             return AdminRequests.BadRequest("'to' is required: the provider to route to.");
         }
 
-        var result = await failover.RequestAsync(http.User.Actor(), tenant, string.IsNullOrWhiteSpace(body.User) ? null : body.User, body.To, body.Reason ?? "", body.ExpectedVersion);
+        var user = string.IsNullOrWhiteSpace(body.User) ? null : body.User.Trim().ToLowerInvariant();
+        var result = await failover.RequestAsync(http.User.Actor(), tenant, user, body.To, body.Reason ?? "", body.ExpectedVersion);
+        // How far behind the user's sovereign mailbox copy is: what the user will miss right after the switch.
+        var lag = user is null ? null : (await sync.GetLagAsync(tenant, user))?.TotalSeconds;
         if (result.Pending is { } pending)
         {
-            return Results.Accepted($"/admin/api/approvals/{pending.Id}", new { status = "pending", request = pending });
+            return Results.Accepted($"/admin/api/approvals/{pending.Id}", new { status = "pending", request = pending, sovereignCopyLagSeconds = lag });
         }
 
         var change = result.Change!;
@@ -128,6 +132,7 @@ internal static class AdminApi
             before = change.Before,
             after = change.After,
             auditSeq = change.AuditSeq,
+            sovereignCopyLagSeconds = lag,
         });
     }
 
@@ -208,12 +213,16 @@ internal static class AdminApi
         return Results.Ok((await failover.ListPendingAsync()).Where(r => actor.CanRead(r.Tenant)));
     }
 
-    private static async Task<IResult> GetApproval(string id, HttpContext http, FailoverService failover)
+    private static async Task<IResult> GetApproval(string id, HttpContext http, FailoverService failover, MailboxSyncStatus sync)
     {
         var request = await failover.GetAsync(id);
-        return request is null || !http.User.Actor().CanRead(request.Tenant)
-            ? AdminRequests.NotFound($"No approval request '{id}'.")
-            : Results.Ok(request);
+        if (request is null || !http.User.Actor().CanRead(request.Tenant))
+        {
+            return AdminRequests.NotFound($"No approval request '{id}'.");
+        }
+
+        var lag = request.User is null ? null : (await sync.GetLagAsync(request.Tenant, request.User))?.TotalSeconds;
+        return Results.Ok(new { request, sovereignCopyLagSeconds = lag });
     }
 
     private static async Task<IResult> Approve(string id, HttpContext http, FailoverService failover, RouteSnapshotService snapshots)

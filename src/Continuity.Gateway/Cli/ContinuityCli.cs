@@ -33,6 +33,8 @@ internal static partial class ContinuityCli
           continuity audit verify
           continuity queue list [--recipient A] [--state pending|held|failed|delivered]
           continuity queue show|retry|delete ID          (this node's mail spool; delete is audited)
+          continuity sync status --tenant T [--user ADDRESS]   (mailbox copy primary → sovereign: lag, copied, errors)
+          continuity sync now --tenant T --user ADDRESS
           continuity apikey new                        (prints a new admin API key and the hash for the configuration)
 
         Admin verbs use --url (or CONTINUITY_URL, default http://127.0.0.1:8080) and --api-key (or CONTINUITY_API_KEY).
@@ -68,6 +70,8 @@ internal static partial class ContinuityCli
                 "queue" when cli.Word(1) is "list" or "" => await QueueListAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) == "show" => await QueueShowAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) is "retry" or "delete" => await QueueActAsync(cli, stdout, stderr),
+                "sync" when cli.Word(1) is "status" or "" => await SyncStatusAsync(cli, stdout, stderr),
+                "sync" when cli.Word(1) == "now" => await SyncNowAsync(cli, stdout, stderr),
                 "apikey" when cli.Word(1) == "new" => ApiKeyNew(stdout),
                 "help" => await WriteAsync(stdout, Help, Ok),
                 _ => await WriteAsync(stderr, $"unknown command: {string.Join(' ', cli.Words)}\n\n{Help}", Usage),

@@ -7,6 +7,7 @@ using Continuity.Core.Routing;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Mail.Queue;
+using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Health;
 
@@ -32,7 +33,7 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static IResult Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, TimeProvider time)
+    private static async Task<IResult> Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
     {
         var snapshot = table.Current;
         return Results.Ok(new
@@ -58,10 +59,11 @@ internal static class HealthEndpoints
             listeners = listeners.All,
             mailQueue = new { messages = queue.Count, oldestAgeSeconds = queue.OldestAge.TotalSeconds },
             backends = backends.All,
+            mailboxSync = await SyncSummaryAsync(tenants, sync, time),
         });
     }
 
-    private static IResult Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, BackendHealthRegistry backends, TimeProvider time)
+    private static async Task<IResult> Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
     {
         var snapshot = table.Current;
         var text = new StringBuilder();
@@ -106,8 +108,47 @@ internal static class HealthEndpoints
             Line(text, "continuity_backend_probe_age_seconds", $"tenant=\"{b.Tenant}\",provider=\"{b.Provider}\",kind=\"{b.Kind}\",target=\"{b.Target}\"", (time.GetUtcNow() - b.CheckedAt).TotalSeconds);
         }
 
+        await AppendSyncMetricsAsync(text, tenants, sync, time);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
+
+    /// <summary>Per tenant: users with a sovereign copy, how many are stale, the largest lag; null while the store is down.</summary>
+    private static async Task<List<SyncSummary>?> SyncSummaryAsync(TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time)
+    {
+        var rows = new List<SyncSummary>();
+        try
+        {
+            foreach (var tenant in tenants.TenantIds)
+            {
+                var states = await sync.ListAsync(tenant);
+                var now = time.GetUtcNow();
+                rows.Add(new SyncSummary(tenant, states.Count, states.Count(sync.IsStale), states.Select(s => s.Lag(now)?.TotalSeconds ?? 0).DefaultIfEmpty(0).Max()));
+            }
+        }
+        catch (StateUnavailableException)
+        {
+            return null;
+        }
+
+        return rows;
+    }
+
+    private static async Task AppendSyncMetricsAsync(StringBuilder text, TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time)
+    {
+        if (await SyncSummaryAsync(tenants, sync, time) is not { } rows)
+        {
+            return;
+        }
+
+        text.Append("# HELP continuity_mailbox_sync_users Users whose mailbox is copied to the sovereign side.\n# TYPE continuity_mailbox_sync_users gauge\n");
+        rows.ForEach(r => Line(text, "continuity_mailbox_sync_users", $"tenant=\"{r.Tenant}\"", r.Users));
+        text.Append("# HELP continuity_mailbox_sync_stale_users Users whose sovereign copy lags more than the allowed lag (or never synced).\n# TYPE continuity_mailbox_sync_stale_users gauge\n");
+        rows.ForEach(r => Line(text, "continuity_mailbox_sync_stale_users", $"tenant=\"{r.Tenant}\"", r.StaleUsers));
+        text.Append("# HELP continuity_mailbox_sync_max_lag_seconds Largest lag of a sovereign copy behind its primary.\n# TYPE continuity_mailbox_sync_max_lag_seconds gauge\n");
+        rows.ForEach(r => Line(text, "continuity_mailbox_sync_max_lag_seconds", $"tenant=\"{r.Tenant}\"", r.MaxLagSeconds));
+    }
+
+    private sealed record SyncSummary(string Tenant, int Users, int StaleUsers, double MaxLagSeconds);
 
     private static Dictionary<string, int> UsersPerProvider(RouteSnapshot snapshot, string tenant) =>
         snapshot.Tenants.TryGetValue(tenant, out var routes)

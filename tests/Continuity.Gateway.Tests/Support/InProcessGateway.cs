@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Continuity.Gateway.Hosting;
 using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -36,12 +37,15 @@ internal sealed class InProcessGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessGateway> StartAsync(string? redis, int approvals = 1, string automatic = "Suggest", int smtpPort = 0, string? primaryInbound = null)
+    public static async Task<InProcessGateway> StartAsync(
+        string? redis, int approvals = 1, string automatic = "Suggest", int smtpPort = 0, string? primaryInbound = null, Action<JsonNode>? customize = null)
     {
         var dir = new TempDirectory("gateway");
         var port = FreePort.Next();
         var configFile = dir.Combine("continuity.json");
-        await File.WriteAllTextAsync(configFile, ConfigJson(redis, dir.Combine("data"), approvals, automatic, smtpPort, primaryInbound));
+        var json = JsonNode.Parse(ConfigJson(redis, dir.Combine("data"), approvals, automatic, smtpPort, primaryInbound))!;
+        customize?.Invoke(json["Continuity"]!);
+        await File.WriteAllTextAsync(configFile, json.ToJsonString());
         var app = GatewayHost.Build(["--urls", $"http://127.0.0.1:{port}"], configFile, null);
         await app.StartAsync();
         var gateway = new InProcessGateway(app, port, configFile);
