@@ -69,7 +69,7 @@ public sealed partial class EmbeddedGarnet : IDisposable
         GarnetServer server;
         try
         {
-            server = new GarnetServer(args, loggerFactory, cleanupDir: false);
+            server = new GarnetServer(args, loggerFactory is null ? null : new WarningsOnlyLoggerFactory(loggerFactory), cleanupDir: false);
             server.Start();
         }
         catch
