@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Continuity.Core.State;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Continuity.Core.Credentials;
+
+/// <summary>
+/// App passwords in the state store.
+/// <code>
+/// {continuity}:apppw:{user}          SET    ids of the user's app passwords. No TTL.
+/// {continuity}:apppw:{user}:{id}     HASH   label, created (unix ms), salt (bytes), hash (PBKDF2-SHA256, 32 bytes),
+///                                           iter (iterations), used (unix ms of the last successful login, absent
+///                                           before). No TTL; removed on revoke.
+/// </code>
+/// The password itself is never stored. Its first eight characters are its id, so a login checks one hash.
+/// Users are lower-case addresses.
+/// </summary>
+public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOptions> options, TimeProvider time)
+{
+    // KEYS: index set, password hash. ARGV: id, max, label, created, salt, hash, iter.
+    // Returns 1, 0 when the id exists already, -1 when the user holds the maximum.
+    private const string CreateScript = """
+        if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+        if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+        redis.call('SADD', KEYS[1], ARGV[1])
+        redis.call('HSET', KEYS[2], 'label', ARGV[3], 'created', ARGV[4], 'salt', ARGV[5], 'hash', ARGV[6], 'iter', ARGV[7])
+        return 1
+        """;
+
+    // KEYS: index set, password hash. ARGV: id. Returns 1 when it existed.
+    private const string RevokeScript = """
+        redis.call('DEL', KEYS[2])
+        return redis.call('SREM', KEYS[1], ARGV[1])
+        """;
+
+    // KEYS: password hash. ARGV: unix ms. Only touches a password that still exists.
+    private const string TouchScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'used', ARGV[1]) end
+        return 1
+        """;
+
+    private string Index(string user) => store.Keys.Prefix + "apppw:" + user;
+
+    private string Entry(string user, string id) => store.Keys.Prefix + "apppw:" + user + ":" + id;
+
+    /// <summary>Creates an app password; the returned secret is the only copy.</summary>
+    /// <exception cref="InvalidOperationException">The user already holds <see cref="AppPasswordOptions.MaxPerUser"/>.</exception>
+    public async Task<NewAppPassword> CreateAsync(string user, string label)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        ArgumentNullException.ThrowIfNull(label);
+        var config = options.Value.AppPasswords;
+        if (label.Length > config.MaxLabelLength)
+        {
+            throw new ArgumentException($"The label is longer than {config.MaxLabelLength} characters.", nameof(label));
+        }
+
+        user = user.ToLowerInvariant();
+        var created = time.GetUtcNow();
+        while (true)
+        {
+            var secret = AppPasswordFormat.Generate();
+            var id = secret[..AppPasswordFormat.IdLength];
+            var salt = RandomNumberGenerator.GetBytes(16);
+            var hash = AppPasswordFormat.Hash(secret, salt, config.Iterations);
+            var result = (long)await store.RunAsync(db => db.ScriptEvaluateAsync(
+                CreateScript,
+                [Index(user), Entry(user, id)],
+                [id, config.MaxPerUser, label, created.ToUnixTimeMilliseconds(), salt, hash, config.Iterations])).ConfigureAwait(false);
+            if (result == -1)
+            {
+                throw new InvalidOperationException($"{user} already holds {config.MaxPerUser} app passwords; revoke one first.");
+            }
+
+            if (result == 1)
+            {
+                return new NewAppPassword(new AppPassword(id, user, label, created, null), AppPasswordFormat.Display(secret));
+            }
+        }
+    }
+
+    /// <summary>The user's app passwords, oldest first.</summary>
+    public Task<IReadOnlyList<AppPassword>> ListAsync(string user)
+    {
+        user = user.ToLowerInvariant();
+        return store.RunAsync<IReadOnlyList<AppPassword>>(async db =>
+        {
+            var ids = await db.SetMembersAsync(Index(user)).ConfigureAwait(false);
+            var list = new List<AppPassword>(ids.Length);
+            foreach (var id in ids)
+            {
+                var fields = (await db.HashGetAllAsync(Entry(user, id.ToString())).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
+                if (fields.Count > 0)
+                {
+                    list.Add(ToInfo(user, id.ToString(), fields));
+                }
+            }
+
+            return list.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
+        });
+    }
+
+    /// <summary>Revokes one app password; true when it existed. Logins with it fail from now on, on every node.</summary>
+    public async Task<bool> RevokeAsync(string user, string id)
+    {
+        user = user.ToLowerInvariant();
+        var removed = (long)await store.RunAsync(db => db.ScriptEvaluateAsync(RevokeScript, [Index(user), Entry(user, id)], [id])).ConfigureAwait(false);
+        return removed == 1;
+    }
+
+    /// <summary>Checks a presented password (constant-time compare) and records its use when it matches.</summary>
+    public async Task<AppPasswordCheck> VerifyAsync(string user, string presented)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(presented);
+        if (AppPasswordFormat.Normalize(presented) is not { } normalized)
+        {
+            return AppPasswordCheck.Invalid;
+        }
+
+        user = user.ToLowerInvariant();
+        var id = normalized[..AppPasswordFormat.IdLength];
+        var key = Entry(user, id);
+        var stored = await store.RunAsync(db => db.HashGetAsync(key, ["salt", "hash", "iter"])).ConfigureAwait(false);
+        if (stored[0].IsNull || stored[1].IsNull || !stored[2].TryParse(out int iterations) || iterations < 1)
+        {
+            return AppPasswordCheck.Invalid;
+        }
+
+        if (!AppPasswordFormat.Verify(normalized, (byte[])stored[0]!, iterations, (byte[])stored[1]!))
+        {
+            return AppPasswordCheck.Invalid;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await store.RunAsync(db => db.ScriptEvaluateAsync(TouchScript, [key], [now])).ConfigureAwait(false);
+        return new AppPasswordCheck(true, id);
+    }
+
+    private static AppPassword ToInfo(string user, string id, Dictionary<string, RedisValue> fields)
+    {
+        static DateTimeOffset? Time(Dictionary<string, RedisValue> f, string name) =>
+            f.TryGetValue(name, out var v) && long.TryParse(v.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : null;
+
+        return new AppPassword(
+            id,
+            user,
+            fields.TryGetValue("label", out var label) ? label.ToString() : "",
+            Time(fields, "created") ?? DateTimeOffset.UnixEpoch,
+            Time(fields, "used"));
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Continuity.Core.Configuration;
+using Continuity.Core.Listeners;
+using Continuity.Core.Signals;
+using Continuity.Mail.Proxy;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Mail.Imap;
+
+/// <summary>
+/// The IMAP proxy's listeners: <c>Continuity:Listeners:Imap</c> (STARTTLS) and <c>Imaps</c> (implicit TLS) on
+/// <c>Listeners:Address</c>; 0 turns one off. Sockets are bound in <see cref="StartAsync"/> so a taken port fails the start.
+/// </summary>
+internal sealed partial class ImapServer(
+    IOptions<ContinuityOptions> continuity,
+    IOptions<MailAccessOptions> options,
+    MailLogin login,
+    ICutoffSignals signals,
+    ProxySessionRegistry registry,
+    ListenerRegistry listeners,
+    TimeProvider time,
+    ILogger<ImapServer> logger) : IHostedService, IDisposable
+{
+    private readonly List<(TcpListener Listener, bool Tls)> _bound = [];
+    private readonly ConcurrentDictionary<Task, byte> _sessions = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _acceptLoops = [];
+    private X509Certificate2? _certificate;
+    private SemaphoreSlim? _slots;
+
+    public IReadOnlyList<IPEndPoint> Endpoints => [.. _bound.Select(b => (IPEndPoint)b.Listener.LocalEndpoint)];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var ports = continuity.Value.Listeners;
+        if (ports.Imap <= 0 && ports.Imaps <= 0)
+        {
+            LogOff(logger);
+            return Task.CompletedTask;
+        }
+
+        _certificate = TlsCertificateLoader.Load(options.Value.Tls);
+        _slots = new SemaphoreSlim(options.Value.MaxSessions);
+        var address = IPAddress.Parse(ports.Address);
+        var context = new ImapSessionContext(options.Value, continuity.Value, _certificate, login, signals, registry, time, logger);
+        foreach (var (port, tls) in new[] { (ports.Imap, false), (ports.Imaps, true) }.Where(p => p.Item1 > 0))
+        {
+            var listener = new TcpListener(address, port);
+            listener.Start(512);
+            _bound.Add((listener, tls));
+            var endpoint = (IPEndPoint)listener.LocalEndpoint;
+            listeners.Register(new ListenerInfo(tls ? "imaps" : "imap", tls ? "imaps" : "imap", endpoint.Address.ToString(), endpoint.Port));
+            _acceptLoops.Add(AcceptAsync(listener, tls, context));
+        }
+
+        LogListening(logger, string.Join(", ", Endpoints));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var (listener, _) in _bound)
+        {
+            listener.Stop();
+        }
+
+        try
+        {
+            await Task.WhenAll(_acceptLoops.Concat(_sessions.Keys)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (listener, _) in _bound)
+        {
+            listener.Dispose();
+        }
+
+        _stopping.Dispose();
+        _slots?.Dispose();
+        _certificate?.Dispose();
+    }
+
+    private async Task AcceptAsync(TcpListener listener, bool tls, ImapSessionContext context)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            socket.NoDelay = true;
+            var task = RunSessionAsync(socket, tls, context);
+            _sessions[task] = 0;
+            _ = task.ContinueWith(t => _sessions.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunSessionAsync(Socket socket, bool tls, ImapSessionContext context)
+    {
+        await Task.Yield();
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        if (!_slots!.Wait(0))
+        {
+            await using (stream.ConfigureAwait(false))
+            {
+                LogBusy(logger, ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString());
+                await stream.WriteAsync("* BYE Too many connections; try again later\r\n"u8.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        try
+        {
+            var remote = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+            await new ImapSession(context, stream, remote, tls).RunAsync(_stopping.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The last guard of a session task: nothing may escape to the process.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogSessionFailed(logger, ex);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+}

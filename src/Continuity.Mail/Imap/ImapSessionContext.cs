@@ -1,0 +1,18 @@
+using System.Security.Cryptography.X509Certificates;
+using Continuity.Core.Configuration;
+using Continuity.Core.Signals;
+using Continuity.Mail.Proxy;
+using Microsoft.Extensions.Logging;
+
+namespace Continuity.Mail.Imap;
+
+/// <summary>What every IMAP session of a node shares.</summary>
+internal sealed record ImapSessionContext(
+    MailAccessOptions Options,
+    ContinuityOptions Continuity,
+    X509Certificate2? Certificate,
+    MailLogin Login,
+    ICutoffSignals Signals,
+    ProxySessionRegistry Registry,
+    TimeProvider Time,
+    ILogger Logger);

@@ -1,0 +1,9 @@
+namespace Continuity.Mail.Imap;
+
+internal enum ImapTokenKind
+{
+    Atom,
+    String,
+    ListOpen,
+    ListClose,
+}

@@ -1,0 +1,8 @@
+namespace Continuity.Mail.Proxy;
+
+internal enum LineStatus
+{
+    Line,
+    TooLong,
+    Closed,
+}

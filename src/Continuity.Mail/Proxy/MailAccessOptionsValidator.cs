@@ -1,0 +1,107 @@
+using System.Buffers;
+using Continuity.Core.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Mail.Proxy;
+
+/// <summary>Checks <see cref="MailAccessOptions"/> (and the providers' IMAP/submission URIs), reporting every error with its path.</summary>
+internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> continuity) : IValidateOptions<MailAccessOptions>
+{
+    private static readonly SearchValues<char> MasterForbidden = SearchValues.Create("\r\n\0\"\\ ");
+    private static readonly SearchValues<char> SecretForbidden = SearchValues.Create("\r\n\0");
+
+    public ValidateOptionsResult Validate(string? name, MailAccessOptions options)
+    {
+        var errors = Check(options, continuity.Value);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static List<string> Check(MailAccessOptions o, ContinuityOptions continuity)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(continuity);
+        var errors = new List<string>();
+        void Error(string path, string message) => errors.Add($"{MailAccessOptions.SectionName}:{path}: {message}");
+        void Range(string path, long value, long min, long max)
+        {
+            if (value < min || value > max)
+            {
+                Error(path, $"must be between {min} and {max}");
+            }
+        }
+
+        void Span(string path, TimeSpan value, TimeSpan min, TimeSpan max)
+        {
+            if (value < min || value > max)
+            {
+                Error(path, $"must be between {min} and {max}");
+            }
+        }
+
+        if (o.Tls.CertificatePath is { } cert && !File.Exists(cert))
+        {
+            Error("Tls:CertificatePath", $"'{cert}' does not exist (certs/make-dev-certs.sh makes development certificates)");
+        }
+
+        if (o.Tls.KeyPath is { } key && !File.Exists(key))
+        {
+            Error("Tls:KeyPath", $"'{key}' does not exist");
+        }
+
+        if (o.Tls.KeyPath is not null && o.Tls.CertificatePath is null)
+        {
+            Error("Tls:CertificatePath", "is required when Tls:KeyPath is set");
+        }
+
+        if ((continuity.Listeners.Imaps > 0 || o.SubmissionsPort > 0) && o.Tls.CertificatePath is null)
+        {
+            Error("Tls:CertificatePath", "is required for the implicit-TLS ports (Continuity:Listeners:Imaps, SubmissionsPort)");
+        }
+
+        Range("SubmissionsPort", o.SubmissionsPort, 0, 65535);
+        Range("MaxCommandLine", o.MaxCommandLine, 1024, 1024 * 1024);
+        Range("MaxLiteral", o.MaxLiteral, 256, 1024 * 1024);
+        Range("MaxCommandBytes", o.MaxCommandBytes, o.MaxCommandLine, 4 * 1024 * 1024);
+        Range("MaxAuthFailuresPerConnection", o.MaxAuthFailuresPerConnection, 1, 100);
+        Range("MaxSessions", o.MaxSessions, 1, 1_000_000);
+        Range("MaxMessageSize", o.MaxMessageSize, 1024, int.MaxValue);
+        Span("LoginTimeout", o.LoginTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Span("IdleTimeout", o.IdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Span("SessionTimeout", o.SessionTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
+        Span("BackendTimeout", o.BackendTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+
+        foreach (var (tenantId, tenant) in continuity.Tenants)
+        {
+            foreach (var (providerName, provider) in tenant.Providers)
+            {
+                var path = $"{ContinuityOptions.SectionName}:Tenants:{tenantId}:Providers:{providerName}:Mail";
+                if (provider.Mail?.Imap is { } imap && !BackendEndpoint.TryParse(imap, BackendEndpoint.ImapSchemes, out _))
+                {
+                    errors.Add($"{path}:Imap: '{imap}' is not imap://host:port or imaps://host:port");
+                }
+
+                if (provider.Mail?.Submission is { } submission && !BackendEndpoint.TryParse(submission, BackendEndpoint.SubmissionSchemes, out _))
+                {
+                    errors.Add($"{path}:Submission: '{submission}' is not smtp://, submission:// or smtps://host:port");
+                }
+
+                if ((provider.Mail?.Imap ?? provider.Mail?.Submission) is not null && string.IsNullOrEmpty(provider.Mail?.Login.Master))
+                {
+                    errors.Add($"{path}:Login:Master: is required to log users in to the provider's mailboxes");
+                }
+
+                if (provider.Mail?.Login.Master is { } master && master.AsSpan().IndexOfAny(MasterForbidden) >= 0)
+                {
+                    errors.Add($"{path}:Login:Master: must not contain spaces, quotes, backslashes or line breaks");
+                }
+
+                if (provider.Mail?.Login.MasterPassword is { } secret && secret.AsSpan().IndexOfAny(SecretForbidden) >= 0)
+                {
+                    errors.Add($"{path}:Login:MasterPassword: must not contain line breaks or NUL");
+                }
+            }
+        }
+
+        return errors;
+    }
+}

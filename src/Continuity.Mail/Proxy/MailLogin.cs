@@ -1,0 +1,88 @@
+using System.Net;
+using Continuity.Core.Audit;
+using Continuity.Core.Credentials;
+using Continuity.Core.Routing;
+using Continuity.Core.State;
+using Continuity.Core.Tenants;
+using Continuity.Mail.Imap;
+using Microsoft.Extensions.Logging;
+
+namespace Continuity.Mail.Proxy;
+
+/// <summary>
+/// Gateway authentication for IMAP and submission: the throttle first (a refused attempt costs no hash),
+/// then the app password or bearer token, then the user's route. Failures are slowed as the throttle says;
+/// a lockout is audited once. Passwords and tokens never reach a log.
+/// </summary>
+internal sealed partial class MailLogin(
+    TenantDirectory tenants,
+    AppPasswordStore passwords,
+    LoginThrottle throttle,
+    RouteTable routes,
+    AuditLog audit,
+    TimeProvider time,
+    ILogger<MailLogin> logger,
+    IBearerTokenValidator? bearer = null)
+{
+    /// <summary>True when a bearer-token validator is registered (OAUTHBEARER / XOAUTH2 are offered).</summary>
+    public bool SupportsBearer => bearer is not null;
+
+    public Task<LoginOutcome> AuthenticateAsync(string user, string password, IPAddress client, string protocol, CancellationToken cancellationToken) =>
+        RunAsync(user, client, protocol, async u => (await passwords.VerifyAsync(u, password).ConfigureAwait(false)).Valid, cancellationToken);
+
+    public Task<LoginOutcome> AuthenticateBearerAsync(string user, string token, IPAddress client, string protocol, CancellationToken cancellationToken) =>
+        RunAsync(user, client, protocol, async u => bearer is not null && await bearer.ValidateAsync(u, token, cancellationToken).ConfigureAwait(false), cancellationToken);
+
+    private async Task<LoginOutcome> RunAsync(string user, IPAddress client, string protocol, Func<string, Task<bool>> check, CancellationToken cancellationToken)
+    {
+        user = user.Trim().ToLowerInvariant();
+        var address = client.ToString();
+        if (user.Length is 0 or > 254 || user.Any(char.IsControl) || user.Contains(' ', StringComparison.Ordinal))
+        {
+            return LoginOutcome.Failed;
+        }
+
+        try
+        {
+            var before = await throttle.CheckAsync(user, address).ConfigureAwait(false);
+            if (before.Refused)
+            {
+                LogThrottled(logger, protocol, user, address);
+                return LoginOutcome.Throttled;
+            }
+
+            await WaitAsync(before.Delay, cancellationToken).ConfigureAwait(false);
+            var tenant = tenants.FindByAddress(user);
+            if (tenant is null || !await check(user).ConfigureAwait(false))
+            {
+                var after = await throttle.RecordFailureAsync(user, address).ConfigureAwait(false);
+                LogFailed(logger, protocol, user, address);
+                if (after.JustLocked && tenant is not null)
+                {
+                    await audit.AppendAsync(new AuditEntry("mail-login", "login.locked", tenant, user, Reason: $"too many failed {protocol} logins", Details: "client " + address)).ConfigureAwait(false);
+                }
+
+                await WaitAsync(after.Delay, cancellationToken).ConfigureAwait(false);
+                return LoginOutcome.Failed;
+            }
+
+            await throttle.RecordSuccessAsync(user, address).ConfigureAwait(false);
+            var provider = routes.Resolve(tenant, user);
+            if (provider is null)
+            {
+                return LoginOutcome.Unavailable;
+            }
+
+            LogSucceeded(logger, protocol, user, address, provider);
+            return new LoginOutcome(LoginResult.Success, tenant, user, provider);
+        }
+        catch (StateUnavailableException)
+        {
+            LogStoreDown(logger, protocol, user);
+            return LoginOutcome.Unavailable;
+        }
+    }
+
+    private Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        delay > TimeSpan.Zero ? Task.Delay(delay, time, cancellationToken) : Task.CompletedTask;
+}

@@ -1,0 +1,109 @@
+using System.Buffers;
+using Continuity.Core.Configuration;
+using Continuity.Core.Routing;
+using Continuity.Core.Signals;
+using Continuity.Mail.Proxy;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
+
+namespace Continuity.Mail.Submission;
+
+/// <summary>
+/// Relays a submitted message to the submission backend of the provider the user is routed to <em>now</em>,
+/// logged in as the user through the provider's master login, with the client's envelope. The reply the client
+/// gets is the backend's: nothing is accepted that the backend did not accept. A backend that refuses the
+/// user's login raises a cut-off signal.
+/// </summary>
+internal sealed partial class SubmissionRelay(
+    ContinuityOptions continuity,
+    RouteTable routes,
+    ICutoffSignals signals,
+    MailAccessOptions options,
+    ILogger logger) : MessageStore
+{
+    public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(transaction);
+        var login = (LoginOutcome)context.Properties[SubmissionKeys.Login];
+        var providerName = routes.Resolve(login.Tenant!, login.User) ?? login.Provider!;
+        var provider = continuity.Tenants[login.Tenant!].Providers[providerName];
+        if (provider.Mail?.Submission is not { } uri || !BackendEndpoint.TryParse(uri, BackendEndpoint.SubmissionSchemes, out var endpoint))
+        {
+            return new SmtpResponse((SmtpReplyCode)451, "4.3.5 No submission service is configured for your account");
+        }
+
+        var mail = provider.Mail;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.BackendTimeout * 4);
+        using var client = new SmtpClient();
+        try
+        {
+            var security = endpoint.ImplicitTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable;
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, security, timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await client.AuthenticateAsync(login.User + "*" + mail.Login.Master, mail.Login.MasterPassword ?? "", timeout.Token).ConfigureAwait(false);
+            }
+            catch (AuthenticationException ex)
+            {
+                var evidence = "submission AUTH refused: " + ex.Message;
+                LogRefused(logger, endpoint.ToString(), providerName, login.User!, evidence);
+                await RaiseAsync(new CutoffSignal(login.Tenant!, login.User, providerName, "submission", evidence)).ConfigureAwait(false);
+                return new SmtpResponse((SmtpReplyCode)451, "4.7.0 Your mail provider refused the message; your administrator has been notified");
+            }
+
+            using var stream = new MemoryStream(buffer.ToArray(), writable: false);
+            var message = await MimeMessage.LoadAsync(stream, timeout.Token).ConfigureAwait(false);
+            var sender = MailboxAddress.Parse(login.User!);
+            var recipients = transaction.To.Select(t => MailboxAddress.Parse($"{t.User}@{t.Host}")).ToList();
+            var reply = await client.SendAsync(FormatOptions.Default, message, sender, recipients, timeout.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(true, timeout.Token).ConfigureAwait(false);
+            LogRelayed(logger, login.User!, providerName, recipients.Count);
+            return new SmtpResponse(SmtpReplyCode.Ok, "2.0.0 Accepted by " + providerName + ": " + Trim(reply));
+        }
+        catch (SmtpCommandException ex)
+        {
+            LogBackendError(logger, endpoint.ToString(), (int)ex.StatusCode, Trim(ex.Message));
+            return new SmtpResponse((SmtpReplyCode)(int)ex.StatusCode, Trim(ex.Message));
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException or SmtpProtocolException or SslHandshakeException or ServiceNotConnectedException)
+        {
+            LogBackendError(logger, endpoint.ToString(), 451, ex.GetType().Name);
+            return new SmtpResponse((SmtpReplyCode)451, "4.4.1 Your mail provider cannot be reached; try again later");
+        }
+    }
+
+    private static string Trim(string text) => text.Length > 200 ? text[..200] : text.ReplaceLineEndings(" ");
+
+    private async Task RaiseAsync(CutoffSignal signal)
+    {
+        try
+        {
+            await signals.RaiseAsync(signal).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSignalFailed(logger, signal.User ?? "", ex);
+        }
+    }
+
+    [LoggerMessage(2601, LogLevel.Information, "Submission from {User} relayed to {Provider} ({Recipients} recipients)")]
+    private static partial void LogRelayed(ILogger logger, string user, string provider, int recipients);
+
+    [LoggerMessage(2602, LogLevel.Warning, "Submission backend {Backend} of {Provider} refused {User}: {Evidence}")]
+    private static partial void LogRefused(ILogger logger, string backend, string provider, string user, string evidence);
+
+    [LoggerMessage(2603, LogLevel.Warning, "Submission backend {Backend} answered {Code}: {Text}")]
+    private static partial void LogBackendError(ILogger logger, string backend, int code, string text);
+
+    [LoggerMessage(2604, LogLevel.Error, "Cut-off signal for {User} could not be raised")]
+    private static partial void LogSignalFailed(ILogger logger, string user, Exception exception);
+}

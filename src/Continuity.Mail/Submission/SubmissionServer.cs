@@ -1,0 +1,108 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Continuity.Core.Configuration;
+using Continuity.Core.Listeners;
+using Continuity.Core.Routing;
+using Continuity.Core.Signals;
+using Continuity.Mail.Proxy;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SmtpServer;
+
+namespace Continuity.Mail.Submission;
+
+/// <summary>
+/// The submission proxy (RFC 6409, SmtpServer): <c>Continuity:Listeners:Submission</c> with STARTTLS and
+/// <c>Continuity:Mail:Access:SubmissionsPort</c> with implicit TLS (RFC 8314). AUTH is required before MAIL.
+/// </summary>
+internal sealed partial class SubmissionServer(
+    IOptions<ContinuityOptions> continuity,
+    IOptions<MailAccessOptions> options,
+    MailLogin login,
+    RouteTable routes,
+    ICutoffSignals signals,
+    ListenerRegistry listeners,
+    ILogger<SubmissionServer> logger) : IHostedService, IDisposable
+{
+    private SmtpServer.SmtpServer? _server;
+    private Task? _running;
+    private CancellationTokenSource? _stop;
+    private X509Certificate2? _certificate;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var ports = continuity.Value.Listeners;
+        var o = options.Value;
+        if (ports.Submission <= 0 && o.SubmissionsPort <= 0)
+        {
+            LogOff(logger);
+            return Task.CompletedTask;
+        }
+
+        _certificate = TlsCertificateLoader.Load(o.Tls);
+        var address = IPAddress.Parse(ports.Address);
+        var name = continuity.Value.Tenants.Values.Select(t => t.Hosts.Mail).FirstOrDefault(h => h is not null) ?? Environment.MachineName;
+        var builder = new SmtpServerOptionsBuilder()
+            .ServerName(name)
+            .MaxMessageSize(o.MaxMessageSize, MaxMessageSizeHandling.Strict)
+            .MaxAuthenticationAttempts(o.MaxAuthFailuresPerConnection)
+            .CommandWaitTimeout(o.LoginTimeout);
+        foreach (var (port, secure) in new[] { (ports.Submission, false), (o.SubmissionsPort, true) }.Where(p => p.Item1 > 0))
+        {
+            builder.Endpoint(e =>
+            {
+                e.Endpoint(new IPEndPoint(address, port)).IsSecure(secure).AuthenticationRequired().AllowUnsecureAuthentication(o.AllowPlaintextOnLoopback).SessionTimeout(o.SessionTimeout);
+                if (_certificate is not null)
+                {
+                    e.Certificate(_certificate);
+                }
+            });
+            listeners.Register(new ListenerInfo(secure ? "submissions" : "submission", secure ? "smtps" : "smtp", address.ToString(), port));
+        }
+
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new SubmissionAuthenticator(login, o));
+        services.Add(new SubmissionSenderFilter());
+        services.Add(new SubmissionRelay(continuity.Value, routes, signals, o, logger));
+        _server = new SmtpServer.SmtpServer(builder.Build(), services);
+        _server.SessionFaulted += (_, e) => LogFaulted(logger, e.Exception);
+        _stop = new CancellationTokenSource();
+        _running = _server.StartAsync(_stop.Token);
+        LogListening(logger, ports.Submission, o.SubmissionsPort);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is null || _running is null)
+        {
+            return;
+        }
+
+        _server.Shutdown();
+        await _stop!.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop?.Dispose();
+        _certificate?.Dispose();
+    }
+
+    [LoggerMessage(2610, LogLevel.Information, "Submission proxy listening on ports {Port} (STARTTLS) and {TlsPort} (implicit TLS; 0 = off)")]
+    private static partial void LogListening(ILogger logger, int port, int tlsPort);
+
+    [LoggerMessage(2611, LogLevel.Information, "Submission proxy off (Continuity:Listeners:Submission and Mail:Access:SubmissionsPort are 0)")]
+    private static partial void LogOff(ILogger logger);
+
+    [LoggerMessage(2612, LogLevel.Debug, "Submission session ended with an error")]
+    private static partial void LogFaulted(ILogger logger, Exception exception);
+}
