@@ -1,0 +1,22 @@
+using Continuity.Core.Signals;
+using Microsoft.Extensions.Logging;
+
+namespace Continuity.Web.Health;
+
+internal sealed partial class ProbeHealthPolicy
+{
+    private static partial class Log
+    {
+        [LoggerMessage(6020, LogLevel.Error, "Tenant {Tenant}: every backend ({Count}) of app {App} at provider {Provider} is down")]
+        public static partial void AllDown(ILogger logger, string tenant, string app, string provider, int count);
+
+        [LoggerMessage(6021, LogLevel.Information, "Tenant {Tenant}: app {App} at provider {Provider} has a healthy backend again")]
+        public static partial void Recovered(ILogger logger, string tenant, string app, string provider);
+
+        [LoggerMessage(6022, LogLevel.Warning, "Tenant {Tenant}: web probe signal for provider {Provider}: {Outcome}")]
+        public static partial void Signalled(ILogger logger, string tenant, string provider, CutoffSignalOutcome outcome);
+
+        [LoggerMessage(6023, LogLevel.Error, "Tenant {Tenant}: web probe signal for provider {Provider} failed")]
+        public static partial void SignalFailed(ILogger logger, string tenant, string provider, Exception exception);
+    }
+}

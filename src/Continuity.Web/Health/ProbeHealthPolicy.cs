@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Continuity.Core.Health;
+using Continuity.Core.Signals;
+using Continuity.Web.Configuration;
+using Continuity.Web.Proxy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace Continuity.Web.Health;
+
+/// <summary>
+/// YARP's active probes, judged and reported: a destination is down after the app's
+/// <c>HealthFailureThreshold</c> failed probes in a row and up at the first good one; every probe
+/// goes to the <see cref="BackendHealthRegistry"/> (<c>/health/status</c>, <c>/metrics</c>); when every
+/// destination of a provider's app is down, one tenant-level cut-off signal per outage.
+/// </summary>
+internal sealed partial class ProbeHealthPolicy(
+    IDestinationHealthUpdater updater,
+    BackendHealthRegistry registry,
+    ICutoffSignals signals,
+    IOptionsMonitor<WebOptions> web,
+    ILogger<ProbeHealthPolicy> logger) : IActiveHealthCheckPolicy
+{
+    private readonly ConditionalWeakTable<DestinationState, StrongBox<int>> _failures = [];
+    private readonly ConcurrentDictionary<string, bool> _outages = new(StringComparer.Ordinal);
+
+    public string Name => ProxyMetadata.HealthPolicy;
+
+    public void ProbingCompleted(ClusterState cluster, IReadOnlyList<DestinationProbingResult> probingResults)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(probingResults);
+        var metadata = cluster.Model.Config.Metadata;
+        if (metadata is null || !metadata.TryGetValue(ProxyMetadata.Tenant, out var tenant)
+            || !metadata.TryGetValue(ProxyMetadata.App, out var app) || !metadata.TryGetValue(ProxyMetadata.Provider, out var provider))
+        {
+            return;
+        }
+
+        var threshold = web.CurrentValue.App(app).HealthFailureThreshold;
+        var updates = new List<NewActiveDestinationHealth>(probingResults.Count);
+        foreach (var result in probingResults)
+        {
+            var ok = result.Exception is null && result.Response is { IsSuccessStatusCode: true };
+            var failures = _failures.GetOrCreateValue(result.Destination);
+            failures.Value = ok ? 0 : failures.Value + 1;
+            var health = ok ? DestinationHealth.Healthy
+                : failures.Value >= threshold ? DestinationHealth.Unhealthy
+                : result.Destination.Health.Active;
+            updates.Add(new NewActiveDestinationHealth(result.Destination, health));
+            var detail = Describe(result, failures.Value, threshold);
+            registry.Report(tenant, provider, ProxyMetadata.HealthKind(app), result.Destination.Model.Config.Address, ok, detail);
+        }
+
+        updater.SetActive(cluster, updates);
+        TrackOutage(cluster.ClusterId, tenant, app, provider, updates);
+    }
+
+    private void TrackOutage(string clusterId, string tenant, string app, string provider, List<NewActiveDestinationHealth> updates)
+    {
+        var allDown = updates.Count > 0 && updates.TrueForAll(u => u.NewActiveHealth == DestinationHealth.Unhealthy);
+        if (!allDown)
+        {
+            if (_outages.TryRemove(clusterId, out _))
+            {
+                Log.Recovered(logger, tenant, app, provider);
+            }
+
+            return;
+        }
+
+        if (!_outages.TryAdd(clusterId, true))
+        {
+            return;
+        }
+
+        Log.AllDown(logger, tenant, app, provider, updates.Count);
+        var evidence = $"all {updates.Count} backends of app {app} failed their health probes";
+        _ = RaiseAsync(new CutoffSignal(tenant, null, provider, "web-probe", evidence));
+    }
+
+    private async Task RaiseAsync(CutoffSignal signal)
+    {
+        try
+        {
+            var outcome = await signals.RaiseAsync(signal).ConfigureAwait(false);
+            Log.Signalled(logger, signal.Tenant, signal.Provider, outcome);
+        }
+#pragma warning disable CA1031 // A failed signal must not stop probing; it is logged and the outage stays visible in health.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.SignalFailed(logger, signal.Tenant, signal.Provider, ex);
+        }
+    }
+
+    private static string Describe(DestinationProbingResult result, int failures, int threshold)
+    {
+        var what = result.Exception is { } ex ? ex.GetType().Name
+            : result.Response is { } response ? $"HTTP {(int)response.StatusCode}"
+            : "no response";
+        return failures == 0 ? what : $"{what} ({failures} failed probe(s) in a row, down at {threshold})";
+    }
+}

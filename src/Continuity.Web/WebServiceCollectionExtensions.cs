@@ -1,0 +1,36 @@
+using Continuity.Web.Assertions;
+using Continuity.Web.Configuration;
+using Continuity.Web.Health;
+using Continuity.Web.Proxy;
+using Continuity.Web.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+
+namespace Continuity.Web;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>
+    /// The web gateway: YARP with routes and clusters from the tenants' apps, per-user routing,
+    /// signed assertions and health reporting. Needs <c>AddContinuityCore()</c>,
+    /// <c>AddContinuityIdentity()</c> and the bound <c>ContinuityOptions</c>.
+    /// </summary>
+    public static IServiceCollection AddContinuityWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AssertionIssuer>();
+        services.TryAddSingleton<UserRouting>();
+        services.TryAddSingleton<AppProxyConfigProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, AppProxyConfigProvider>(sp => sp.GetRequiredService<AppProxyConfigProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActiveHealthCheckPolicy, ProbeHealthPolicy>());
+        services.AddReverseProxy().AddTransforms<AppTransformProvider>();
+        return services;
+    }
+}

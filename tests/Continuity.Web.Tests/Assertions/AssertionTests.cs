@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Continuity.Web.Tests.Support;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Continuity.Web.Tests.Assertions;
+
+public sealed class AssertionTests
+{
+    [Fact]
+    public async Task ForgedHeaders_FromClient_NeverReachBackend()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
+        using var anonymous = world.Client();
+        using var forged = new HttpRequestMessage(HttpMethod.Get, world.App("/static/x"));
+        forged.Headers.Add("X-Continuity-Assertion", "forged.by.client");
+        forged.Headers.Add("X-Continuity-User", "boss@demo.test");
+        using var forgedSignedIn = new HttpRequestMessage(HttpMethod.Get, world.App("/inbox"));
+        forgedSignedIn.Headers.Add("X-Continuity-Assertion", "forged.by.client");
+
+        (await anonymous.SendAsync(forged)).EnsureSuccessStatusCode();
+        var anonymousHeaders = world.Primary.LastHeaders!;
+        (await alice.SendAsync(forgedSignedIn)).EnsureSuccessStatusCode();
+        var aliceHeaders = world.Primary.LastHeaders!;
+
+        Assert.DoesNotContain(anonymousHeaders.Keys, k => k.StartsWith("X-Continuity-", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(aliceHeaders["X-Continuity-Assertion"]);
+        Assert.NotEqual("forged.by.client", aliceHeaders["X-Continuity-Assertion"].ToString());
+    }
+
+    [Fact]
+    public async Task Assertion_VerifiesAgainstGatewayJwks()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
+        (await alice.GetAsync(world.App("/inbox"))).EnsureSuccessStatusCode();
+        var token = world.Primary.LastHeaders!["X-Continuity-Assertion"].ToString();
+        var jwks = new JsonWebKeySet(await alice.GetStringAsync(world.App("/.well-known/jwks", WebWorld.LoginHost)));
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = $"http://{WebWorld.LoginHost}/",
+            ValidAudience = "webmail",
+            IssuerSigningKeys = jwks.GetSigningKeys(),
+        });
+
+        Assert.True(result.IsValid, result.Exception?.Message);
+        var jwt = (JsonWebToken)result.SecurityToken;
+        Assert.Equal("acct-alice", jwt.Subject);
+        Assert.Equal("alice@demo.test", jwt.GetClaim("email").Value);
+        Assert.Equal("demo", jwt.GetClaim("tenant").Value);
+        Assert.InRange(jwt.ValidTo - jwt.IssuedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task ForwardedHeaders_FromUntrustedClient_AreReplaced()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, world.App("/inbox"));
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        request.Headers.Add("X-Forwarded-Host", "evil.example");
+
+        (await alice.SendAsync(request)).EnsureSuccessStatusCode();
+        var headers = world.Primary.LastHeaders!;
+
+        Assert.Equal("127.0.0.1", headers["X-Forwarded-For"].ToString());
+        Assert.Equal("http", headers["X-Forwarded-Proto"].ToString());
+        Assert.StartsWith(WebWorld.WebmailHost, headers["X-Forwarded-Host"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForwardedHeaders_FromTrustedProxy_AreKept()
+    {
+        await using var world = await WebWorld.StartAsync(s => s["Continuity:Web:TrustedProxies:0"] = "127.0.0.1");
+        using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, world.App("/inbox"));
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        (await alice.SendAsync(request)).EnsureSuccessStatusCode();
+        var headers = world.Primary.LastHeaders!;
+
+        Assert.Equal("203.0.113.9, 127.0.0.1", headers["X-Forwarded-For"].ToString());
+        Assert.Equal("https", headers["X-Forwarded-Proto"].ToString());
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Continuity.Web.Tests.Support;
+
+namespace Continuity.Web.Tests.Routing;
+
+public sealed class UserRoutingTests
+{
+    [Fact]
+    public async Task Request_AfterUserRouteChange_GoesToNewProviderWhileOthersStay()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
+        using var bob = world.Client(await world.SignInAsync("bob@demo.test"));
+        var inbox = world.App("/inbox");
+
+        Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(inbox));
+        Assert.Equal("primary webmail.demo.test", await bob.GetStringAsync(inbox));
+
+        await world.RouteAsync("alice@demo.test", "sovereign");
+
+        Assert.Equal("sovereign webmail.demo.test", await alice.GetStringAsync(inbox));
+        Assert.Equal("primary webmail.demo.test", await bob.GetStringAsync(inbox));
+    }
+
+    [Fact]
+    public async Task GatewayPaths_OnAppHost_BelongToTheApp()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
+
+        Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(world.App("/login")));
+        // Not /.well-known/* nor /connect/*: OpenIddict answers those in the authentication middleware on every host, before routing.
+    }
+
+    [Fact]
+    public async Task Request_WithoutSession_IsSentToGatewayLogin()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var anonymous = world.Client();
+
+        using var page = await anonymous.GetAsync(world.App("/inbox?folder=1"));
+        using var post = await anonymous.PostAsync(world.App("/send"), new StringContent("x"));
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("http://login.demo.test/login?returnUrl=%2Finbox%3Ffolder%3D1", page.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task PublicPath_WithoutSession_UsesTenantDefaultRoute()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var anonymous = world.Client();
+
+        Assert.Equal("primary webmail.demo.test", await anonymous.GetStringAsync(world.App("/static/app.css")));
+        await world.RouteAsync(null, "sovereign");
+        Assert.Equal("sovereign webmail.demo.test", await anonymous.GetStringAsync(world.App("/static/app.css")));
+    }
+
+    [Fact]
+    public async Task Request_ForUnknownHost_Is404()
+    {
+        await using var world = await WebWorld.StartAsync();
+        using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
+
+        using var response = await alice.GetAsync(world.App("/inbox", "unknown.demo.test"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

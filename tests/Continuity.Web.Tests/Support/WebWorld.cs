@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Continuity.Core;
+using Continuity.Core.Configuration;
+using Continuity.Core.Routing;
+using Continuity.Identity;
+using Continuity.Testing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Continuity.Web.Tests.Support;
+
+/// <summary>
+/// A real redis-server, two real backends (primary and sovereign webmail) and a gateway node built
+/// as the Gateway host builds it (Core, Identity, Web) on Kestrel at 127.0.0.1. Users sign in through
+/// a test-only endpoint of this test host that issues the gateway's own session cookie.
+/// </summary>
+internal sealed class WebWorld : IAsyncDisposable
+{
+    public const string WebmailHost = "webmail.demo.test";
+    public const string LoginHost = "login.demo.test";
+    private const string SignInPath = "/test-only/sign-in";
+
+    private readonly TempDirectory _dir = new("web");
+    private WebApplication? _gateway;
+
+    private WebWorld(RedisServer redis, Backend primary, Backend sovereign)
+    {
+        Redis = redis;
+        Primary = primary;
+        Sovereign = sovereign;
+    }
+
+    public RedisServer Redis { get; }
+    public Backend Primary { get; }
+    public Backend Sovereign { get; }
+    public int Port { get; private set; }
+    public IServiceProvider Services => _gateway!.Services;
+    public IConfigurationRoot Configuration => (IConfigurationRoot)_gateway!.Configuration;
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static async Task<WebWorld> StartAsync(Action<Dictionary<string, string?>>? customize = null)
+    {
+        var world = new WebWorld(new RedisServer(), await Backend.StartAsync("primary"), await Backend.StartAsync("sovereign"));
+        var settings = world.Settings();
+        customize?.Invoke(settings);
+        await world.StartGatewayAsync(settings);
+        return world;
+    }
+
+    /// <summary>A client whose every connection goes to the gateway, whatever host name the URL has.</summary>
+    public HttpClient Client(string? cookie = null)
+    {
+        var client = new HttpClient(Handler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(60) };
+        if (cookie is not null)
+        {
+            client.DefaultRequestHeaders.Add("Cookie", cookie);
+        }
+
+        return client;
+    }
+
+    public SocketsHttpHandler Handler() => new()
+    {
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        ConnectCallback = async (_, ct) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(IPAddress.Loopback, Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    };
+
+    public Uri App(string path, string host = WebmailHost) => new($"http://{host}:{Port}{path}");
+
+    /// <summary>Signs a user in (gateway cookie, as the login flow would issue it) and returns the Cookie header value.</summary>
+    public async Task<string> SignInAsync(string email)
+    {
+        using var client = Client();
+        using var response = await client.GetAsync(App($"{SignInPath}?email={Uri.EscapeDataString(email)}", "127.0.0.1"));
+        response.EnsureSuccessStatusCode();
+        return string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+    }
+
+    /// <summary>Moves a user (or the tenant) to a provider through the route store and waits until this node routes by it.</summary>
+    public async Task RouteAsync(string? user, string provider)
+    {
+        await Get<RouteStore>().ChangeAsync(new RouteChange("demo", user, provider, "test", "test route change"));
+        await Eventually.TrueAsync(() => Get<RouteTable>().Resolve("demo", user) == provider, TimeSpan.FromSeconds(10), $"route of {user ?? "tenant"} → {provider}");
+    }
+
+    private Dictionary<string, string?> Settings()
+    {
+        var keys = _dir.Combine("keys");
+        Directory.CreateDirectory(keys);
+        return new Dictionary<string, string?>
+        {
+            ["Continuity:DataDir"] = _dir.Combine("data"),
+            ["Continuity:State:Redis"] = Redis.ConnectionString,
+            ["Continuity:State:RouteRecheckInterval"] = "00:00:00.200",
+            ["Continuity:Tenants:demo:Domains:0"] = "demo.test",
+            ["Continuity:Tenants:demo:Hosts:Login"] = LoginHost,
+            ["Continuity:Tenants:demo:Hosts:Apps:webmail"] = WebmailHost,
+            ["Continuity:Tenants:demo:DefaultProvider"] = "primary",
+            ["Continuity:Tenants:demo:SovereignProvider"] = "sovereign",
+            ["Continuity:Tenants:demo:Users:0"] = "alice@demo.test",
+            ["Continuity:Tenants:demo:Users:1"] = "bob@demo.test",
+            ["Continuity:Tenants:demo:Providers:primary:Apps:webmail:0"] = Primary.Url,
+            ["Continuity:Tenants:demo:Providers:sovereign:Apps:webmail:0"] = Sovereign.Url,
+            ["Continuity:Identity:AllowInsecureHttp"] = "true",
+            ["Continuity:Identity:Tenants:demo:Issuer"] = $"http://{LoginHost}/",
+            ["Continuity:Identity:Keys:Signing:0:Path"] = WriteKey(keys, "signing.pem"),
+            ["Continuity:Identity:Keys:Encryption:0:Path"] = WriteKey(keys, "encryption.pem"),
+            ["Continuity:Web:Apps:webmail:PublicPaths:0"] = "/static",
+            ["Continuity:Web:Apps:webmail:HealthPath"] = "/health",
+            ["Continuity:Web:Apps:webmail:HealthInterval"] = "00:00:00.200",
+            ["Continuity:Web:Apps:webmail:HealthTimeout"] = "00:00:00.500",
+            ["Continuity:Web:Apps:webmail:HealthFailureThreshold"] = "1",
+        };
+    }
+
+    private static string WriteKey(string directory, string name)
+    {
+        using var rsa = RSA.Create(2048);
+        var path = Path.Combine(directory, name);
+        File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
+        return path;
+    }
+
+    private async Task StartGatewayAsync(Dictionary<string, string?> settings)
+    {
+        Port = FreePort.Next();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("WEB_TEST_LOGS") == "1")
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
+        }
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, Port);
+            k.Limits.MaxRequestBodySize = null;
+        });
+
+        // As GatewayHost.AddContinuityGateway binds them.
+        builder.Services.AddOptions<ContinuityOptions>().Bind(builder.Configuration.GetSection(ContinuityOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ContinuityOptions>, ContinuityOptionsValidator>();
+        builder.Services.AddContinuityCore();
+        builder.Services.AddContinuityIdentity(builder.Configuration);
+        builder.Services.AddContinuityWeb(builder.Configuration);
+
+        _gateway = builder.Build();
+        _gateway.UseAuthentication();
+        _gateway.UseAuthorization();
+        _gateway.MapContinuityIdentity();
+        _gateway.MapContinuityWeb();
+        _gateway.MapGet(SignInPath, async (HttpContext http, string email) =>
+        {
+            var identity = new ClaimsIdentity(
+                [new Claim("sub", "acct-" + email.Split('@')[0]), new Claim("email", email), new Claim(IdentityDefaults.TenantClaim, "demo")],
+                IdentityDefaults.CookieScheme);
+            await http.SignInAsync(IdentityDefaults.CookieScheme, new ClaimsPrincipal(identity));
+        }).RequireHost("127.0.0.1");
+        await _gateway.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync();
+            await _gateway.DisposeAsync();
+        }
+
+        await Primary.DisposeAsync();
+        await Sovereign.DisposeAsync();
+        Redis.Dispose();
+        _dir.Dispose();
+    }
+}
