@@ -5,7 +5,9 @@ using Continuity.Gateway.Admin;
 using Continuity.Gateway.Health;
 using Continuity.Identity;
 using Continuity.Mail;
+using Continuity.Mail.Imap;
 using Continuity.Mail.Sync;
+using Continuity.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,8 +38,11 @@ internal static class GatewayHost
         app.MapContinuityHealth();
         app.MapContinuityAdminApi();
         app.MapContinuityIdentity();
+        app.MapContinuityWeb();
         app.MapContinuityQueueApi();
         app.MapContinuitySyncApi();
+        app.MapContinuityAppPasswordsApi();
+        app.MapContinuityMailClientSetup();
         app.Lifetime.ApplicationStarted.Register(() => RegisterHttpListeners(app));
         return app;
     }
@@ -50,8 +55,10 @@ internal static class GatewayHost
         services.AddSingleton<IValidateOptions<ContinuityOptions>, ContinuityOptionsValidator>();
         services.AddContinuityCore();
         services.AddContinuityIdentity(configuration);
+        services.AddContinuityWeb(configuration);
         services.AddContinuityMail(configuration);
         services.AddContinuityMailboxSync();
+        services.AddContinuityMailAccess();
 
         services.AddSingleton<AdminKeyring>();
         services.AddSingleton<GatewayMetrics>();

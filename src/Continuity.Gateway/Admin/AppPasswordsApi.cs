@@ -1,0 +1,97 @@
+using Continuity.Core.Audit;
+using Continuity.Core.Credentials;
+using Continuity.Core.Tenants;
+using Continuity.Core.Users;
+
+namespace Continuity.Gateway.Admin;
+
+/// <summary>
+/// App passwords for mail clients, issued by an admin for a user (the user's own page comes with the
+/// web part). The password is returned once, at creation; only its hash is kept. Create and revoke are audited.
+/// </summary>
+internal static class AppPasswordsApi
+{
+    private const int MaxLabelLength = 100;
+
+    public static IEndpointRouteBuilder MapContinuityAppPasswordsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/admin/api/tenants/{tenant}/users/{user}/app-passwords").RequireAuthorization(AdminPolicy.Name);
+        group.MapGet("", List);
+        group.MapPost("", Create);
+        group.MapDelete("/{id}", Revoke);
+        return app;
+    }
+
+    private static async Task<IResult> List(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords)
+    {
+        if (await CheckAsync(tenant, user, http, tenants, users, change: false) is { } denied)
+        {
+            return denied;
+        }
+
+        return Results.Ok(await passwords.ListAsync(user.ToLowerInvariant()));
+    }
+
+    private static async Task<IResult> Create(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit)
+    {
+        if (await CheckAsync(tenant, user, http, tenants, users, change: true) is { } denied)
+        {
+            return denied;
+        }
+
+        var (body, problem) = await AdminRequests.ReadBodyAsync<AppPasswordBody>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var label = body!.Label?.Trim() ?? "";
+        if (label.Length is 0 or > MaxLabelLength)
+        {
+            return AdminRequests.BadRequest($"'label' is required (at most {MaxLabelLength} characters), e.g. \"Thunderbird on the office PC\".");
+        }
+
+        var address = user.ToLowerInvariant();
+        var actor = http.User.Actor();
+        await audit.AppendAsync(new AuditEntry(actor.Name, "app_password.created", tenant, address, Reason: label));
+        var created = await passwords.CreateAsync(address, label);
+        return Results.Created($"/admin/api/tenants/{tenant}/users/{address}/app-passwords/{created.Info.Id}",
+            new { created.Info.Id, created.Info.Label, created.Info.CreatedAt, password = created.Secret, note = "Shown only now: give it to the user for their mail client." });
+    }
+
+    private static async Task<IResult> Revoke(string tenant, string user, string id, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit)
+    {
+        if (await CheckAsync(tenant, user, http, tenants, users, change: true) is { } denied)
+        {
+            return denied;
+        }
+
+        var address = user.ToLowerInvariant();
+        if (!await passwords.RevokeAsync(address, id))
+        {
+            return AdminRequests.NotFound($"No app password '{id}' for '{address}'.");
+        }
+
+        await audit.AppendAsync(new AuditEntry(http.User.Actor().Name, "app_password.revoked", tenant, address, Details: $"id {id}"));
+        return Results.Ok(new { id, status = "revoked" });
+    }
+
+    private static async Task<IResult?> CheckAsync(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, bool change)
+    {
+        if (tenants.Find(tenant) is not { } options)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        var actor = http.User.Actor();
+        if (!(change ? actor.CanChange(tenant) : actor.CanRead(tenant)))
+        {
+            return AdminRequests.Forbidden($"'{actor.Name}' may not do this for tenant '{tenant}'.");
+        }
+
+        var known = options.Users.Contains(user, StringComparer.OrdinalIgnoreCase) || await users.ContainsAsync(tenant, user);
+        return options.OwnsAddress(user) && known ? null : AdminRequests.BadRequest($"'{user}' is not a known user of tenant '{tenant}'.");
+    }
+
+    private sealed record AppPasswordBody(string? Label);
+}
