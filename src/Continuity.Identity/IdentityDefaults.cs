@@ -15,5 +15,8 @@ public static class IdentityDefaults
     /// <summary>The address the user typed, carried in the upstream state token so a refusal can be attributed.</summary>
     public const string UserHintClaim = "continuity_user";
 
+    /// <summary>When the gateway session started (unix ms, kept in the cookie): compared with an admin's revocation.</summary>
+    public const string SessionStartedClaim = "continuity_session_at";
+
     public const string LoginPath = "/login";
 }

@@ -1,11 +1,14 @@
 using Continuity.Core.State;
 using Continuity.Identity.Accounts;
+using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Cutoff;
 using Continuity.Identity.Federation;
 using Continuity.Identity.Keys;
+using Continuity.Identity.Probes;
 using Continuity.Identity.Stores;
 using Continuity.Identity.Tenants;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -44,8 +47,15 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<VersionedEntries>();
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<AccountLinker>();
+        services.TryAddSingleton<AccountImporter>();
+        services.TryAddSingleton<AccountRevoker>();
+        services.TryAddSingleton<SessionValidation>();
         services.TryAddSingleton<CutoffClassifier>();
         services.TryAddSingleton<CutoffReporter>();
+        services.AddHttpClient(UpstreamProbeService.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // bounded by Probes:Timeout on the injected clock
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.TryAddSingleton<UpstreamProbeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<UpstreamProbeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, IssuerHostStartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureKeys>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictClientOptions>, ConfigureKeys>());
@@ -66,7 +76,10 @@ public static class IdentityServiceCollectionExtensions
             cookie.ExpireTimeSpan = settings.SessionLifetime;
             cookie.SlidingExpiration = true;
             cookie.LoginPath = IdentityDefaults.LoginPath;
-        });
+            // An admin's revocation ends the session on every node.
+            cookie.EventsType = typeof(SessionValidation);
+        })
+        .AddScheme<AuthenticationSchemeOptions, AdminSignInHandler>(AdminSignInDefaults.Scheme, null);
 
         services.AddOpenIddict()
             .AddCore(core =>

@@ -33,6 +33,9 @@ internal static partial class ContinuityCli
           continuity audit verify
           continuity queue list [--recipient A] [--state pending|held|failed|delivered]
           continuity queue show|retry|delete ID          (this node's mail spool; delete is audited)
+          continuity accounts import --tenant T FILE     (JSON [{email,name?,links:[{provider,issuer?,subject}]}] or CSV email,provider,subject[,name])
+          continuity accounts show --tenant T ADDRESS    (the gateway account id and its upstream links)
+          continuity accounts revoke --tenant T ADDRESS --reason TEXT   (ends sessions, refresh tokens and authorizations on every node)
           continuity sync status --tenant T [--user ADDRESS]   (mailbox copy primary → sovereign: lag, copied, errors)
           continuity sync now --tenant T --user ADDRESS
           continuity apikey new                        (prints a new admin API key and the hash for the configuration)
@@ -70,6 +73,7 @@ internal static partial class ContinuityCli
                 "queue" when cli.Word(1) is "list" or "" => await QueueListAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) == "show" => await QueueShowAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) is "retry" or "delete" => await QueueActAsync(cli, stdout, stderr),
+                "accounts" => await AccountsAsync(cli, stdout, stderr),
                 "sync" when cli.Word(1) is "status" or "" => await SyncStatusAsync(cli, stdout, stderr),
                 "sync" when cli.Word(1) == "now" => await SyncNowAsync(cli, stdout, stderr),
                 "apikey" when cli.Word(1) == "new" => ApiKeyNew(stdout),

@@ -4,6 +4,7 @@ using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Health;
 using Continuity.Identity;
+using Continuity.Identity.AdminSignIn;
 using Continuity.Mail;
 using Continuity.Mail.Imap;
 using Continuity.Mail.Sync;
@@ -38,6 +39,7 @@ internal static class GatewayHost
         app.MapContinuityHealth();
         app.MapContinuityAdminApi();
         app.MapContinuityIdentity();
+        app.MapContinuityIdentityAdmin();
         app.MapContinuityWeb();
         app.MapContinuityQueueApi();
         app.MapContinuitySyncApi();
@@ -64,7 +66,11 @@ internal static class GatewayHost
         services.AddSingleton<GatewayMetrics>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy.Name, p => p.RequireAuthenticatedUser());
+        // Admins come with an API key, or signed in through the gateway's own login (an address listed under Admins).
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy.Name, p => p
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminSignInDefaults.Scheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
         services.AddProblemDetails();
         // Enums as their names in every JSON answer ("Applied", not 1): stable for scripts and people.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

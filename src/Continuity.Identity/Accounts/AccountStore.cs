@@ -6,17 +6,18 @@ using StackExchange.Redis;
 namespace Continuity.Identity.Accounts;
 
 /// <summary>
-/// Accounts and their upstream links in the state store, three hashes per tenant (no TTL):
+/// Accounts and their upstream links in the state store, four hashes per tenant (no TTL):
 /// <code>
 /// {continuity}:id:{tenant}:accounts   HASH  account id → Account JSON
 /// {continuity}:id:{tenant}:emails     HASH  address (lower case) → account id
 /// {continuity}:id:{tenant}:links      HASH  "link|{provider}|{issuer}|{subject}" → account id;
 ///                                           "slot|{account}|{provider}|{issuer}" → the one subject of that upstream linked to the account
+/// {continuity}:id:{tenant}:sessions   HASH  account id → unix ms: gateway sessions started at or before it are ended (admin revocation)
 /// </code>
-/// Linking is one script over those three keys (all passed in KEYS, so Garnet runs it atomically):
-/// an address gets at most one subject per upstream, whichever node links first.
+/// Linking (and importing) is one script over the first three keys (all passed in KEYS, so Garnet runs
+/// it atomically): an address gets at most one subject per upstream, whichever node links first.
 /// </summary>
-internal sealed class AccountStore(StateStore store)
+internal sealed partial class AccountStore(StateStore store)
 {
     // KEYS: accounts, emails, links. ARGV: link field, email, new account id, new account JSON, slot suffix ("{provider}|{issuer}"), subject.
     // Returns { outcome, account id } with outcome 'existing' | 'created' | 'conflict'.
@@ -78,9 +79,39 @@ internal sealed class AccountStore(StateStore store)
         return json.IsNull ? null : JsonSerializer.Deserialize(json.ToString(), AccountJsonContext.Default.Account);
     }
 
+    /// <summary>The upstream links of an account: (provider, issuer, subject), from its slots (a scan of the tenant's links hash).</summary>
+    public Task<List<AccountLink>> ListLinksAsync(string tenant, string accountId) =>
+        store.RunAsync(async db =>
+        {
+            var links = new List<AccountLink>();
+            // Account ids are lower-case hex: nothing in the prefix needs escaping for MATCH.
+            await foreach (var entry in db.HashScanAsync(LinksKey(tenant), $"slot|{accountId}|*", pageSize: 500).ConfigureAwait(false))
+            {
+                var parts = entry.Name.ToString().Split('|', 4);
+                if (parts.Length == 4)
+                {
+                    links.Add(new AccountLink(parts[2], parts[3], entry.Value.ToString()));
+                }
+            }
+
+            return links.OrderBy(l => l.Provider, StringComparer.Ordinal).ThenBy(l => l.Issuer, StringComparer.Ordinal).ToList();
+        });
+
+    /// <summary>Gateway sessions of the account started at or before this instant are no longer accepted (null: none revoked).</summary>
+    public Task<DateTimeOffset?> GetSessionsRevokedAtAsync(string tenant, string accountId) =>
+        store.RunAsync<DateTimeOffset?>(async db =>
+        {
+            var value = await db.HashGetAsync(SessionsKey(tenant), accountId).ConfigureAwait(false);
+            return value.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        });
+
+    public Task RevokeSessionsAsync(string tenant, string accountId, DateTimeOffset at) =>
+        store.RunAsync(db => db.HashSetAsync(SessionsKey(tenant), accountId, at.ToUnixTimeMilliseconds()));
+
     private string AccountsKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":accounts";
     private string EmailsKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":emails";
     private string LinksKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":links";
+    private string SessionsKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":sessions";
 
     private static string LinkField(string provider, string issuer, string subject) => $"link|{provider}|{issuer}|{subject}";
 

@@ -24,6 +24,9 @@ public sealed class IdentityOptions
 
     public CutoffOptions Cutoff { get; set; } = new();
 
+    /// <summary>Probes of the providers' identity upstreams (discovery and JWKS).</summary>
+    public UpstreamProbeOptions Probes { get; set; } = new();
+
     /// <summary>Name of the gateway's own session cookie. Default <c>__continuity_id</c>.</summary>
     public string CookieName { get; set; } = "__continuity_id";
 

@@ -64,6 +64,7 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
         }
 
         CheckLifetimes(options.Lifetimes, Error);
+        CheckProbes(options.Probes, Error);
         return errors;
     }
 
@@ -159,6 +160,29 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
         if (lifetimes.RefreshTokenReuseLeeway < TimeSpan.Zero)
         {
             error($"{Root}:Lifetimes:RefreshTokenReuseLeeway", "must not be negative");
+        }
+    }
+
+    private static void CheckProbes(UpstreamProbeOptions probes, Action<string, string> error)
+    {
+        const string path = Root + ":Probes";
+        if (probes.Interval < TimeSpan.FromSeconds(1) || probes.Interval > TimeSpan.FromHours(1))
+        {
+            error($"{path}:Interval", "must be between 1 s and 1 h");
+        }
+
+        if (probes.Timeout < TimeSpan.FromMilliseconds(100) || probes.Timeout > TimeSpan.FromMinutes(5))
+        {
+            error($"{path}:Timeout", "must be between 100 ms and 5 min");
+        }
+        else if (probes.Timeout > probes.Interval)
+        {
+            error($"{path}:Timeout", "must not be longer than Probes:Interval");
+        }
+
+        if (probes.DownAfter < TimeSpan.Zero || probes.DownAfter > TimeSpan.FromDays(1))
+        {
+            error($"{path}:DownAfter", "must be between 0 and 1 day");
         }
     }
 

@@ -21,7 +21,7 @@ internal static class CallbackEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext http, string tenant, string provider,
-        IssuerDirectory issuers, TenantDirectory tenants, AccountLinker linker, CutoffReporter reporter)
+        IssuerDirectory issuers, TenantDirectory tenants, AccountLinker linker, CutoffReporter reporter, TimeProvider time)
     {
         var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
         if (issuers.FindByTenant(tenant) is not { } issuer || tenants.Find(tenant) is not { } options || options.FindProvider(provider) is not { } providerName)
@@ -72,6 +72,7 @@ internal static class CallbackEndpoint
         identity.AddClaim(new Claim(Claims.Email, account.Email));
         identity.AddClaim(new Claim(IdentityDefaults.TenantClaim, tenant));
         identity.AddClaim(new Claim(IdentityDefaults.ProviderClaim, providerName));
+        identity.AddClaim(new Claim(IdentityDefaults.SessionStartedClaim, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if ((account.Name ?? upstream.Name) is { Length: > 0 } name)
         {
             identity.AddClaim(new Claim(Claims.Name, name));

@@ -66,4 +66,21 @@ public sealed class IdentityOptionsValidatorTests
 
         Assert.Empty(IdentityOptionsValidator.Check(new IdentityOptions(), core));
     }
+
+    [Fact]
+    public void Check_ProbeTimesOutOfRange_EachWithItsPath()
+    {
+        var tooFast = new IdentityOptions { Probes = new UpstreamProbeOptions { Interval = TimeSpan.FromMilliseconds(10), DownAfter = TimeSpan.FromSeconds(-1) } };
+        var timeoutLongerThanInterval = new IdentityOptions { Probes = new UpstreamProbeOptions { Interval = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(6) } };
+
+        var first = IdentityOptionsValidator.Check(tooFast, Core()).Where(e => e.Contains(":Probes:", StringComparison.Ordinal));
+        var second = IdentityOptionsValidator.Check(timeoutLongerThanInterval, Core()).Where(e => e.Contains(":Probes:", StringComparison.Ordinal));
+
+        Assert.Equal(
+            ["Continuity:Identity:Probes:Interval: must be between 1 s and 1 h", "Continuity:Identity:Probes:Timeout: must not be longer than Probes:Interval",
+             "Continuity:Identity:Probes:DownAfter: must be between 0 and 1 day"],
+            first);
+        Assert.Equal(["Continuity:Identity:Probes:Timeout: must not be longer than Probes:Interval"], second);
+        Assert.DoesNotContain(IdentityOptionsValidator.Check(new IdentityOptions(), Core()), e => e.Contains(":Probes:", StringComparison.Ordinal));
+    }
 }

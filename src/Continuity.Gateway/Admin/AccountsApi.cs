@@ -1,0 +1,183 @@
+using Continuity.Core.State;
+using Continuity.Core.Tenants;
+using Continuity.Identity.Accounts;
+
+namespace Continuity.Gateway.Admin;
+
+/// <summary>
+/// Gateway accounts under <c>/admin/api/tenants/{tenant}/accounts</c>: import account links from a
+/// directory export (JSON or CSV; all-or-nothing on bad rows, conflicts reported per row), show an
+/// account with its links, and revoke a user's sessions, tokens and authorizations. Audited.
+/// </summary>
+internal static class AccountsApi
+{
+    /// <summary>Largest import. A CSV row is ~100 bytes: 4 MB holds the 20 000 links one import may carry.</summary>
+    public const int MaxImportBytes = 4 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapContinuityIdentityAdmin(this IEndpointRouteBuilder app)
+    {
+        var accounts = app.MapGroup("/admin/api/tenants/{tenant}/accounts")
+            .RequireAuthorization(AdminPolicy.Name)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                try
+                {
+                    return await next(context);
+                }
+                catch (StateUnavailableException ex)
+                {
+                    return AdminRequests.Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message + " Nothing was changed, or the change was not audited: check the account.");
+                }
+            });
+        accounts.MapPost("/import", ImportAsync);
+        accounts.MapGet("/{email}", ShowAsync);
+        accounts.MapPost("/{email}/revoke", RevokeAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer)
+    {
+        if (Deny(tenant, http, tenants, change: true) is { } denied)
+        {
+            return denied;
+        }
+
+        var type = http.Request.ContentType ?? "";
+        var json = type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+        if (!json && !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+        {
+            return AdminRequests.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send the export as application/json ([{email, name?, links:[{provider, issuer?, subject}]}]) or text/csv (email,provider,subject[,name]).");
+        }
+
+        if (await ReadBoundedAsync(http.Request, MaxImportBytes) is not { } body)
+        {
+            return AdminRequests.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"Imports are limited to {MaxImportBytes / (1024 * 1024)} MB; split the file.");
+        }
+
+        var outcome = await importer.ImportAsync(http.User.Actor().Name, tenant, body, json);
+        if (outcome.Errors.Count > 0)
+        {
+            return Results.Problem(
+                detail: $"{outcome.Errors.Count} bad row(s); nothing was imported.",
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Bad request",
+                extensions: new Dictionary<string, object?> { ["errors"] = outcome.Errors.Select(e => new { line = e.Line, message = e.Message }).ToList() });
+        }
+
+        var summary = outcome.Summary;
+        return Results.Ok(new
+        {
+            tenant,
+            rows = outcome.Rows.Count,
+            accountsCreated = summary.AccountsCreated,
+            linksCreated = summary.LinksCreated,
+            linksExisting = summary.LinksExisting,
+            conflicts = outcome.Rows.Where(r => r.Outcome == LinkOutcome.Conflict).Select(r => new
+            {
+                line = r.Row.Line,
+                email = r.Row.Email,
+                provider = r.Row.Provider,
+                subject = r.Row.Subject,
+                reason = r.Conflict,
+            }).ToList(),
+            auditSeq = outcome.AuditSeq,
+        });
+    }
+
+    private static async Task<IResult> ShowAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountStore accounts)
+    {
+        if (Deny(tenant, http, tenants, change: false) is { } denied)
+        {
+            return denied;
+        }
+
+        if (await accounts.FindByEmailAsync(tenant, email.Trim()) is not { } account)
+        {
+            return AdminRequests.NotFound($"No account for '{email}' in tenant '{tenant}' (accounts are made by import or at a first verified login).");
+        }
+
+        var links = await accounts.ListLinksAsync(tenant, account.Id);
+        var revokedAt = await accounts.GetSessionsRevokedAtAsync(tenant, account.Id);
+        return Results.Ok(new
+        {
+            id = account.Id,
+            tenant,
+            email = account.Email,
+            name = account.Name,
+            links = links.Select(l => new { provider = l.Provider, issuer = l.Issuer, subject = l.Subject }),
+            sessionsRevokedAt = revokedAt,
+        });
+    }
+
+    private static async Task<IResult> RevokeAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountRevoker revoker)
+    {
+        if (Deny(tenant, http, tenants, change: true) is { } denied)
+        {
+            return denied;
+        }
+
+        var (body, problem) = await AdminRequests.ReadBodyAsync<RevokeBody>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.Reason) || body.Reason.Length > 500)
+        {
+            return AdminRequests.BadRequest("'reason' is required (at most 500 characters): it goes into the audit log.");
+        }
+
+        var result = await revoker.RevokeAsync(http.User.Actor().Name, tenant, email.Trim(), body.Reason.Trim(), http.RequestAborted);
+        return result is null
+            ? AdminRequests.NotFound($"No account for '{email}' in tenant '{tenant}'.")
+            : Results.Ok(new
+            {
+                id = result.Account.Id,
+                email = result.Account.Email,
+                sessionsRevokedAt = result.SessionsRevokedAt,
+                tokensRevoked = result.Tokens,
+                authorizationsRevoked = result.Authorizations,
+                auditSeq = result.AuditSeq,
+            });
+    }
+
+    private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants, bool change)
+    {
+        if (tenants.Find(tenant) is null)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        var actor = http.User.Actor();
+        return change
+            ? actor.CanChange(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' may not change tenant '{tenant}'.")
+            : actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
+    }
+
+    private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(HttpRequest request, int limit)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Body of <c>POST …/accounts/{email}/revoke</c>.</summary>
+    internal sealed record RevokeBody(string? Reason);
+}

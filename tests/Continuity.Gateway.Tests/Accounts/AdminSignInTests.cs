@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Continuity.Gateway.Tests.Support;
+using Continuity.Testing;
+
+namespace Continuity.Gateway.Tests.Accounts;
+
+/// <summary>
+/// The admin API with the gateway's own sign-in: a user signs in through the login page (upstream stand-in,
+/// real gateway cookie) and calls the admin API with that session; admins come from <c>Tenants:demo:Admins</c>.
+/// </summary>
+public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRedis>
+{
+    private static async Task<AccountsGateway> StartAsync(string redis, SignInUpstream upstream)
+    {
+        var port = FreePort.Next();
+        return await AccountsGateway.StartAsync(redis, continuity =>
+        {
+            continuity["Identity"] = new JsonObject
+            {
+                ["AllowInsecureHttp"] = true,
+                ["Tenants"] = new JsonObject { ["demo"] = new JsonObject { ["Issuer"] = $"http://127.0.0.1:{port}/" } },
+            };
+            var demo = continuity["Tenants"]!["demo"]!;
+            demo["Hosts"] = new JsonObject { ["Login"] = "127.0.0.1" };
+            demo["Providers"]!["primary"]!["Identity"]!["Authority"] = upstream.Issuer.AbsoluteUri;
+        }, port);
+    }
+
+    private static async Task<SignInBrowser> SignInAsync(AccountsGateway gateway, string address)
+    {
+        var browser = new SignInBrowser();
+        await browser.NavigateAsync(new Uri(gateway.BaseAddress, "login"), address);
+        Assert.Contains(browser.Visited, u => u.AbsolutePath == "/signin/demo/primary");
+        return browser;
+    }
+
+    [Fact]
+    public async Task AdminApi_SignedInAdminNonAdminAndNobody_200_403_401()
+    {
+        await using var upstream = await SignInUpstream.StartAsync();
+        await using var gateway = await StartAsync(redis.Server.ConnectionString, upstream);
+        var routes = new Uri(gateway.BaseAddress, "admin/api/tenants/demo/routes");
+        using var admin = await SignInAsync(gateway, "ops@demo.test");
+        using var user = await SignInAsync(gateway, "alice@demo.test");
+        using var nobody = new SignInBrowser();
+
+        var asAdmin = await admin.GetAsync(routes);
+        var asUser = await user.GetAsync(routes);
+        var asNobody = await nobody.GetAsync(routes);
+
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        Assert.Equal("primary", JsonNode.Parse(await asAdmin.Content.ReadAsStringAsync())!["default"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, asNobody.StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminApi_SignedInAdminChangesRoute_AuditedUnderTheirAddress()
+    {
+        await using var upstream = await SignInUpstream.StartAsync();
+        await using var gateway = await StartAsync(redis.Server.ConnectionString, upstream);
+        using var admin = await SignInAsync(gateway, "ops@demo.test");
+        using var viewer = await SignInAsync(gateway, "auditor@demo.test");
+
+        var changed = await PostJsonAsync(admin, gateway, "admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "signed-in admin" });
+        var byViewer = await PostJsonAsync(viewer, gateway, "admin/api/tenants/demo/routes", new { user = "bob@demo.test", to = "sovereign", reason = "x" });
+        using var ops = gateway.Client();
+        var audit = JsonNode.Parse(await ops.GetStringAsync("admin/api/audit"))!.AsArray();
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byViewer.StatusCode);
+        var change = Assert.Single(audit, r => r!["action"]!.GetValue<string>() == "route.changed");
+        Assert.Equal(("ops@demo.test", "alice@demo.test"), (change!["actor"]!.GetValue<string>(), change["user"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task AdminApi_AdminWhoseAccountWasRevoked_401()
+    {
+        await using var upstream = await SignInUpstream.StartAsync();
+        await using var gateway = await StartAsync(redis.Server.ConnectionString, upstream);
+        var routes = new Uri(gateway.BaseAddress, "admin/api/tenants/demo/routes");
+        using var admin = await SignInAsync(gateway, "second@demo.test");
+        var before = await admin.GetAsync(routes);
+        using var ops = gateway.Client();
+
+        var revoked = await ops.PostAsJsonAsync("admin/api/tenants/demo/accounts/second@demo.test/revoke", new { reason = "left the team" });
+        var after = await admin.GetAsync(routes);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostJsonAsync(SignInBrowser browser, AccountsGateway gateway, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.BaseAddress, path)) { Content = JsonContent.Create(body) };
+        return await browser.SendAsync(request);
+    }
+}

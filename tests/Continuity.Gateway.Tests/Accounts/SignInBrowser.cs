@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Continuity.Gateway.Tests.Accounts;
+
+/// <summary>
+/// (A copy of Continuity.Identity.Tests' browser: test projects do not reference each other.)
+/// A browser for tests: a cookie jar, redirects followed one by one, auto-submitting <c>form_post</c>
+/// pages, and the gateway's login page filled in with the address (and the provider button, if one
+/// is chosen). It can stop at a URL prefix to hand an authorization code to the test.
+/// </summary>
+internal sealed partial class SignInBrowser : IDisposable
+{
+    private const int MaxSteps = 40;
+    private readonly HttpClient _client;
+
+    public SignInBrowser()
+    {
+        _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = Cookies })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public CookieContainer Cookies { get; } = new();
+
+    /// <summary>URLs visited, in order (for assertions about which upstream was used).</summary>
+    public List<Uri> Visited { get; } = [];
+
+    /// <summary>Follows everything from <paramref name="start"/>; answers the login page with <paramref name="address"/>.</summary>
+    public async Task<SignInPage> NavigateAsync(Uri start, string? address = null, string? provider = null, string? stopAt = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, start);
+        for (var step = 0; step < MaxSteps; step++)
+        {
+            Visited.Add(request.RequestUri!);
+            using var response = await _client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            var at = request.RequestUri!;
+            if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
+            {
+                var next = location.IsAbsoluteUri ? location : new Uri(at, location);
+                if (stopAt is not null && next.AbsoluteUri.StartsWith(stopAt, StringComparison.Ordinal))
+                {
+                    return new SignInPage(next, response.StatusCode, body);
+                }
+
+                request = new HttpRequestMessage(HttpMethod.Get, next);
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.OK && address is not null && body.Contains("name=\"address\"", StringComparison.Ordinal))
+            {
+                var returnUrl = WebUtility.HtmlDecode(ReturnUrlPattern().Match(body).Groups[1].Value);
+                request = new HttpRequestMessage(HttpMethod.Post, new Uri(at, "/login"))
+                {
+                    Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["address"] = address, ["returnUrl"] = returnUrl, ["provider"] = provider ?? "",
+                    }),
+                };
+                address = null; // Once: a second login page is an answer, not a question.
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.OK && FormPattern().Match(body) is { Success: true } form && body.Contains("type=\"hidden\"", StringComparison.Ordinal) && !body.Contains("name=\"address\"", StringComparison.Ordinal))
+            {
+                var action = new Uri(at, WebUtility.HtmlDecode(form.Groups[1].Value));
+                var fields = HiddenPattern().Matches(body).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+                if (stopAt is not null && action.AbsoluteUri.StartsWith(stopAt, StringComparison.Ordinal))
+                {
+                    return new SignInPage(new Uri(action + "?" + string.Join("&", fields.Select(f => f.Key + "=" + Uri.EscapeDataString(f.Value)))), response.StatusCode, body);
+                }
+
+                request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
+                continue;
+            }
+
+            return new SignInPage(at, response.StatusCode, body);
+        }
+
+        throw new InvalidOperationException("Too many redirects: " + string.Join(" → ", Visited.TakeLast(6)));
+    }
+
+    /// <summary>A plain GET with this browser's cookies (for the admin API after signing in).</summary>
+    public Task<HttpResponseMessage> GetAsync(Uri url) => _client.GetAsync(url);
+
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _client.SendAsync(request);
+
+    public void Dispose() => _client.Dispose();
+
+    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
+    private static partial Regex ReturnUrlPattern();
+
+    [GeneratedRegex("<form[^>]*method=\"post\"[^>]*action=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex FormPattern();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex HiddenPattern();
+}
+
+/// <summary>Where the browser ended, and what it showed.</summary>
+internal sealed record SignInPage(Uri Url, HttpStatusCode Status, string Body)
+{
+    public string? Query(string name) =>
+        System.Web.HttpUtility.ParseQueryString(Url.Query)[name];
+}
