@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Continuity.Mail.Delivery;
 
 /// <summary>
-/// Idle LMTP connections per backend, reused after an RSET probe (as Postfix's connection cache does).
-/// At most <see cref="DeliveryOptions.PoolSize"/> idle connections are kept per backend.
+/// Idle LMTP and SMTP delivery connections per backend (scheme, host and port), reused after an RSET probe (as
+/// Postfix's connection cache does). At most <see cref="DeliveryOptions.PoolSize"/> idle connections are kept per backend.
 /// </summary>
 internal sealed class LmtpConnectionPool(IOptions<MailOptions> options, MxIdentity identity, TimeProvider time) : IAsyncDisposable
 {
@@ -31,7 +31,7 @@ internal sealed class LmtpConnectionPool(IOptions<MailOptions> options, MxIdenti
 
         var delivery = options.Value.Delivery;
         return await LmtpClient.ConnectAsync(
-            backend.Host, backend.Port, identity.ServerName, delivery.ConnectTimeout, delivery.CommandTimeout, time, cancellationToken).ConfigureAwait(false);
+            backend, identity.ServerName, delivery.ConnectTimeout, delivery.CommandTimeout, time, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReturnAsync(Uri backend, LmtpClient client)
@@ -59,5 +59,5 @@ internal sealed class LmtpConnectionPool(IOptions<MailOptions> options, MxIdenti
         }
     }
 
-    private static string Key(Uri backend) => $"{backend.Host}:{backend.Port}";
+    private static string Key(Uri backend) => $"{backend.Scheme}://{backend.Host}:{backend.Port}";
 }

@@ -1,30 +1,46 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
 namespace Continuity.Mail.Lmtp;
 
 /// <summary>
-/// A small LMTP client (RFC 2033): LHLO, then per message MAIL, RCPT for each recipient, DATA, and one reply
-/// per accepted recipient after the final dot. MailKit has none, and Dovecot takes delivery only by LMTP.
-/// Commands are pipelined when the server offers PIPELINING (RFC 2920). Every read and write is bounded by
-/// the command timeout; a protocol breach or timeout throws <see cref="IOException"/> and the connection is dropped.
+/// A small delivery client for LMTP (RFC 2033, which MailKit lacks and Dovecot requires) and SMTP (RFC 5321): greeting,
+/// LHLO or EHLO, then per message MAIL, RCPT for each recipient, DATA and the spooled bytes, dot-stuffed and otherwise
+/// unchanged (MailKit's SmtpClient would re-serialise them through MimeKit, which repairs malformed MIME). Commands
+/// are pipelined when the server offers PIPELINING (RFC 2920). <c>smtps://</c> starts with TLS; an <c>smtp://</c>
+/// server that offers STARTTLS gets it (the certificate checked against the system's trust, as MailKit did).
+/// Every read and write is bounded by the command timeout; a protocol breach or timeout throws
+/// <see cref="IOException"/> (a failed TLS handshake <see cref="System.Security.Authentication.AuthenticationException"/>)
+/// and the connection is dropped.
 /// </summary>
-internal sealed class LmtpClient : IAsyncDisposable
+internal sealed partial class LmtpClient : IAsyncDisposable
 {
-    private readonly Stream _stream;
-    private readonly ReplyReader _reader;
+    private readonly DeliveryProtocol _protocol;
+    private readonly string _heloName;
     private readonly TimeSpan _commandTimeout;
     private readonly TimeProvider _time;
+    private Stream _stream;
+    private ReplyReader _reader;
 
-    private LmtpClient(Stream stream, TimeSpan commandTimeout, TimeProvider time)
+    private LmtpClient(Stream stream, DeliveryProtocol protocol, string heloName, TimeSpan commandTimeout, TimeProvider time)
     {
         _stream = stream;
         _reader = new ReplyReader(stream);
+        _protocol = protocol;
+        _heloName = heloName;
         _commandTimeout = commandTimeout;
         _time = time;
     }
 
+    public DeliveryProtocol Protocol => _protocol;
+
     public bool Pipelining { get; private set; }
+
+    /// <summary>The server takes 8-bit bodies (RFC 6152): MAIL carries <c>BODY=8BITMIME</c>.</summary>
+    public bool EightBitMime { get; private set; }
+
+    public bool IsSecure => _stream is SslStream;
 
     public IReadOnlyList<string> Capabilities { get; private set; } = [];
 
@@ -33,31 +49,64 @@ internal sealed class LmtpClient : IAsyncDisposable
 
     public DateTimeOffset LastUsed { get; private set; }
 
+    /// <param name="backend"><c>lmtp://</c>, <c>smtp://</c> (STARTTLS when offered) or <c>smtps://</c> (TLS from the start) with host and port.</param>
     public static async Task<LmtpClient> ConnectAsync(
-        string host, int port, string lhloName, TimeSpan connectTimeout, TimeSpan commandTimeout, TimeProvider time, CancellationToken cancellationToken)
+        Uri backend, string heloName, TimeSpan connectTimeout, TimeSpan commandTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(backend);
+        var protocol = backend.Scheme == "lmtp" ? DeliveryProtocol.Lmtp : DeliveryProtocol.Smtp;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             using (var timeout = new CancellationTokenSource(connectTimeout, time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
             {
-                await socket.ConnectAsync(host, port, linked.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(backend.Host, backend.Port, linked.Token).ConfigureAwait(false);
+                stream = new NetworkStream(socket, ownsSocket: true);
+                if (backend.Scheme == "smtps")
+                {
+                    var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                    stream = tls;
+                    await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = backend.IdnHost }, linked.Token).ConfigureAwait(false);
+                }
             }
-
-            return await HandshakeAsync(new NetworkStream(socket, ownsSocket: true), lhloName, commandTimeout, time, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
+            throw;
+        }
+
+        var client = await HandshakeAsync(stream, protocol, heloName, commandTimeout, time, cancellationToken).ConfigureAwait(false);
+        if (client.IsSecure || !client.Has("STARTTLS"))
+        {
+            return client;
+        }
+
+        try
+        {
+            await client.StartTlsAsync(backend.IdnHost, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            client.IsHealthy = false;
+            await client.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Greeting and LHLO over an already connected stream (transcript tests use this).</summary>
-    public static async Task<LmtpClient> HandshakeAsync(Stream stream, string lhloName, TimeSpan commandTimeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Greeting and LHLO/EHLO over an already connected stream (transcript tests use this).</summary>
+    public static async Task<LmtpClient> HandshakeAsync(
+        Stream stream, DeliveryProtocol protocol, string heloName, TimeSpan commandTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var client = new LmtpClient(stream, commandTimeout, time);
+        var client = new LmtpClient(stream, protocol, heloName, commandTimeout, time);
         try
         {
             var greeting = await client.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -66,42 +115,13 @@ internal sealed class LmtpClient : IAsyncDisposable
                 throw new LmtpProtocolException($"greeting: {greeting}");
             }
 
-            await client.WriteAsync($"LHLO {lhloName}\r\n", cancellationToken).ConfigureAwait(false);
-            var lhlo = await client.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (lhlo.Code != 250)
-            {
-                throw new LmtpProtocolException($"LHLO: {lhlo}");
-            }
-
-            client.Capabilities = [.. lhlo.Text.Split('\n').Skip(1).Select(l => l.Trim())];
-            client.Pipelining = client.Capabilities.Any(c => c.Equals("PIPELINING", StringComparison.OrdinalIgnoreCase));
+            await client.HelloAsync(cancellationToken).ConfigureAwait(false);
             client.LastUsed = time.GetUtcNow();
             return client;
         }
         catch
         {
             await client.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Delivers <paramref name="body"/> to <paramref name="recipients"/> and returns one reply per recipient, in order:
-    /// the RCPT refusal, or the server's reply after DATA for that recipient.
-    /// </summary>
-    public async Task<IReadOnlyList<LmtpReply>> SendAsync(string from, IReadOnlyList<string> recipients, Stream body, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(recipients);
-        ArgumentNullException.ThrowIfNull(body);
-        try
-        {
-            var replies = await TransactAsync(from, recipients, body, cancellationToken).ConfigureAwait(false);
-            LastUsed = _time.GetUtcNow();
-            return replies;
-        }
-        catch
-        {
-            IsHealthy = false;
             throw;
         }
     }
@@ -114,7 +134,7 @@ internal sealed class LmtpClient : IAsyncDisposable
             await WriteAsync("RSET\r\n", cancellationToken).ConfigureAwait(false);
             return (await ReadAsync(cancellationToken).ConfigureAwait(false)).Code == 250;
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or TimeoutException)
         {
             IsHealthy = false;
             return false;
@@ -138,84 +158,56 @@ internal sealed class LmtpClient : IAsyncDisposable
         await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<LmtpReply>> TransactAsync(string from, IReadOnlyList<string> recipients, Stream body, CancellationToken cancellationToken)
+    /// <summary>LHLO or EHLO; an SMTP server that does not know EHLO (500/502) gets HELO and is used without extensions.</summary>
+    private async Task HelloAsync(CancellationToken cancellationToken)
     {
-        var commands = new List<string>(recipients.Count + 2) { $"MAIL FROM:<{Clean(from)}>\r\n" };
-        commands.AddRange(recipients.Select(r => $"RCPT TO:<{Clean(r)}>\r\n"));
-        commands.Add("DATA\r\n");
-
-        var rcptReplies = new LmtpReply[recipients.Count];
-        LmtpReply mail;
-        LmtpReply data;
-        if (Pipelining)
+        var command = _protocol == DeliveryProtocol.Lmtp ? "LHLO" : "EHLO";
+        var reply = await CommandAsync($"{command} {_heloName}\r\n", cancellationToken).ConfigureAwait(false);
+        if (_protocol == DeliveryProtocol.Smtp && reply.Code is 500 or 502)
         {
-            await WriteAsync(string.Concat(commands), cancellationToken).ConfigureAwait(false);
-            mail = await ReadAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < recipients.Count; i++)
-            {
-                rcptReplies[i] = await ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            data = await ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            mail = await CommandAsync(commands[0], cancellationToken).ConfigureAwait(false);
-            if (!mail.IsPositive)
-            {
-                await ResetAsync(cancellationToken).ConfigureAwait(false);
-                return [.. recipients.Select(_ => mail)];
-            }
-
-            for (var i = 0; i < recipients.Count; i++)
-            {
-                rcptReplies[i] = await CommandAsync(commands[i + 1], cancellationToken).ConfigureAwait(false);
-            }
-
-            data = rcptReplies.Any(r => r.IsPositive)
-                ? await CommandAsync("DATA\r\n", cancellationToken).ConfigureAwait(false)
-                : new LmtpReply(554, "5.5.1 No valid recipients");
+            command = "HELO";
+            reply = await CommandAsync($"HELO {_heloName}\r\n", cancellationToken).ConfigureAwait(false);
         }
 
-        if (!mail.IsPositive)
+        if (reply.Code != 250)
         {
-            await ResetIfOpenAsync(data, cancellationToken).ConfigureAwait(false);
-            return [.. recipients.Select(_ => mail)];
+            throw new LmtpProtocolException($"{command}: {reply}");
         }
 
-        if (data.Code != 354)
+        Capabilities = command == "HELO" ? [] : [.. reply.Text.Split('\n').Skip(1).Select(l => l.Trim())];
+        Pipelining = Has("PIPELINING");
+        EightBitMime = Has("8BITMIME");
+    }
+
+    /// <summary>RFC 3207: STARTTLS, 220, the handshake, and EHLO again (what the server offered before TLS is forgotten).</summary>
+    private async Task StartTlsAsync(string targetHost, CancellationToken cancellationToken)
+    {
+        var reply = await CommandAsync("STARTTLS\r\n", cancellationToken).ConfigureAwait(false);
+        if (reply.Code != 220)
         {
-            await ResetIfOpenAsync(data, cancellationToken).ConfigureAwait(false);
-            return [.. rcptReplies.Select(r => r.IsPositive ? data : r)];
+            throw new LmtpProtocolException($"STARTTLS: {reply}");
         }
 
+        if (_reader.HasBuffered)
+        {
+            // Bytes sent before the handshake would be read as if they came over TLS (CVE-2011-0411 in reverse).
+            throw new LmtpProtocolException("server sent data after its STARTTLS reply");
+        }
+
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
+        _stream = tls;
+        _reader = new ReplyReader(tls);
         using (var timeout = new CancellationTokenSource(_commandTimeout, _time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
         {
-            await DotStuffer.CopyAsync(body, _stream, linked.Token).ConfigureAwait(false);
-            await _stream.FlushAsync(linked.Token).ConfigureAwait(false);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = targetHost }, linked.Token).ConfigureAwait(false);
         }
 
-        var result = new LmtpReply[recipients.Count];
-        for (var i = 0; i < recipients.Count; i++)
-        {
-            result[i] = rcptReplies[i].IsPositive ? await ReadAsync(cancellationToken).ConfigureAwait(false) : rcptReplies[i];
-        }
-
-        return result;
+        await HelloAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ResetIfOpenAsync(LmtpReply data, CancellationToken cancellationToken)
-    {
-        if (data.Code == 354)
-        {
-            // Should not happen (no recipient, yet DATA accepted): end the empty message so the session stays in step.
-            IsHealthy = false;
-            return;
-        }
-
-        await ResetAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private bool Has(string extension) =>
+        Capabilities.Any(c => c.Split(' ', 2)[0].Equals(extension, StringComparison.OrdinalIgnoreCase));
 
     private async Task<LmtpReply> CommandAsync(string command, CancellationToken cancellationToken)
     {
@@ -241,13 +233,7 @@ internal sealed class LmtpClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException("no reply from the LMTP server within the command timeout");
+            throw new TimeoutException($"no reply from the {_protocol.ToString().ToUpperInvariant()} server within the command timeout");
         }
     }
-
-    /// <summary>Addresses come from the spool, which took them from SmtpServer's parser; still, never let CR/LF or '&gt;' through.</summary>
-    private static string Clean(string address) =>
-        address.Contains('\r', StringComparison.Ordinal) || address.Contains('\n', StringComparison.Ordinal) || address.Contains('>', StringComparison.Ordinal)
-            ? throw new ArgumentException("address contains CR, LF or '>'", nameof(address))
-            : address;
 }

@@ -17,6 +17,9 @@ internal sealed class ReplyReader(Stream stream)
     private int _start;
     private int _end;
 
+    /// <summary>Bytes received past the last reply read (none may follow a 220 to STARTTLS).</summary>
+    public bool HasBuffered => _end > _start;
+
     public async Task<LmtpReply> ReadAsync(CancellationToken cancellationToken)
     {
         var text = new StringBuilder();

@@ -28,7 +28,7 @@ public sealed class LmtpClientTests
 
             """.ReplaceLineEndings("\r\n");
         var stream = new TranscriptStream(server);
-        await using var client = await LmtpClient.HandshakeAsync(stream, "mx.demo.test", Timeout, TimeProvider.System, CancellationToken.None);
+        await using var client = await LmtpClient.HandshakeAsync(stream, DeliveryProtocol.Lmtp, "mx.demo.test", Timeout, TimeProvider.System, CancellationToken.None);
         using var body = new MemoryStream(Encoding.UTF8.GetBytes("Subject: t\r\n\r\n.starts with a dot\r\nend"));
 
         var replies = await client.SendAsync("s@outside.example", ["alice@demo.test", "carol@demo.test", "bob@demo.test"], body, CancellationToken.None);
@@ -36,7 +36,7 @@ public sealed class LmtpClientTests
         Assert.Equal(["250 2.0.0 <alice@demo.test> Saved", "550 5.1.1 <carol@demo.test> User doesn't exist", "452 4.2.2 <bob@demo.test> Quota exceeded"],
             replies.Select(r => r.ToString()));
         Assert.Equal(
-            "LHLO mx.demo.test\r\nMAIL FROM:<s@outside.example>\r\nRCPT TO:<alice@demo.test>\r\nRCPT TO:<carol@demo.test>\r\nRCPT TO:<bob@demo.test>\r\nDATA\r\n" +
+            "LHLO mx.demo.test\r\nMAIL FROM:<s@outside.example> BODY=8BITMIME\r\nRCPT TO:<alice@demo.test>\r\nRCPT TO:<carol@demo.test>\r\nRCPT TO:<bob@demo.test>\r\nDATA\r\n" +
             "Subject: t\r\n\r\n..starts with a dot\r\nend\r\n.\r\n",
             stream.ClientWrote);
     }
@@ -48,7 +48,7 @@ public sealed class LmtpClientTests
     public async Task Send_BrokenServer_ThrowsProtocolErrorNotHang(string server)
     {
         var stream = new TranscriptStream(server + (server.EndsWith(' ') ? new string('x', 10_000) : ""));
-        await using var client = await LmtpClient.HandshakeAsync(stream, "mx", Timeout, TimeProvider.System, CancellationToken.None);
+        await using var client = await LmtpClient.HandshakeAsync(stream, DeliveryProtocol.Lmtp, "mx", Timeout, TimeProvider.System, CancellationToken.None);
         using var body = new MemoryStream("x"u8.ToArray());
         await Assert.ThrowsAsync<LmtpProtocolException>(() => client.SendAsync("", ["a@demo.test"], body, CancellationToken.None));
         Assert.False(client.IsHealthy);
@@ -58,7 +58,7 @@ public sealed class LmtpClientTests
     public async Task Send_RealDovecot_KnownUserSavedUnknownUserRefused()
     {
         using var dovecot = DovecotServer.Start("lmtp-client", "alice@demo.test");
-        await using var client = await LmtpClient.ConnectAsync("127.0.0.1", dovecot.LmtpPort, "mx.demo.test", Timeout, Timeout, TimeProvider.System, CancellationToken.None);
+        await using var client = await LmtpClient.ConnectAsync(new Uri(dovecot.LmtpUri), "mx.demo.test", Timeout, Timeout, TimeProvider.System, CancellationToken.None);
         Assert.True(client.Pipelining);
         var marker = Guid.NewGuid().ToString("N");
         using var body = new MemoryStream(Encoding.UTF8.GetBytes($"Subject: {marker}\r\n\r\n.dot\r\nÜ 8bit"));
