@@ -11,6 +11,7 @@ const string Usage = """
       propagation  route change on gateway A → in-memory snapshot of node B, vs raw redis PUBLISH → subscriber
       lookup       RouteTable.Resolve on 10 000 user overrides, vs Dictionary<string,string>.TryGetValue
       mx           MX accepting 10 KB messages durably vs a local Postfix (run through mx-vs-postfix.sh)
+      imap         IMAP session set-up and NOOP: direct, nginx mail proxy, gateway (run through imap-vs-nginx.sh)
     """;
 
 var what = args.FirstOrDefault() ?? "routes";
@@ -22,7 +23,7 @@ if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo
     return 2;
 }
 
-if (what is not ("routes" or "propagation" or "lookup" or "mx"))
+if (what is not ("routes" or "propagation" or "lookup" or "mx" or "imap"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -37,6 +38,11 @@ if (typeof(Figure).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOpti
 if (what == "mx")
 {
     return await MxThroughputBenchmark.RunAsync(args);
+}
+
+if (what == "imap")
+{
+    return await ImapSessionBenchmark.RunAsync(args);
 }
 
 try

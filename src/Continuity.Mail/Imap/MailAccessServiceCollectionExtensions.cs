@@ -1,5 +1,11 @@
+using Continuity.Core.Configuration;
 using Continuity.Core.Credentials;
+using Continuity.Core.Health;
+using Continuity.Core.Signals;
+using Continuity.Mail.Configuration;
+using Continuity.Mail.Probes;
 using Continuity.Mail.Proxy;
+using Continuity.Mail.Smtp;
 using Continuity.Mail.Submission;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,8 +18,10 @@ public static class MailAccessServiceCollectionExtensions
 {
     /// <summary>
     /// The IMAP and submission proxy with gateway authentication (app passwords, login throttle, and the
-    /// <see cref="IBearerTokenValidator"/> seam). Options: <c>Continuity:Mail:Access</c> (validated at start) and
-    /// <c>Continuity:Credentials</c>. Needs the Core services, <see cref="TimeProvider"/>, logging and an
+    /// <see cref="IBearerTokenValidator"/> seam), and the probes of every provider's IMAP and submission backends
+    /// (<see cref="ImapSubmissionProbeService"/>, into <see cref="BackendHealthRegistry"/>). Options:
+    /// <c>Continuity:Mail:Access</c> (validated at start), <c>Continuity:Credentials</c> and <c>Continuity:Mail:Probes</c>
+    /// (validated by <c>AddContinuityMail</c>). Needs the Core services, <see cref="TimeProvider"/>, logging and an
     /// <c>IConfiguration</c> in the container.
     /// </summary>
     public static IServiceCollection AddContinuityMailAccess(this IServiceCollection services)
@@ -37,6 +45,19 @@ public static class MailAccessServiceCollectionExtensions
         services.TryAddSingleton<SubmissionServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ImapServer>());
         services.AddHostedService(sp => sp.GetRequiredService<SubmissionServer>());
+
+        services.AddOptions<ProbeOptions>(ImapSubmissionProbeService.OptionsName).BindConfiguration(MailOptions.SectionName + ":Probes");
+        services.TryAddSingleton<BackendHealthRegistry>(); // Core registers the same one; a host without Core still gets one
+        services.TryAddSingleton<MxIdentity>(); // the EHLO name of the submission probe, as AddContinuityMail registers it
+        services.TryAddSingleton(sp => new ImapSubmissionProbeService(
+            sp.GetRequiredService<IOptions<ContinuityOptions>>(),
+            sp.GetRequiredService<IOptionsMonitor<ProbeOptions>>().Get(ImapSubmissionProbeService.OptionsName),
+            sp.GetRequiredService<BackendHealthRegistry>(),
+            sp.GetRequiredService<ICutoffSignals>(),
+            sp.GetRequiredService<MxIdentity>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ImapSubmissionProbeService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ImapSubmissionProbeService>());
         return services;
     }
 }

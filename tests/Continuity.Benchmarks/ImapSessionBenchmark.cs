@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using Continuity.Core.Credentials;
+using Continuity.Testing;
+
+namespace Continuity.Benchmarks;
+
+/// <summary>
+/// IMAP session cost through the gateway's proxy against its peers, in one run, against one real Dovecot (started
+/// here, master user <c>gateway</c>): (a) direct to Dovecot, (b) nginx's mail proxy (<see cref="ImapSessionNginx"/>),
+/// (c) the gateway's IMAP proxy hosted in this process (<see cref="ImapSessionGateway"/>). All three use the same
+/// raw-socket client (<see cref="ImapSessionClient"/>) and plain text on loopback.
+/// <list type="bullet">
+/// <item>Set-up: connect, greeting, LOGIN, NOOP, LOGOUT, one session after the other; the paths take turns within
+/// each round (rotating who goes first) so a burst of load from elsewhere hits all of them alike. The gateway is
+/// measured twice: with an app password hashed at the configured default (PBKDF2-SHA256, 600 000 iterations) and
+/// with one at the lowest count the store accepts, which takes the KDF out; the KDF alone is timed too.</item>
+/// <item>NOOP round trip: one logged-in session per path, NOOPs in blocks of 50 taking turns.</item>
+/// </list>
+/// Figures go to stdout, context to stderr with '#'.
+/// </summary>
+internal static class ImapSessionBenchmark
+{
+    private const string User = "alice@demo.test";
+    private const int SetupWarmup = 20;
+    private const int NoopWarmup = 200;
+    private const int NoopBlock = 50;
+    private const int KdfSamples = 15;
+
+    private const string Usage = """
+        usage: imap [--sessions N] [--noops N]
+          --sessions  measured session set-ups per path (default 300, at least 300 for the report)
+          --noops     measured NOOP round trips per path (default 2000)
+        Needs dovecot-imapd, nginx, libnginx-mod-mail, redis-server; run through imap-vs-nginx.sh.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!TryParse(args, out var sessions, out var noops))
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        if (typeof(ImapSessionBenchmark).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+        {
+            Console.Error.WriteLine("Build the benchmarks in Release (dotnet run -c Release …): the numbers would mean nothing.");
+            return 2;
+        }
+
+        try
+        {
+            foreach (var figure in await MeasureAsync(sessions, noops, Console.Error).ConfigureAwait(false))
+            {
+                Console.WriteLine(figure);
+            }
+
+            return 0;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("apt-get install", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<List<Figure>> MeasureAsync(int sessions, int noops, TextWriter log)
+    {
+        using var redis = new RedisServer();
+        using var dovecot = DovecotServer.Start("imap-bench", User);
+        await using var nginx = await ImapSessionNginx.StartAsync(dovecot.ImapPort, User, DovecotServer.UserPassword).ConfigureAwait(false);
+        await using var gateway = await ImapSessionGateway.StartAsync(redis.ConnectionString, dovecot).ConfigureAwait(false);
+        var slowPassword = await gateway.NewPasswordAsync(User).ConfigureAwait(false);
+        var fastPassword = await gateway.NewPasswordAsync(User, ImapSessionGateway.MinimumIterations).ConfigureAwait(false);
+        var iterations = gateway.DefaultIterations;
+        log.WriteLine($"# dovecot imap 127.0.0.1:{dovecot.ImapPort}, nginx mail proxy 127.0.0.1:{nginx.Port} (auth_http in-process, master login), gateway imap 127.0.0.1:{gateway.Port} (in-process, redis {redis.ConnectionString})");
+        log.WriteLine($"# {Environment.ProcessorCount} cores; set-up = connect + greeting + LOGIN + NOOP + LOGOUT, {sessions} per path after {SetupWarmup} warm-up; NOOP: {noops} per path after {NoopWarmup} warm-up");
+
+        var paths = new (string Name, int Port, string Password)[]
+        {
+            ("direct", dovecot.ImapPort, DovecotServer.UserPassword),
+            ("nginx", nginx.Port, DovecotServer.UserPassword),
+            ("gateway", gateway.Port, slowPassword),
+            ("gateway-kdf-min", gateway.Port, fastPassword),
+        };
+        var setup = paths.ToDictionary(p => p.Name, _ => new List<double>(sessions));
+        for (var round = -SetupWarmup; round < sessions; round++)
+        {
+            for (var i = 0; i < paths.Length; i++)
+            {
+                var path = paths[(i + Math.Max(round, 0)) % paths.Length];
+                var elapsed = await SessionAsync(path.Port, path.Password).ConfigureAwait(false);
+                if (round >= 0)
+                {
+                    setup[path.Name].Add(elapsed);
+                }
+            }
+        }
+
+        var kdf = KdfMilliseconds(iterations);
+        var noop = await NoopsAsync(paths[..3], noops).ConfigureAwait(false);
+        foreach (var (name, samples) in setup)
+        {
+            samples.Sort();
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"# set-up {name}: p50 {Percentiles.Of(samples, 50):0.000} ms, p90 {Percentiles.Of(samples, 90):0.000} ms, p99 {Percentiles.Of(samples, 99):0.000} ms, max {samples[^1]:0.000} ms"));
+        }
+
+        foreach (var (name, samples) in noop)
+        {
+            samples.Sort();
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"# NOOP {name}: p50 {Percentiles.Of(samples, 50):0.0} µs, p99 {Percentiles.Of(samples, 99):0.0} µs"));
+        }
+
+        var it = iterations.ToString("N0", CultureInfo.InvariantCulture).Replace(',', ' ');
+        var min = ImapSessionGateway.MinimumIterations.ToString(CultureInfo.InvariantCulture);
+        double P(string name, double p) => Percentiles.Of(setup[name], p);
+        return
+        [
+            new($"imap session set-up via gateway (app password PBKDF2 {it} iterations, the default), median", P("gateway", 50), P("nginx", 50), "ms"),
+            new($"imap session set-up via gateway (app password PBKDF2 {it} iterations, the default), p99", P("gateway", 99), P("nginx", 99), "ms"),
+            new($"imap session set-up via gateway (KDF taken out: app password at {min} iteration), median", P("gateway-kdf-min", 50), P("nginx", 50), "ms"),
+            new($"imap session set-up via gateway (KDF taken out: app password at {min} iteration), p99", P("gateway-kdf-min", 99), P("nginx", 99), "ms"),
+            new("imap session set-up direct to Dovecot (reference for the peer), median", P("direct", 50), P("nginx", 50), "ms"),
+            new("imap session set-up direct to Dovecot (reference for the peer), p99", P("direct", 99), P("nginx", 99), "ms"),
+            new($"app password check alone (PBKDF2-SHA256 {it} iterations, one hash, median of {KdfSamples}) vs gateway set-up median", kdf, P("gateway", 50), "ms"),
+            new("imap NOOP round trip after login via gateway, median", Percentiles.Of(noop["gateway"], 50), Percentiles.Of(noop["direct"], 50), "µs"),
+            new("imap NOOP round trip after login via nginx, median", Percentiles.Of(noop["nginx"], 50), Percentiles.Of(noop["direct"], 50), "µs"),
+        ];
+    }
+
+    /// <summary>One session, timed from before the connect to the tagged OK of LOGOUT, in milliseconds.</summary>
+    private static async Task<double> SessionAsync(int port, string password)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var started = Stopwatch.GetTimestamp();
+        await using var client = await ImapSessionClient.ConnectAsync(port, timeout.Token).ConfigureAwait(false);
+        await client.LoginAsync(User, password, timeout.Token).ConfigureAwait(false);
+        await client.NoopAsync(timeout.Token).ConfigureAwait(false);
+        await client.LogoutAsync(timeout.Token).ConfigureAwait(false);
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static async Task<Dictionary<string, List<double>>> NoopsAsync((string Name, int Port, string Password)[] paths, int noops)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var clients = new List<ImapSessionClient>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                var client = await ImapSessionClient.ConnectAsync(path.Port, timeout.Token).ConfigureAwait(false);
+                clients.Add(client);
+                await client.LoginAsync(User, path.Password, timeout.Token).ConfigureAwait(false);
+            }
+
+            var samples = paths.ToDictionary(p => p.Name, _ => new List<double>(noops));
+            for (var done = -NoopWarmup; done < noops; done += NoopBlock)
+            {
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    var at = (i + (done / NoopBlock)) % paths.Length;
+                    at = at < 0 ? at + paths.Length : at;
+                    for (var n = 0; n < NoopBlock && done + n < noops; n++)
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        await clients[at].NoopAsync(timeout.Token).ConfigureAwait(false);
+                        if (done + n >= 0)
+                        {
+                            samples[paths[at].Name].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                        }
+                    }
+                }
+            }
+
+            foreach (var client in clients)
+            {
+                await client.LogoutAsync(timeout.Token).ConfigureAwait(false);
+            }
+
+            return samples;
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The gateway's password hash alone, as a login computes it: median milliseconds of <see cref="KdfSamples"/>.</summary>
+    private static double KdfMilliseconds(int iterations)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var secret = AppPasswordFormat.Generate();
+        var samples = new List<double>(KdfSamples);
+        for (var i = 0; i < KdfSamples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _ = AppPasswordFormat.Hash(secret, salt, iterations);
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        samples.Sort();
+        return Percentiles.Of(samples, 50);
+    }
+
+    private static bool TryParse(string[] args, out int sessions, out int noops)
+    {
+        (sessions, noops) = (300, 2000);
+        for (var i = args.Length > 0 && args[0] == "imap" ? 1 : 0; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                return false;
+            }
+
+            switch (args[i])
+            {
+                case "--sessions": sessions = value; break;
+                case "--noops": noops = value; break;
+                default: return false;
+            }
+        }
+
+        return true;
+    }
+}
