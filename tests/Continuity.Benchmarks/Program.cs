@@ -12,6 +12,7 @@ const string Usage = """
       lookup       RouteTable.Resolve on 10 000 user overrides, vs Dictionary<string,string>.TryGetValue
       mx           MX accepting 10 KB messages durably vs a local Postfix (run through mx-vs-postfix.sh)
       imap         IMAP session set-up and NOOP: direct, nginx mail proxy, gateway (run through imap-vs-nginx.sh)
+      sync         mailbox copy of 10 000 messages and an incremental run, vs mbsync (run through sync-vs-mbsync.sh)
     """;
 
 var what = args.FirstOrDefault() ?? "routes";
@@ -23,7 +24,7 @@ if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo
     return 2;
 }
 
-if (what is not ("routes" or "propagation" or "lookup" or "mx" or "imap"))
+if (what is not ("routes" or "propagation" or "lookup" or "mx" or "imap" or "sync"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -43,6 +44,11 @@ if (what == "mx")
 if (what == "imap")
 {
     return await ImapSessionBenchmark.RunAsync(args);
+}
+
+if (what == "sync")
+{
+    return await MailboxSyncBenchmark.RunAsync(args);
 }
 
 try
