@@ -96,8 +96,8 @@ internal static partial class ContinuityCli
             return await WriteAsync(stderr, $"configuration file not found: {configFile}\n", Usage);
         }
 
-        // Validate before anything starts (the embedded store, listeners): every error at once.
-        var errors = ContinuityOptionsValidator.Check(GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args)));
+        // Validate before anything starts (the embedded store, listeners): every error of every part at once.
+        var errors = ValidateAll(configFile, dataDir, args);
         if (errors.Count > 0)
         {
             return await WriteAsync(stderr, "The configuration is not valid:\n" + string.Concat(errors.Select(e => $"  {e}\n")), Usage);
@@ -119,7 +119,7 @@ internal static partial class ContinuityCli
         }
 
         var options = GatewayConfiguration.Bind(LoadConfiguration(configFile, cli["data-dir"], []));
-        var errors = ContinuityOptionsValidator.Check(options);
+        var errors = ValidateAll(configFile, cli["data-dir"], []);
         if (errors.Count > 0)
         {
             stderr.WriteLine($"The configuration is not valid ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):");
@@ -129,6 +129,40 @@ internal static partial class ContinuityCli
 
         stdout.WriteLine($"configuration OK: {options.Tenants.Count} tenant(s), state {(options.State.Redis is null ? "embedded" : "external")}");
         return Ok;
+    }
+
+    /// <summary>
+    /// Every configuration error of every part (Core, identity, mail, mail access, sync, web), each with its path.
+    /// The Core check runs first; when it passes, the host is built (nothing is started) and each part's
+    /// validators run as they would at start.
+    /// </summary>
+    private static List<string> ValidateAll(string? configFile, string? dataDir, string[] args)
+    {
+        var errors = ContinuityOptionsValidator.Check(GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args)));
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        // Some parts' option set-up touches the state store: give this throw-away host a store address that
+        // refuses at once, so checking never starts an embedded store (nor fights a running node for its data dir).
+        string[] hostArgs = [.. args.SkipWhile(a => a == "serve"), "--Continuity:State:Redis=127.0.0.1:1,abortConnect=false,connectTimeout=100"];
+        using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
+        try
+        {
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            errors.AddRange(ex.Failures.SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries)));
+        }
+        catch (AggregateException ex)
+        {
+            errors.AddRange(ex.InnerExceptions.OfType<Microsoft.Extensions.Options.OptionsValidationException>()
+                .SelectMany(e => e.Failures).SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries)));
+        }
+
+        return errors;
     }
 
     private static IConfiguration LoadConfiguration(string? configFile, string? dataDir, string[] args)

@@ -95,6 +95,30 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
     }
 
     [Fact]
+    public async Task ConfigCheck_ErrorsInAPartsOwnSection_ListedBeforeAnythingStarts()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("parts.json");
+        await File.WriteAllTextAsync(file, """
+            { "Continuity": {
+                "DataDir": "DATA",
+                "Tenants": { "demo": { "Domains": [ "demo.test" ], "DefaultProvider": "primary",
+                  "Providers": { "primary": { "Mail": { "Imap": "imap://127.0.0.1:1" } } } } },
+                "Mail": { "Limits": { "MaxMessageSize": -5 } } } }
+            """.Replace("DATA", dir.Combine("data"), StringComparison.Ordinal));
+
+        var check = await RunAsync("config", "check", "--config", file);
+        var serve = await RunAsync("serve", "--config", file, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+
+        Assert.Equal(1, check.Code);
+        Assert.Contains("Continuity:Tenants:demo:Providers:primary:Mail:Login:Master:", check.Err, StringComparison.Ordinal);
+        Assert.Contains("Continuity:Mail:Limits:MaxMessageSize", check.Err, StringComparison.Ordinal);
+        Assert.Equal(2, serve.Code);
+        Assert.Contains("Continuity:Tenants:demo:Providers:primary:Mail:Login:Master:", serve.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("data", "state")), "nothing was started: no embedded store was created");
+    }
+
+    [Fact]
     public async Task ApiKeyNew_PrintsKeyAndMatchingHash()
     {
         var result = await RunAsync("apikey", "new");
