@@ -146,7 +146,7 @@ internal static partial class ContinuityCli
 
         // Some parts' option set-up touches the state store: give this throw-away host a store address that
         // refuses at once, so checking never starts an embedded store (nor fights a running node for its data dir).
-        string[] hostArgs = [.. args.SkipWhile(a => a == "serve"), "--Continuity:State:Redis=127.0.0.1:1,abortConnect=false,connectTimeout=100"];
+        string[] hostArgs = [.. args.SkipWhile(a => a == "serve"), "--Continuity:State:Redis=127.0.0.1:1,abortConnect=false,connectTimeout=100", "--Logging:LogLevel:Default=Warning"];
         using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
         try
         {
