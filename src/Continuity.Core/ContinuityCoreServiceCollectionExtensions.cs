@@ -24,6 +24,7 @@ public static class ContinuityCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TenantDirectory>();
         services.TryAddSingleton<ListenerRegistry>();
+        services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<BackendHealthRegistry>();
         services.TryAddSingleton<StateStore>();
         services.TryAddSingleton<RouteTable>();

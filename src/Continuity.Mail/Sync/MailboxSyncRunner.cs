@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Continuity.Core.Configuration;
+using Continuity.Core.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,12 +18,15 @@ internal sealed partial class MailboxSyncRunner(
     IOptions<ContinuityOptions> continuity,
     IOptions<MailboxSyncOptions> options,
     TimeProvider time,
-    ILogger<MailboxSyncRunner> logger) : IDisposable
+    ILogger<MailboxSyncRunner> logger,
+    NodeIdentity? node = null) : IDisposable
 {
     private const int MaxWarningsKept = 20;
     private readonly SemaphoreSlim _total = new(options.Value.MaxParallelUsers);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _backends = new(StringComparer.OrdinalIgnoreCase);
-    private readonly string _node = Guid.NewGuid().ToString("N");
+    // Without a NodeIdentity (tests that wire the engine by hand) every runner is a node of its own.
+    private readonly string _node = node?.Id ?? Guid.NewGuid().ToString("N");
+    private readonly string _run = node?.RunId ?? Guid.NewGuid().ToString("N");
 
     /// <summary>Runs the sync; null when another node holds the user's lease (it is syncing the user right now).</summary>
     public async Task<UserSyncState?> RunAsync(string tenant, string user, SyncDirection direction, bool failbackPending, CancellationToken cancellationToken)
@@ -53,9 +57,10 @@ internal sealed partial class MailboxSyncRunner(
 
     private async Task<UserSyncState?> RunLeasedAsync(string tenant, string user, SyncDirection direction, bool failbackPending, CancellationToken cancellationToken)
     {
-        var token = $"{_node}:{Guid.NewGuid():N}";
+        var token = $"{_node}:{_run}:{Guid.NewGuid():N}";
         var lease = options.Value.LeaseDuration;
-        if (!await users.TryAcquireLeaseAsync(tenant, user, token, lease).ConfigureAwait(false))
+        if (!await users.TryAcquireLeaseAsync(tenant, user, token, lease).ConfigureAwait(false)
+            && !await users.TryTakeOverLeaseAsync(tenant, user, $"{_node}:", $"{_node}:{_run}:", token, lease).ConfigureAwait(false))
         {
             Log.Leased(logger, tenant, user);
             return null;

@@ -7,7 +7,9 @@ namespace Continuity.Mail.Sync;
 /// <summary>
 /// Per user sync bookkeeping shared by all gateway nodes.
 /// <code>
-/// {continuity}:sync:lease:{tenant}:{user}   STRING  token of the node syncing the user now. TTL: LeaseDuration (renewed between folders).
+/// {continuity}:sync:lease:{tenant}:{user}   STRING  "{node id}:{run id}:{random}" of the node syncing the user now.
+///                                                   TTL: LeaseDuration (renewed between folders). A restarted node
+///                                                   takes back a lease of its own previous run at once.
 /// {continuity}:sync:status:{tenant}         HASH    user → <see cref="UserSyncState"/> JSON, written after every run. No TTL.
 /// {continuity}:sync:failback                SET     "{tenant} {user}" whose route returned to primary and whose
 ///                                                   sovereign → primary sync has not finished yet. No TTL.
@@ -22,6 +24,17 @@ internal sealed class SyncUserStore(StateStore store)
     private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
     private const string RenewScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 
+    // KEYS: lease. ARGV: this node's prefix "{node}:", this run's prefix "{node}:{run}:", new token, ms.
+    // Takes the lease only from an earlier run of this same node (it crashed holding it).
+    private const string TakeOverScript = """
+        local v = redis.call('GET', KEYS[1])
+        if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] and string.sub(v, 1, #ARGV[2]) ~= ARGV[2] then
+            redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+            return 1
+        end
+        return 0
+        """;
+
     private string Lease(string tenant, string user) => $"{store.Keys.Prefix}sync:lease:{tenant}:{user}";
 
     private string Status(string tenant) => $"{store.Keys.Prefix}sync:status:{tenant}";
@@ -30,6 +43,11 @@ internal sealed class SyncUserStore(StateStore store)
 
     public Task<bool> TryAcquireLeaseAsync(string tenant, string user, string token, TimeSpan duration) =>
         store.RunAsync(db => db.StringSetAsync(Lease(tenant, user), token, duration, When.NotExists));
+
+    /// <summary>Takes over a lease left by this node's previous (crashed) run; never one of another node.</summary>
+    public Task<bool> TryTakeOverLeaseAsync(string tenant, string user, string nodePrefix, string runPrefix, string token, TimeSpan duration) =>
+        store.RunAsync(async db => (long)(await db.ScriptEvaluateAsync(TakeOverScript, [Lease(tenant, user)],
+            [nodePrefix, runPrefix, token, (long)duration.TotalMilliseconds]).ConfigureAwait(false)) == 1);
 
     public Task<bool> RenewLeaseAsync(string tenant, string user, string token, TimeSpan duration) =>
         store.RunAsync(async db => (long)(await db.ScriptEvaluateAsync(RenewScript, [Lease(tenant, user)], [token, (long)duration.TotalMilliseconds]).ConfigureAwait(false)) == 1);

@@ -60,7 +60,7 @@ public sealed class SyncCrashTests(ITestOutputHelper output)
         output.WriteLine($"killed after {clock.Elapsed.TotalSeconds:0.0} s with {atKill}/{Messages} messages on the sovereign side");
         Assert.True(atKill is > 0 and < Messages, $"the kill must land mid-folder; the sovereign side held {atKill} of {Messages}.\n{gateway.Output}");
 
-        // Act 2: the same node again, same data directory, same store (its lease from before the kill runs out first).
+        // Act 2: the same node again, same data directory, same store: it takes back the lease its killed run held.
         gateway.Start();
         await gateway.WaitReadyAsync();
         JsonElement? state = null;
@@ -133,6 +133,6 @@ public sealed class SyncCrashTests(ITestOutputHelper output)
         ["PollInterval"] = "00:00:01",
         ["MaxLag"] = "00:00:30",
         ["CommandTimeout"] = "00:00:09",
-        ["LeaseDuration"] = "00:00:10",
+        ["LeaseDuration"] = "00:10:00", // the default: the restarted node takes its own lease back at once
     };
 }
