@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
@@ -129,6 +130,30 @@ public sealed class MailHost : IAsyncDisposable
         finally
         {
             SpoolQueue.Changed -= Check;
+        }
+    }
+
+    /// <summary>
+    /// Moves the fake clock by <paramref name="advance"/>, then by <paramref name="nudge"/> more every 200 ms until
+    /// <paramref name="condition"/> holds. A delivery worker may arm its retry timer just after a single advance
+    /// (its delay was computed before, the timer created after): one advance can then miss it for good.
+    /// </summary>
+    public async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan advance, TimeSpan nudge, Func<bool> condition, string what)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        time.Advance(advance);
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await WaitUntilAsync(condition, what, TimeSpan.FromMilliseconds(200));
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (deadline.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                time.Advance(nudge);
+            }
         }
     }
 
