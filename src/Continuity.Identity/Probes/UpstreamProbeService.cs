@@ -30,7 +30,7 @@ internal sealed partial class UpstreamProbeService(
     public const string HttpClientName = "continuity-identity-probe";
 
     private readonly SemaphoreSlim _round = new(1, 1);
-    private readonly HashSet<(string Tenant, string Provider)> _signalled = [];
+    private readonly OutageSignalGate _outages = new();
     private readonly Dictionary<(string Tenant, string Provider), bool> _lastUp = [];
 
     /// <summary>Every configured <c>Identity:Authority</c>, in configuration order.</summary>
@@ -96,14 +96,7 @@ internal sealed partial class UpstreamProbeService(
 
     private async Task SignalAsync(UpstreamProbeTarget target, BackendProbeResult result, TimeSpan downAfter, CancellationToken cancellationToken)
     {
-        var key = (target.Tenant, target.Provider);
-        if (result.Up)
-        {
-            _signalled.Remove(key);
-            return;
-        }
-
-        if (_signalled.Contains(key) || result.DownSince is not { } since || result.CheckedAt - since < downAfter)
+        if (!_outages.IsDue(result, downAfter, out var since))
         {
             return;
         }
@@ -115,7 +108,7 @@ internal sealed partial class UpstreamProbeService(
             Log.Signalled(logger, target.Tenant, target.Provider, outcome);
             if (outcome != CutoffSignalOutcome.Unavailable)
             {
-                _signalled.Add(key);
+                _outages.MarkSignalled(result);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -39,7 +39,7 @@ internal sealed partial class ImapSubmissionProbeService(
     public const string OptionsName = "mail-access-probes";
 
     private readonly SemaphoreSlim _round = new(1, 1);
-    private readonly HashSet<(string Tenant, string Provider, string Kind)> _signalled = [];
+    private readonly OutageSignalGate _outages = new();
     private readonly Dictionary<(string Tenant, string Provider, string Kind), bool> _lastUp = [];
 
     /// <summary>Every configured and parsable <c>Mail:Imap</c> and <c>Mail:Submission</c>, in configuration order.</summary>
@@ -102,14 +102,7 @@ internal sealed partial class ImapSubmissionProbeService(
 
     private async Task SignalAsync(ImapSubmissionProbeTarget target, BackendProbeResult result, CancellationToken cancellationToken)
     {
-        var key = (target.Tenant, target.Provider, target.Kind);
-        if (result.Up)
-        {
-            _signalled.Remove(key);
-            return;
-        }
-
-        if (_signalled.Contains(key) || result.DownSince is not { } since || result.CheckedAt - since < probes.DownAfter)
+        if (!_outages.IsDue(result, probes.DownAfter, out var since))
         {
             return;
         }
@@ -121,7 +114,7 @@ internal sealed partial class ImapSubmissionProbeService(
             LogSignal(logger, target.Kind, target.Tenant, target.Provider, outcome);
             if (outcome != CutoffSignalOutcome.Unavailable)
             {
-                _signalled.Add(key);
+                _outages.MarkSignalled(result);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

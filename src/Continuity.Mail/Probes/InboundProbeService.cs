@@ -30,7 +30,7 @@ internal sealed partial class InboundProbeService(
     public const string SignalSource = "mx-probe";
 
     private readonly SemaphoreSlim _round = new(1, 1);
-    private readonly HashSet<(string Tenant, string Provider)> _signalled = [];
+    private readonly OutageSignalGate _outages = new();
     private readonly Dictionary<(string Tenant, string Provider), bool> _lastUp = [];
 
     /// <summary>Every configured <c>Mail:Inbound</c>, in configuration order.</summary>
@@ -93,14 +93,7 @@ internal sealed partial class InboundProbeService(
 
     private async Task SignalAsync(InboundProbeTarget target, BackendProbeResult result, TimeSpan downAfter, CancellationToken cancellationToken)
     {
-        var key = (target.Tenant, target.Provider);
-        if (result.Up)
-        {
-            _signalled.Remove(key);
-            return;
-        }
-
-        if (_signalled.Contains(key) || result.DownSince is not { } since || result.CheckedAt - since < downAfter)
+        if (!_outages.IsDue(result, downAfter, out var since))
         {
             return;
         }
@@ -112,7 +105,7 @@ internal sealed partial class InboundProbeService(
             LogSignal(logger, target.Tenant, target.Provider, outcome);
             if (outcome != CutoffSignalOutcome.Unavailable)
             {
-                _signalled.Add(key);
+                _outages.MarkSignalled(result);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
