@@ -1,4 +1,6 @@
 using Continuity.Identity.Configuration;
+using Continuity.Identity.Server;
+using OpenIddict.Server;
 using Microsoft.Extensions.DependencyInjection;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -30,7 +32,13 @@ internal static class ServerSetup
             .SetAccessTokenLifetime(lifetimes.AccessToken)
             .SetIdentityTokenLifetime(lifetimes.IdentityToken)
             .SetRefreshTokenLifetime(lifetimes.RefreshToken)
-            .SetRefreshTokenReuseLeeway(lifetimes.RefreshTokenReuseLeeway);
+            // Zero means none: OpenIddict treats a zero leeway as a window (reusable while "now" is before the
+            // redemption instant, i.e. on a node whose clock lags the redeeming node's), null as single use.
+            .SetRefreshTokenReuseLeeway(lifetimes.RefreshTokenReuseLeeway > TimeSpan.Zero ? lifetimes.RefreshTokenReuseLeeway : null);
+
+        // Codes and refresh tokens are claimed with one compare-and-set in the state store; a lost claim is refused.
+        server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor)
+            .AddEventHandler(RedeemTokenOnce.Descriptor);
 
         // Resource servers (the gateway's own IMAP/SMTP OAUTHBEARER, web apps) validate access tokens with the JWKS.
         server.DisableAccessTokenEncryption();
