@@ -49,6 +49,7 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<AccountLinker>();
         services.TryAddSingleton<AccountImporter>();
         services.TryAddSingleton<AccountRevoker>();
+        services.TryAddSingleton<SessionRevocations>();
         services.TryAddSingleton<SessionValidation>();
         services.TryAddSingleton<CutoffClassifier>();
         services.TryAddSingleton<CutoffReporter>();

@@ -13,6 +13,7 @@ namespace Continuity.Identity.Accounts;
 /// </summary>
 internal sealed partial class AccountRevoker(
     AccountStore accounts,
+    SessionRevocations sessions,
     IOpenIddictTokenStore<IdentityToken> tokens,
     IOpenIddictAuthorizationStore<IdentityAuthorization> authorizations,
     AuditLog audit,
@@ -32,7 +33,7 @@ internal sealed partial class AccountRevoker(
         // Sessions first: from this instant no node accepts the user's cookie, so no new code can be issued
         // while the tokens are being revoked.
         var at = time.GetUtcNow();
-        await accounts.RevokeSessionsAsync(tenant, account.Id, at);
+        await sessions.RevokeAsync(tenant, account.Id, at);
         var authorizationCount = await authorizations.RevokeBySubjectAsync(account.Id, cancellationToken);
         var tokenCount = await tokens.RevokeBySubjectAsync(account.Id, cancellationToken);
         Log.Revoked(logger, tenant, account.Id, tokenCount, authorizationCount);

@@ -13,6 +13,7 @@ namespace Continuity.Identity.Accounts;
 /// {continuity}:id:{tenant}:links      HASH  "link|{provider}|{issuer}|{subject}" → account id;
 ///                                           "slot|{account}|{provider}|{issuer}" → the one subject of that upstream linked to the account
 /// {continuity}:id:{tenant}:sessions   HASH  account id → unix ms: gateway sessions started at or before it are ended (admin revocation)
+/// {continuity}:id:sessions:revoked    CHANNEL "{tenant}\n{account id}" after each revocation: nodes drop their cached instant
 /// </code>
 /// Linking (and importing) is one script over the first three keys (all passed in KEYS, so Garnet runs
 /// it atomically): an address gets at most one subject per upstream, whichever node links first.
@@ -105,8 +106,20 @@ internal sealed partial class AccountStore(StateStore store)
             return value.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         });
 
+    /// <summary>Records the instant and tells every node (<see cref="SessionsChannel"/>) to drop its cached copy.</summary>
     public Task RevokeSessionsAsync(string tenant, string accountId, DateTimeOffset at) =>
-        store.RunAsync(db => db.HashSetAsync(SessionsKey(tenant), accountId, at.ToUnixTimeMilliseconds()));
+        store.RunAsync(async db =>
+        {
+            await db.HashSetAsync(SessionsKey(tenant), accountId, at.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            return await db.PublishAsync(RedisChannel.Literal(SessionsChannel), tenant + "\n" + accountId).ConfigureAwait(false);
+        });
+
+    /// <summary>The channel on which session revocations are announced (see <see cref="SessionRevocations"/>).</summary>
+    public string SessionsChannel => store.Keys.Prefix + "id:sessions:revoked";
+
+    /// <summary>The (tenant, account) of a <see cref="SessionsChannel"/> message; null if it is not one.</summary>
+    public static (string Tenant, string Account)? ParseSessionsMessage(string? message) =>
+        message?.Split('\n') is [{ Length: > 0 } tenant, { Length: > 0 } account] ? (tenant, account) : null;
 
     private string AccountsKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":accounts";
     private string EmailsKey(string tenant) => store.Keys.Prefix + "id:" + tenant + ":emails";

@@ -8,11 +8,11 @@ namespace Continuity.Identity.Accounts;
 
 /// <summary>
 /// Checks each gateway session cookie against the account's "sessions revoked at" instant in the store
-/// (one HGET per authenticated request): a session started at or before it is rejected and its cookie
+/// (through this node's short cache, <see cref="SessionRevocations"/>, dropped at once on a revocation): a session started at or before it is rejected and its cookie
 /// removed, on whichever node sees it. When the store is unreachable the cookie is accepted (fail-static,
 /// as routing is): an outage must not sign everybody out.
 /// </summary>
-internal sealed partial class SessionValidation(AccountStore accounts, ILogger<SessionValidation> logger) : CookieAuthenticationEvents
+internal sealed partial class SessionValidation(SessionRevocations revocations, ILogger<SessionValidation> logger) : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
@@ -26,7 +26,7 @@ internal sealed partial class SessionValidation(AccountStore accounts, ILogger<S
         DateTimeOffset? revokedAt;
         try
         {
-            revokedAt = await accounts.GetSessionsRevokedAtAsync(tenant, account);
+            revokedAt = await revocations.GetRevokedAtAsync(tenant, account);
         }
         catch (StateUnavailableException)
         {

@@ -37,6 +37,13 @@ public sealed class IdentityOptions
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
+    /// How long a node reuses an account's "sessions revoked at" instant before reading it again. Default
+    /// 5 s: a revocation reaches every node at once through the store's pub/sub, and within this time if a
+    /// message is lost; every request with a session cookie otherwise costs one store read. Zero: no cache.
+    /// </summary>
+    public TimeSpan SessionRevocationCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Allows plain http for the gateway's endpoints and its upstream calls. Only for tests and local
     /// demos: default false, so a production deployment refuses http outright.
     /// </summary>
