@@ -13,9 +13,11 @@ const string Usage = """
       mx           MX accepting 10 KB messages durably vs a local Postfix (run through mx-vs-postfix.sh)
       imap         IMAP session set-up and NOOP: direct, nginx mail proxy, gateway (run through imap-vs-nginx.sh)
       sync         mailbox copy of 10 000 messages and an incremental run, vs mbsync (run through sync-vs-mbsync.sh)
+      token        OIDC token endpoint req/s (client credentials vs a bare JWT endpoint; refresh) and the code flow's gateway time
     """;
 
 var what = args.FirstOrDefault() ?? "routes";
+if (what == "token") return await TokenBenchmark.RunAsync(args);
 var changes = 300;
 var at = Array.IndexOf(args, "--changes");
 if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out changes) || changes < 1))
