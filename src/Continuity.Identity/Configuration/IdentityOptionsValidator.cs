@@ -64,6 +64,12 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
         }
 
         CheckLifetimes(options.Lifetimes, Error);
+        if (options.SessionRevocationCacheTtl < TimeSpan.Zero || options.SessionRevocationCacheTtl > TimeSpan.FromMinutes(5))
+        {
+            // Past a few minutes a lost pub/sub message would let a revoked session live on for too long.
+            Error($"{Root}:SessionRevocationCacheTtl", "must be between 0 (no cache) and 5 minutes");
+        }
+
         CheckProbes(options.Probes, Error);
         return errors;
     }

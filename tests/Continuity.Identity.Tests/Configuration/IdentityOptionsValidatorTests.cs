@@ -67,6 +67,13 @@ public sealed class IdentityOptionsValidatorTests
         Assert.Empty(IdentityOptionsValidator.Check(new IdentityOptions(), core));
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(301)]
+    public void Check_SessionRevocationCacheTtlOutOfRange_ErrorWithItsPath(int seconds) =>
+        Assert.Contains("Continuity:Identity:SessionRevocationCacheTtl: must be between 0 (no cache) and 5 minutes",
+            IdentityOptionsValidator.Check(new IdentityOptions { SessionRevocationCacheTtl = TimeSpan.FromSeconds(seconds) }, Core()));
+
     [Fact]
     public void Check_ProbeTimesOutOfRange_EachWithItsPath()
     {
