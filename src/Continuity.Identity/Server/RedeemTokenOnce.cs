@@ -12,7 +12,8 @@ namespace Continuity.Identity.Server;
 /// OpenIddict's own handler ignores a failed refresh-token redemption (it tolerates two tabs refreshing at
 /// once), so two gateway nodes redeeming one refresh token at the same instant could both issue tokens;
 /// here the loser gets <c>invalid_grant</c> before any token is made (this handler runs where the built-in
-/// one did, ahead of every token generation handler).
+/// one did, ahead of every token generation handler). The one exception is an operator's explicit refresh
+/// token reuse leeway (<see cref="Configuration.TokenLifetimeOptions.RefreshTokenReuseLeeway"/>, zero by default).
 /// </summary>
 internal sealed class RedeemTokenOnce(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<ProcessSignInContext>
 {
@@ -52,6 +53,11 @@ internal sealed class RedeemTokenOnce(IOpenIddictTokenManager tokens) : IOpenIdd
         var token = await tokens.FindByIdAsync(id);
         if (token is null || !await tokens.TryRedeemAsync(token))
         {
+            if (principal.GetTokenType() == TokenTypeIdentifiers.RefreshToken && await WithinReuseLeewayAsync(context, id))
+            {
+                return;
+            }
+
             var (error, description) = principal.GetTokenType() switch
             {
                 TokenTypeIdentifiers.Private.AuthorizationCode => (Errors.InvalidGrant, "The authorization code has already been redeemed."),
@@ -61,5 +67,20 @@ internal sealed class RedeemTokenOnce(IOpenIddictTokenManager tokens) : IOpenIdd
             };
             context.Reject(error, description);
         }
+    }
+
+    /// <summary>
+    /// Only with a configured reuse leeway (off by default): a refresh token redeemed moments ago (by another
+    /// request or node) may be used again until the leeway ends, as OpenIddict's validation already allowed.
+    /// </summary>
+    private async Task<bool> WithinReuseLeewayAsync(ProcessSignInContext context, string id)
+    {
+        if (context.Options.RefreshTokenReuseLeeway is not { } leeway || await tokens.FindByIdAsync(id) is not { } token
+            || !await tokens.HasStatusAsync(token, Statuses.Redeemed) || await tokens.GetRedemptionDateAsync(token) is not { } redeemed)
+        {
+            return false;
+        }
+
+        return context.Options.TimeProvider.GetUtcNow() < redeemed + leeway;
     }
 }

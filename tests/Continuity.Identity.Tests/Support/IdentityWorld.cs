@@ -27,11 +27,13 @@ internal sealed class IdentityWorld : IAsyncDisposable
     private int _rpPort;
 
     private readonly TimeProvider? _time;
+    private readonly IReadOnlyDictionary<string, string?>? _extra;
 
-    private IdentityWorld(AutomaticFailover policy, TimeProvider? time)
+    private IdentityWorld(AutomaticFailover policy, TimeProvider? time, IReadOnlyDictionary<string, string?>? extra)
     {
         _policy = policy;
         _time = time;
+        _extra = extra;
     }
 
     public RedisServer Redis { get; } = new();
@@ -45,9 +47,11 @@ internal sealed class IdentityWorld : IAsyncDisposable
     public string WebAppRedirect => $"http://127.0.0.1:{_rpPort}/signin-oidc";
 
     /// <param name="time">The gateway nodes' clock (the upstreams and the relying party keep the real one).</param>
-    public static async Task<IdentityWorld> StartAsync(AutomaticFailover policy = AutomaticFailover.Suggest, bool withRelyingParty = true, TimeProvider? time = null)
+    /// <param name="settings">Configuration entries added to (or replacing) the nodes' defaults.</param>
+    public static async Task<IdentityWorld> StartAsync(
+        AutomaticFailover policy = AutomaticFailover.Suggest, bool withRelyingParty = true, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var world = new IdentityWorld(policy, time);
+        var world = new IdentityWorld(policy, time, settings);
         await world.StartPartsAsync(withRelyingParty);
         return world;
     }
@@ -145,6 +149,11 @@ internal sealed class IdentityWorld : IAsyncDisposable
             s[$"Continuity:Tenants:demo:Providers:{name}:Identity:Authority"] = upstream.Issuer.AbsoluteUri;
             s[$"Continuity:Tenants:demo:Providers:{name}:Identity:ClientId"] = "continuity";
             s[$"Continuity:Tenants:demo:Providers:{name}:Identity:ClientSecret"] = UpstreamSecret;
+        }
+
+        foreach (var (key, value) in _extra ?? new Dictionary<string, string?>())
+        {
+            s[key] = value;
         }
 
         return s;
