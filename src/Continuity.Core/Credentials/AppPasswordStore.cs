@@ -15,10 +15,14 @@ namespace Continuity.Core.Credentials;
 ///                                           before). No TTL; removed on revoke.
 /// </code>
 /// The password itself is never stored. Its first eight characters are its id, so a login checks one hash.
-/// Users are lower-case addresses.
+/// Users are lower-case addresses. A successful check is remembered on this node for a while
+/// (<see cref="VerifiedPasswordCache"/>), so a client's next login costs one read instead of a KDF.
 /// </summary>
 public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOptions> options, TimeProvider time)
 {
+    private readonly VerifiedPasswordCache _verified = new(time);
+    private long _hashesComputed;
+
     // KEYS: index set, password hash. ARGV: id, max, label, created, salt, hash, iter.
     // Returns 1, 0 when the id exists already, -1 when the user holds the maximum.
     private const string CreateScript = """
@@ -129,15 +133,35 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
             return AppPasswordCheck.Invalid;
         }
 
-        if (!AppPasswordFormat.Verify(normalized, (byte[])stored[0]!, iterations, (byte[])stored[1]!))
+        var salt = (byte[])stored[0]!;
+        var hash = (byte[])stored[1]!;
+        var config = options.Value.AppPasswords;
+        var cacheOn = config.VerifiedCacheDuration > TimeSpan.Zero && config.VerifiedCacheSize > 0;
+        var digest = cacheOn ? _verified.DigestOf(user, id, salt, hash, iterations, normalized) : default;
+        if (!cacheOn || !_verified.Contains(digest))
         {
-            return AppPasswordCheck.Invalid;
+            Interlocked.Increment(ref _hashesComputed);
+            if (!AppPasswordFormat.Verify(normalized, salt, iterations, hash))
+            {
+                return AppPasswordCheck.Invalid; // failures are never remembered
+            }
+
+            if (cacheOn)
+            {
+                _verified.Add(digest, config.VerifiedCacheDuration, config.VerifiedCacheSize);
+            }
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await store.RunAsync(db => db.ScriptEvaluateAsync(TouchScript, [key], [now])).ConfigureAwait(false);
         return new AppPasswordCheck(true, id);
     }
+
+    /// <summary>How many times this instance ran the KDF to check a password (a test seam for the cache).</summary>
+    internal long HashesComputed => Interlocked.Read(ref _hashesComputed);
+
+    /// <summary>Remembered verifications on this node.</summary>
+    internal int VerifiedCacheCount => _verified.Count;
 
     private static AppPassword ToInfo(string user, string id, Dictionary<string, RedisValue> fields)
     {
