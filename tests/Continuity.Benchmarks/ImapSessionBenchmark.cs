@@ -20,7 +20,10 @@ namespace Continuity.Benchmarks;
 /// is the gateway's verified-password cache hit, the steady state of a mail client that reconnects — and with one at
 /// the lowest count the store accepts (the KDF taken out). The cold first login of a fresh default password (a
 /// cache miss: the KDF runs) and the KDF alone are timed too.</item>
-/// <item>NOOP round trip: one logged-in session per path, NOOPs in blocks of 50 taking turns.</item>
+/// <item>NOOP round trip: one logged-in session per path, NOOPs in blocks of 50 taking turns. Two more paths show
+/// where the rest of the time goes: a second gateway process with <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>
+/// (not the default; see <see cref="ImapSessionGateway"/>), and, with <c>--relay</c>, a minimal C relay
+/// (<see cref="ImapSessionRelay"/>), the floor for any proxy.</item>
 /// </list>
 /// Figures go to stdout, context to stderr with '#'.
 /// </summary>
@@ -36,15 +39,16 @@ internal static class ImapSessionBenchmark
     private const int MinNoops = 2000;
 
     private const string Usage = """
-        usage: imap [--sessions N] [--noops N]
+        usage: imap [--sessions N] [--noops N] [--relay PATH]
           --sessions  measured session set-ups per path (default and least 300)
           --noops     measured NOOP round trips per path (default and least 2000)
+          --relay     a compiled ImapSessionRelay.c: its NOOP figure is the floor for any proxy
         Needs dovecot-imapd, nginx, libnginx-mod-mail, redis-server; run through imap-vs-nginx.sh.
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!TryParse(args, out var sessions, out var noops))
+        if (!TryParse(args, out var sessions, out var noops, out var relay))
         {
             Console.Error.WriteLine(Usage);
             return 2;
@@ -58,7 +62,7 @@ internal static class ImapSessionBenchmark
 
         try
         {
-            foreach (var figure in await MeasureAsync(sessions, noops, Console.Error).ConfigureAwait(false))
+            foreach (var figure in await MeasureAsync(sessions, noops, relay, Console.Error).ConfigureAwait(false))
             {
                 Console.WriteLine(figure);
             }
@@ -72,12 +76,14 @@ internal static class ImapSessionBenchmark
         }
     }
 
-    private static async Task<List<Figure>> MeasureAsync(int sessions, int noops, TextWriter log)
+    private static async Task<List<Figure>> MeasureAsync(int sessions, int noops, string? relayBinary, TextWriter log)
     {
         using var redis = new RedisServer();
         using var dovecot = DovecotServer.Start("imap-bench", User);
         await using var nginx = await ImapSessionNginx.StartAsync(dovecot.ImapPort, User, DovecotServer.UserPassword).ConfigureAwait(false);
         await using var gateway = await ImapSessionGateway.StartAsync(redis.ConnectionString, dovecot).ConfigureAwait(false);
+        await using var inline = await ImapSessionGateway.StartAsync(redis.ConnectionString, dovecot, inlineCompletions: true).ConfigureAwait(false);
+        using var relay = relayBinary is null ? null : await ImapSessionRelay.StartAsync(relayBinary, dovecot.ImapPort).ConfigureAwait(false);
         var slowPassword = await gateway.NewPasswordAsync(User).ConfigureAwait(false);
         var fastPassword = await gateway.NewPasswordAsync(User, ImapSessionGateway.MinimumIterations).ConfigureAwait(false);
         var coldPasswords = new List<string>(ColdSamples);
@@ -119,8 +125,16 @@ internal static class ImapSessionBenchmark
 
         cold.Sort();
         var kdf = KdfMilliseconds(iterations);
-        var noop = await NoopsAsync(paths[..3], noops).ConfigureAwait(false);
+        (string Name, int Port, string Password)[] noopPaths =
+        [
+            .. paths[..3],
+            ("gateway-inline", inline.Port, slowPassword),
+            .. relay is null ? [] : new[] { ("relay", relay.Port, DovecotServer.UserPassword) },
+        ];
+        log.WriteLine($"# NOOP also via gateway-inline (a second gateway process, pid {inline.ProcessId}, {ImapSessionGateway.InlineCompletions}=1){(relay is null ? "; no --relay given: no floor figure" : $" and via the C relay 127.0.0.1:{relay.Port}")}");
+        var noop = await NoopsAsync(noopPaths, noops).ConfigureAwait(false);
         gateway.EnsureRunning();
+        inline.EnsureRunning();
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# set-up gateway, first login of a fresh password (cache miss, KDF runs; {ColdSamples} passwords): p50 {Percentiles.Of(cold, 50):0.000} ms, max {cold[^1]:0.000} ms"));
         foreach (var (name, samples) in setup)
@@ -140,7 +154,8 @@ internal static class ImapSessionBenchmark
         var it = iterations.ToString("N0", CultureInfo.InvariantCulture).Replace(',', ' ');
         var min = ImapSessionGateway.MinimumIterations.ToString(CultureInfo.InvariantCulture);
         double P(string name, double p) => Percentiles.Of(setup[name], p);
-        return
+        double N(string name) => Percentiles.Of(noop[name], 50);
+        List<Figure> figures =
         [
             new($"imap session set-up via gateway (app password PBKDF2 {it} iterations, the default; warm: verified-password cache hit), median", P("gateway", 50), P("nginx", 50), "ms"),
             new($"imap session set-up via gateway (app password PBKDF2 {it} iterations, the default; warm: verified-password cache hit), p99", P("gateway", 99), P("nginx", 99), "ms"),
@@ -151,8 +166,16 @@ internal static class ImapSessionBenchmark
             new("imap session set-up direct to Dovecot (reference for the peer), p99", P("direct", 99), P("nginx", 99), "ms"),
             new($"app password check alone (PBKDF2-SHA256 {it} iterations, one hash, median of {KdfSamples}) vs gateway cold set-up median", kdf, Percentiles.Of(cold, 50), "ms"),
             new("imap NOOP round trip after login via gateway, median", Percentiles.Of(noop["gateway"], 50), Percentiles.Of(noop["direct"], 50), "µs"),
-            new("imap NOOP round trip after login via nginx, median", Percentiles.Of(noop["nginx"], 50), Percentiles.Of(noop["direct"], 50), "µs"),
+            new("imap NOOP round trip after login via nginx, median", N("nginx"), N("direct"), "µs"),
+            new("imap NOOP round trip after login via gateway vs via nginx, median", N("gateway"), N("nginx"), "µs"),
+            new($"imap NOOP round trip after login via gateway with {ImapSessionGateway.InlineCompletions}=1 (not the default), median", N("gateway-inline"), N("direct"), "µs"),
         ];
+        if (relay is not null)
+        {
+            figures.Add(new("imap NOOP round trip after login via a minimal C relay (the floor for any proxy), median", N("relay"), N("direct"), "µs"));
+        }
+
+        return figures;
     }
 
     /// <summary>One session, timed from before the connect to the tagged OK of LOGOUT, in milliseconds.</summary>
@@ -232,20 +255,25 @@ internal static class ImapSessionBenchmark
         return Percentiles.Of(samples, 50);
     }
 
-    private static bool TryParse(string[] args, out int sessions, out int noops)
+    private static bool TryParse(string[] args, out int sessions, out int noops, out string? relay)
     {
-        (sessions, noops) = (300, 2000);
+        (sessions, noops, relay) = (MinSessions, MinNoops, null);
         for (var i = args.Length > 0 && args[0] == "imap" ? 1 : 0; i < args.Length; i += 2)
         {
-            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) || value < 1)
+            if (i + 1 >= args.Length)
             {
                 return false;
             }
 
+            var value = args[i + 1];
             switch (args[i])
             {
-                case "--sessions": sessions = value; break;
-                case "--noops": noops = value; break;
+                case "--sessions" when int.TryParse(value, CultureInfo.InvariantCulture, out var n): sessions = n; break;
+                case "--noops" when int.TryParse(value, CultureInfo.InvariantCulture, out var n): noops = n; break;
+                case "--relay" when File.Exists(value): relay = Path.GetFullPath(value); break;
+                case "--relay":
+                    Console.Error.WriteLine($"--relay: no such file: {value}");
+                    return false;
                 default: return false;
             }
         }

@@ -14,11 +14,17 @@ namespace Continuity.Benchmarks;
 /// benchmark's Dovecot with master user <c>gateway</c>. Logging at Warning, as nginx's <c>error_log … warn</c>.
 /// App passwords are written into the shared store by this process, as the admin CLI or another node would: each
 /// stored password keeps its own iteration count, so one gateway checks both the default and the minimum.
+/// With <c>inlineCompletions</c> the process runs with <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> (a .NET
+/// runtime setting, not the gateway's default): socket completions run on the runtime's epoll thread instead of being
+/// handed to a thread-pool worker, which is how nginx's event loop works. The benchmark runs such a second gateway
+/// to show what that one hand-off costs per NOOP.
 /// </summary>
 internal sealed class ImapSessionGateway : IAsyncDisposable
 {
     /// <summary>The least PBKDF2 iteration count the store accepts (no validator sets a floor; a stored count below 1 is refused).</summary>
     public const int MinimumIterations = 1;
+
+    public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     private readonly GatewayProcess _process;
     private readonly StateStore _store;
@@ -39,7 +45,7 @@ internal sealed class ImapSessionGateway : IAsyncDisposable
 
     public int ProcessId => _process.ProcessId ?? 0;
 
-    public static async Task<ImapSessionGateway> StartAsync(string redis, DovecotServer dovecot)
+    public static async Task<ImapSessionGateway> StartAsync(string redis, DovecotServer dovecot, bool inlineCompletions = false)
     {
         var options = GatewayConfig.Demo(redis);
         var port = FreePort.Next();
@@ -51,8 +57,20 @@ internal sealed class ImapSessionGateway : IAsyncDisposable
         };
 
         // The child inherits this process's environment (GatewayProcess adds its own variables on top).
+        // This process read the inline setting when it opened its first socket (before any gateway starts), so setting it
+        // here affects the child only.
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-        var process = await GatewayProcess.StartAsync("imap-bench", options).ConfigureAwait(false);
+        Environment.SetEnvironmentVariable(InlineCompletions, inlineCompletions ? "1" : null);
+        GatewayProcess process;
+        try
+        {
+            process = await GatewayProcess.StartAsync(inlineCompletions ? "imap-bench-inline" : "imap-bench", options).ConfigureAwait(false);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(InlineCompletions, null);
+        }
+
         var dir = new TempDirectory("gateway-imap-admin");
         options.DataDir = dir.Path;
         var store = new StateStore(Options.Create(options), NullLoggerFactory.Instance);
