@@ -23,7 +23,7 @@ namespace Continuity.Benchmarks;
 /// <item>NOOP round trip: one logged-in session per path, NOOPs in blocks of 50 taking turns. Two more paths show
 /// where the rest of the time goes: a second gateway process with <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>
 /// (not the default; see <see cref="ImapSessionGateway"/>), and, with <c>--relay</c>, a minimal C relay
-/// (<see cref="ImapSessionRelay"/>), the floor for any proxy.</item>
+/// (<see cref="ImapSessionRelay"/>), the cost of the extra hop alone.</item>
 /// </list>
 /// Figures go to stdout, context to stderr with '#'.
 /// </summary>
@@ -42,7 +42,7 @@ internal static class ImapSessionBenchmark
         usage: imap [--sessions N] [--noops N] [--relay PATH]
           --sessions  measured session set-ups per path (default and least 300)
           --noops     measured NOOP round trips per path (default and least 2000)
-          --relay     a compiled ImapSessionRelay.c: its NOOP figure is the floor for any proxy
+          --relay     a compiled ImapSessionRelay.c: its NOOP figure is the extra user-space hop alone
         Needs dovecot-imapd, nginx, libnginx-mod-mail, redis-server; run through imap-vs-nginx.sh.
         """;
 
@@ -131,7 +131,7 @@ internal static class ImapSessionBenchmark
             ("gateway-inline", inline.Port, slowPassword),
             .. relay is null ? [] : new[] { ("relay", relay.Port, DovecotServer.UserPassword) },
         ];
-        log.WriteLine($"# NOOP also via gateway-inline (a second gateway process, pid {inline.ProcessId}, {ImapSessionGateway.InlineCompletions}=1){(relay is null ? "; no --relay given: no floor figure" : $" and via the C relay 127.0.0.1:{relay.Port}")}");
+        log.WriteLine($"# NOOP also via gateway-inline (a second gateway process, pid {inline.ProcessId}, {ImapSessionGateway.InlineCompletions}=1){(relay is null ? "; no --relay given: no relay figure" : $" and via the C relay 127.0.0.1:{relay.Port}")}");
         var noop = await NoopsAsync(noopPaths, noops).ConfigureAwait(false);
         gateway.EnsureRunning();
         inline.EnsureRunning();
@@ -172,7 +172,7 @@ internal static class ImapSessionBenchmark
         ];
         if (relay is not null)
         {
-            figures.Add(new("imap NOOP round trip after login via a minimal C relay (the floor for any proxy), median", N("relay"), N("direct"), "µs"));
+            figures.Add(new("imap NOOP round trip after login via a minimal C relay (no logic: the extra user-space hop alone), median", N("relay"), N("direct"), "µs"));
         }
 
         return figures;

@@ -7,7 +7,7 @@ using Continuity.Testing;
 namespace Continuity.Benchmarks;
 
 /// <summary>
-/// The floor for the NOOP figure: <c>ImapSessionRelay.c</c> (compiled by imap-vs-nginx.sh, passed with
+/// A reference for the NOOP figure: <c>ImapSessionRelay.c</c> (compiled by imap-vs-nginx.sh, passed with
 /// <c>--relay PATH</c>), a relay with no logic at all in front of the same Dovecot. Whatever a proxy costs beyond this
 /// is the proxy's own; what this costs is the extra hop through user space that every proxy pays.
 /// </summary>

@@ -9,7 +9,7 @@
 # ports), a private nginx (its own prefix and config, `daemon off`, a child process) and a private redis-server, all
 # on 127.0.0.1 and free ports, and stops them at the end. The gateway runs as its own process (the real executable), a
 # second one with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 for one NOOP figure, and ImapSessionRelay.c (compiled
-# here with cc) gives the floor for any proxy. Needs root: Dovecot's master runs as root and drops to uid 65534 for the
+# here with cc) shows what the extra hop through user space alone costs. Needs root: Dovecot's master runs as root and drops to uid 65534 for the
 # mail. Takes about 2 minutes on two quiet cores (the gateway's logins after the first hit its verified-password
 # cache; the 20 cold first logins run the 600 000-iteration KDF).
 #
