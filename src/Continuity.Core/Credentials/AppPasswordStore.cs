@@ -15,10 +15,14 @@ namespace Continuity.Core.Credentials;
 ///                                           before). No TTL; removed on revoke.
 /// </code>
 /// The password itself is never stored. Its first eight characters are its id, so a login checks one hash.
-/// Users are lower-case addresses.
+/// Users are lower-case addresses. A successful check is remembered on this node for a while
+/// (<see cref="VerifiedPasswordCache"/>), so a client's next login costs one read instead of a KDF.
 /// </summary>
 public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOptions> options, TimeProvider time)
 {
+    private readonly VerifiedPasswordCache _verified = new(time);
+    private long _hashesComputed;
+
     // KEYS: index set, password hash. ARGV: id, max, label, created, salt, hash, iter.
     // Returns 1, 0 when the id exists already, -1 when the user holds the maximum.
     private const string CreateScript = """
@@ -113,11 +117,28 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     /// <summary>Checks a presented password (constant-time compare) and records its use when it matches.</summary>
     public async Task<AppPasswordCheck> VerifyAsync(string user, string presented)
     {
+        var stored = await FindAsync(user, presented).ConfigureAwait(false);
+        var check = Check(stored);
+        if (check.Valid)
+        {
+            await TouchAsync(stored!).ConfigureAwait(false);
+        }
+
+        return check;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="VerifyAsync"/>: one read of the stored record the presented password names (by
+    /// its id), or null when the input cannot be an app password or names none (never issued, revoked). No KDF, so
+    /// a caller may start it before the throttle has answered.
+    /// </summary>
+    internal async Task<StoredAppPassword?> FindAsync(string user, string presented)
+    {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(presented);
         if (AppPasswordFormat.Normalize(presented) is not { } normalized)
         {
-            return AppPasswordCheck.Invalid;
+            return null;
         }
 
         user = user.ToLowerInvariant();
@@ -126,18 +147,56 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
         var stored = await store.RunAsync(db => db.HashGetAsync(key, ["salt", "hash", "iter"])).ConfigureAwait(false);
         if (stored[0].IsNull || stored[1].IsNull || !stored[2].TryParse(out int iterations) || iterations < 1)
         {
-            return AppPasswordCheck.Invalid;
+            return null;
         }
 
-        if (!AppPasswordFormat.Verify(normalized, (byte[])stored[0]!, iterations, (byte[])stored[1]!))
+        return new StoredAppPassword(user, id, key, (byte[])stored[0]!, (byte[])stored[1]!, iterations, normalized);
+    }
+
+    /// <summary>
+    /// The second half: does the presented password match the record? A match seen on this node within
+    /// <see cref="AppPasswordOptions.VerifiedCacheDuration"/> is answered from the cache; otherwise the KDF runs (and a
+    /// match is remembered; a mismatch never is). No I/O.
+    /// </summary>
+    internal AppPasswordCheck Check(StoredAppPassword? stored)
+    {
+        if (stored is null)
         {
             return AppPasswordCheck.Invalid;
         }
 
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await store.RunAsync(db => db.ScriptEvaluateAsync(TouchScript, [key], [now])).ConfigureAwait(false);
-        return new AppPasswordCheck(true, id);
+        var config = options.Value.AppPasswords;
+        var cacheOn = config.VerifiedCacheDuration > TimeSpan.Zero && config.VerifiedCacheSize > 0;
+        var digest = cacheOn ? _verified.DigestOf(stored.User, stored.Id, stored.Salt, stored.Hash, stored.Iterations, stored.Presented) : default;
+        if (!cacheOn || !_verified.Contains(digest))
+        {
+            Interlocked.Increment(ref _hashesComputed);
+            if (!AppPasswordFormat.Verify(stored.Presented, stored.Salt, stored.Iterations, stored.Hash))
+            {
+                return AppPasswordCheck.Invalid; // failures are never remembered
+            }
+
+            if (cacheOn)
+            {
+                _verified.Add(digest, config.VerifiedCacheDuration, config.VerifiedCacheSize);
+            }
+        }
+
+        return new AppPasswordCheck(true, stored.Id);
     }
+
+    /// <summary>Records a successful login's time on the password (only while it still exists).</summary>
+    internal Task TouchAsync(StoredAppPassword stored)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return store.RunAsync(db => db.ScriptEvaluateAsync(TouchScript, [stored.Key], [now]));
+    }
+
+    /// <summary>How many times this instance ran the KDF to check a password (a test seam for the cache).</summary>
+    internal long HashesComputed => Interlocked.Read(ref _hashesComputed);
+
+    /// <summary>Remembered verifications on this node.</summary>
+    internal int VerifiedCacheCount => _verified.Count;
 
     private static AppPassword ToInfo(string user, string id, Dictionary<string, RedisValue> fields)
     {

@@ -11,7 +11,8 @@ namespace Continuity.Mail.Proxy;
 
 /// <summary>
 /// Gateway authentication for IMAP and submission: the throttle first (a refused attempt costs no hash),
-/// then the app password or bearer token, then the user's route. Failures are slowed as the throttle says;
+/// then the app password or bearer token, then the user's route. The app password's record is read alongside the
+/// throttle's counters (one round trip for both), and a repeat login is answered by the store's verified-password cache. Failures are slowed as the throttle says;
 /// a lockout is audited once. Passwords and tokens never reach a log.
 /// </summary>
 internal sealed partial class MailLogin(
@@ -28,12 +29,29 @@ internal sealed partial class MailLogin(
     public bool SupportsBearer => bearer is not null;
 
     public Task<LoginOutcome> AuthenticateAsync(string user, string password, IPAddress client, string protocol, CancellationToken cancellationToken) =>
-        RunAsync(user, client, protocol, async u => (await passwords.VerifyAsync(u, password).ConfigureAwait(false)).Valid, cancellationToken);
+        RunAsync(
+            user, client, protocol,
+            u => passwords.FindAsync(u, password),
+            stored => Task.FromResult(passwords.Check(stored).Valid),
+            stored => passwords.TouchAsync(stored!),
+            cancellationToken);
 
     public Task<LoginOutcome> AuthenticateBearerAsync(string user, string token, IPAddress client, string protocol, CancellationToken cancellationToken) =>
-        RunAsync(user, client, protocol, async u => bearer is not null && await bearer.ValidateAsync(u, token, cancellationToken).ConfigureAwait(false), cancellationToken);
+        RunAsync(
+            user, client, protocol,
+            _ => Task.FromResult(true),
+            async _ => bearer is not null && await bearer.ValidateAsync(user.Trim().ToLowerInvariant(), token, cancellationToken).ConfigureAwait(false),
+            _ => Task.CompletedTask,
+            cancellationToken);
 
-    private async Task<LoginOutcome> RunAsync(string user, IPAddress client, string protocol, Func<string, Task<bool>> check, CancellationToken cancellationToken)
+    /// <summary>
+    /// The login, in as few store round trips as it can: the credential's stored record is read while the throttle is
+    /// asked (reading costs nothing worth throttling; only the check waits for the throttle's answer), and after a
+    /// success the last-use stamp and the throttle's reset go out together.
+    /// </summary>
+    private async Task<LoginOutcome> RunAsync<T>(
+        string user, IPAddress client, string protocol, Func<string, Task<T>> read, Func<T, Task<bool>> check, Func<T, Task> used,
+        CancellationToken cancellationToken)
     {
         user = user.Trim().ToLowerInvariant();
         var address = client.ToString();
@@ -42,8 +60,11 @@ internal sealed partial class MailLogin(
             return LoginOutcome.Failed;
         }
 
+        Task<T>? reading = null;
         try
         {
+            var tenant = tenants.FindByAddress(user);
+            reading = tenant is null ? null : read(user);
             var before = await throttle.CheckAsync(user, address).ConfigureAwait(false);
             if (before.Refused)
             {
@@ -52,8 +73,8 @@ internal sealed partial class MailLogin(
             }
 
             await WaitAsync(before.Delay, cancellationToken).ConfigureAwait(false);
-            var tenant = tenants.FindByAddress(user);
-            if (tenant is null || !await check(user).ConfigureAwait(false))
+            var stored = reading is null ? default : await reading.ConfigureAwait(false);
+            if (tenant is null || !await check(stored!).ConfigureAwait(false))
             {
                 var after = await throttle.RecordFailureAsync(user, address).ConfigureAwait(false);
                 LogFailed(logger, protocol, user, address);
@@ -66,7 +87,7 @@ internal sealed partial class MailLogin(
                 return LoginOutcome.Failed;
             }
 
-            await throttle.RecordSuccessAsync(user, address).ConfigureAwait(false);
+            await Task.WhenAll(used(stored!), throttle.RecordSuccessAsync(user, address)).ConfigureAwait(false);
             var provider = routes.Resolve(tenant, user);
             if (provider is null)
             {
@@ -81,7 +102,14 @@ internal sealed partial class MailLogin(
             LogStoreDown(logger, protocol, user);
             return LoginOutcome.Unavailable;
         }
+        finally
+        {
+            Observe(reading); // a refusal or an early failure leaves the read unawaited
+        }
     }
+
+    private static void Observe(Task? task) =>
+        task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         delay > TimeSpan.Zero ? Task.Delay(delay, time, cancellationToken) : Task.CompletedTask;

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Continuity.Mail.Proxy;
 
 /// <summary>
@@ -5,6 +7,9 @@ namespace Continuity.Mail.Proxy;
 /// (back-pressure: a slow reader slows its sender, nothing queues up). The session ends when either side
 /// closes, after <see cref="SpliceLimits.Idle"/> without a byte either way, after <see cref="SpliceLimits.Session"/>,
 /// or when <c>close</c> is cancelled: then <c>goodbye</c> is written to the client at the next response boundary.
+/// Per read the loops do no allocation and no timer change: buffers come from the shared pool, a read stamps the
+/// time for <see cref="SpliceDeadline"/>, and reads and writes use the streams' <c>Memory</c> overloads, which on a
+/// <see cref="System.Net.Sockets.NetworkStream"/> are the socket's own <c>ValueTask</c> paths.
 /// </summary>
 internal static class Splice
 {
@@ -15,18 +20,16 @@ internal static class Splice
         Stream client, Stream backend, ReadOnlyMemory<byte> pendingFromClient, IResponseBoundary boundary,
         ReadOnlyMemory<byte> goodbye, SpliceLimits limits, TimeProvider time, CancellationToken close, CancellationToken stopping)
     {
-        using var idle = new CancellationTokenSource(limits.Idle, time);
-        using var session = new CancellationTokenSource(limits.Session, time);
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(idle.Token, session.Token, stopping);
-        void Active() => idle.CancelAfter(limits.Idle);
+        using var deadline = new SpliceDeadline(limits, time);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, stopping);
 
         if (!pendingFromClient.IsEmpty)
         {
             await backend.WriteAsync(pendingFromClient, ended.Token).ConfigureAwait(false);
         }
 
-        var up = PumpUpAsync(client, backend, Active, ended.Token);
-        var down = PumpDownAsync(backend, client, boundary, goodbye, Active, time, close, ended.Token);
+        var up = PumpUpAsync(client, backend, deadline, ended.Token);
+        var down = PumpDownAsync(backend, client, boundary, goodbye, deadline, time, close, ended.Token);
         var first = await Task.WhenAny(up, down).ConfigureAwait(false);
         await ended.CancelAsync().ConfigureAwait(false);
         var result = await first.ConfigureAwait(false);
@@ -38,17 +41,12 @@ internal static class Splice
         {
         }
 
-        if (result == SpliceEnd.Closed && (session.IsCancellationRequested || idle.IsCancellationRequested))
-        {
-            return session.IsCancellationRequested ? SpliceEnd.SessionTimeout : SpliceEnd.IdleTimeout;
-        }
-
-        return result;
+        return result == SpliceEnd.Closed && deadline.Reason is { } timedOut ? timedOut : result;
     }
 
-    private static async Task<SpliceEnd> PumpUpAsync(Stream from, Stream to, Action active, CancellationToken ended)
+    private static async Task<SpliceEnd> PumpUpAsync(Stream from, Stream to, SpliceDeadline deadline, CancellationToken ended)
     {
-        var buffer = new byte[BufferSize];
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             while (true)
@@ -59,7 +57,7 @@ internal static class Splice
                     return SpliceEnd.ClientClosed;
                 }
 
-                active();
+                deadline.Active();
                 await to.WriteAsync(buffer.AsMemory(0, n), ended).ConfigureAwait(false);
             }
         }
@@ -67,13 +65,17 @@ internal static class Splice
         {
             return SpliceEnd.Closed;
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer); // no read or write is pending on it any more
+        }
     }
 
     private static async Task<SpliceEnd> PumpDownAsync(
-        Stream from, Stream to, IResponseBoundary boundary, ReadOnlyMemory<byte> goodbye, Action active,
+        Stream from, Stream to, IResponseBoundary boundary, ReadOnlyMemory<byte> goodbye, SpliceDeadline deadline,
         TimeProvider time, CancellationToken close, CancellationToken ended)
     {
-        var buffer = new byte[BufferSize];
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var readOrClose = CancellationTokenSource.CreateLinkedTokenSource(ended, close);
         using var grace = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var readOrGrace = CancellationTokenSource.CreateLinkedTokenSource(ended, grace.Token);
@@ -109,7 +111,7 @@ internal static class Splice
                     return SpliceEnd.BackendClosed;
                 }
 
-                active();
+                deadline.Active();
                 await to.WriteAsync(buffer.AsMemory(0, n), ended).ConfigureAwait(false);
                 boundary.Feed(buffer.AsSpan(0, n));
             }
@@ -117,6 +119,10 @@ internal static class Splice
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
             return grace.IsCancellationRequested ? SpliceEnd.ClosedByGateway : SpliceEnd.Closed;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -11,9 +11,11 @@ internal sealed class CredentialHarness : IDisposable
 {
     private readonly TempDirectory _dir = new("credentials");
 
-    public CredentialHarness(string connectionString, Action<CredentialOptions>? configure = null)
+    /// <param name="prefix">Another harness's <see cref="Prefix"/> to play a second node on the same data; null: a fresh prefix.</param>
+    public CredentialHarness(string connectionString, Action<CredentialOptions>? configure = null, string? prefix = null)
     {
-        var continuity = CoreHarness.DemoOptions(_dir.Path, connectionString, "{c" + Guid.NewGuid().ToString("N")[..12] + "}:");
+        Prefix = prefix ?? "{c" + Guid.NewGuid().ToString("N")[..12] + "}:";
+        var continuity = CoreHarness.DemoOptions(_dir.Path, connectionString, Prefix);
         Store = new StateStore(Microsoft.Extensions.Options.Options.Create(continuity), NullLoggerFactory.Instance);
         Options = new CredentialOptions();
         configure?.Invoke(Options);
@@ -23,6 +25,8 @@ internal sealed class CredentialHarness : IDisposable
     }
 
     public CredentialOptions Options { get; }
+
+    public string Prefix { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
 
