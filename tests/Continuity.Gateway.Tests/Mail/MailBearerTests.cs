@@ -34,6 +34,35 @@ public sealed class MailBearerTests(SharedRedis redis) : IClassFixture<SharedRed
     }
 
     [Fact]
+    public async Task OAuthBearer_RouteChanged_SessionByeThenSameTokenReadsSovereign()
+    {
+        await using var bed = await TokenGateway.StartAsync(redis.Server.ConnectionString);
+        await TokenGateway.AppendAsync(bed.Sovereign, "alice@demo.test", "on sovereign");
+        var (token, _) = await bed.GetTokenAsync("alice@demo.test");
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", bed.ImapPort);
+        using var stream = tcp.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        await reader.ReadLineAsync();
+        var sasl = Convert.ToBase64String(Encoding.UTF8.GetBytes($"n,a=alice@demo.test,\u0001auth=Bearer {token}\u0001\u0001"));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"A1 AUTHENTICATE OAUTHBEARER {sasl}\r\n"));
+        var loggedIn = await reader.ReadLineAsync();
+        using var ops = bed.Client(InProcessGateway.OpsKey);
+
+        var moved = await ops.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "sanctions" });
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var bye = await reader.ReadLineAsync(wait.Token);
+        using var again = await bed.ConnectAsync();
+        await again.AuthenticateAsync(new SaslMechanismOAuthBearer("alice@demo.test", token));
+        var subjects = await TokenGateway.InboxSubjectsAsync(again);
+
+        Assert.StartsWith("A1 OK", loggedIn, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal("* BYE [UNAVAILABLE] Your mailbox has moved to another server; please reconnect", bye);
+        Assert.Equal(["on sovereign"], subjects);
+    }
+
+    [Fact]
     public async Task Bearer_WithoutMailScope_OtherClient_OtherAudience_OrAlicesTokenAsBob_AuthenticationFailed()
     {
         await using var bed = await TokenGateway.StartAsync(redis.Server.ConnectionString);
