@@ -142,6 +142,33 @@ public sealed class MailBearerTests(SharedRedis redis) : IClassFixture<SharedRed
         Assert.StartsWith("A1 NO [AUTHENTICATIONFAILED]", xoauth2, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Submission_XOAuth2WithRealToken_Authenticated_NoScopeAndRevoked535()
+    {
+        await using var bed = await TokenGateway.StartAsync(redis.Server.ConnectionString);
+        var (token, _) = await bed.GetTokenAsync("alice@demo.test");
+        var (noScope, _) = await bed.GetTokenAsync("alice@demo.test", scope: "openid email offline_access");
+
+        using var good = new MailKit.Net.Smtp.SmtpClient();
+        await good.ConnectAsync("127.0.0.1", bed.SubmissionPort, SecureSocketOptions.None);
+        var offered = good.AuthenticationMechanisms.ToList();
+        await good.AuthenticateAsync(new SaslMechanismOAuth2("alice@demo.test", token));
+        using var withoutScope = new MailKit.Net.Smtp.SmtpClient();
+        await withoutScope.ConnectAsync("127.0.0.1", bed.SubmissionPort, SecureSocketOptions.None);
+        var noScopeError = await Assert.ThrowsAsync<AuthenticationException>(() => withoutScope.AuthenticateAsync(new SaslMechanismOAuthBearer("alice@demo.test", noScope)));
+        using var ops = bed.Client(InProcessGateway.OpsKey);
+        await ops.PostAsJsonAsync("admin/api/tenants/demo/accounts/alice@demo.test/revoke", new { reason = "lost phone" });
+        using var revoked = new MailKit.Net.Smtp.SmtpClient();
+        await revoked.ConnectAsync("127.0.0.1", bed.SubmissionPort, SecureSocketOptions.None);
+        var revokedError = await Assert.ThrowsAsync<AuthenticationException>(() => revoked.AuthenticateAsync(new SaslMechanismOAuth2("alice@demo.test", token)));
+
+        Assert.Contains("XOAUTH2", offered);
+        Assert.Contains("OAUTHBEARER", offered);
+        Assert.True(good.IsAuthenticated);
+        Assert.Contains("535", noScopeError.Message + (noScopeError.InnerException?.Message ?? ""), StringComparison.Ordinal);
+        Assert.Contains("535", revokedError.Message + (revokedError.InnerException?.Message ?? ""), StringComparison.Ordinal);
+    }
+
     /// <summary>One AUTHENTICATE with SASL-IR; answers the error challenge with the dummy response; returns the tagged answer.</summary>
     internal static async Task<string> RawBearerAsync(int port, string mechanism, string user, string token)
     {

@@ -24,8 +24,9 @@ internal sealed class TokenGateway : IAsyncDisposable
     private readonly SignInUpstream _upstream;
     private readonly AccountsGateway _gateway;
 
-    private TokenGateway(SignInUpstream upstream, AccountsGateway gateway, DovecotServer primary, DovecotServer sovereign, int imapPort)
+    private TokenGateway(SignInUpstream upstream, AccountsGateway gateway, DovecotServer primary, DovecotServer sovereign, int imapPort, int submissionPort)
     {
+        SubmissionPort = submissionPort;
         _upstream = upstream;
         _gateway = gateway;
         Primary = primary;
@@ -39,6 +40,9 @@ internal sealed class TokenGateway : IAsyncDisposable
 
     public int ImapPort { get; }
 
+    /// <summary>The gateway's submission listener (AUTH only here: no backend to relay to is configured).</summary>
+    public int SubmissionPort { get; }
+
     public AccountsGateway Gateway => _gateway;
 
     public static async Task<TokenGateway> StartAsync(string redis, string? accessTokenLifetime = null)
@@ -49,8 +53,13 @@ internal sealed class TokenGateway : IAsyncDisposable
         await AppendAsync(primary, "alice@demo.test", PrimarySubject);
         var port = FreePort.Next();
         var imapPort = FreePort.Next();
-        var gateway = await AccountsGateway.StartAsync(redis, c => Configure(c, upstream, primary, sovereign, port, imapPort, accessTokenLifetime), port);
-        return new TokenGateway(upstream, gateway, primary, sovereign, imapPort);
+        var submissionPort = FreePort.Next();
+        var gateway = await AccountsGateway.StartAsync(redis, c =>
+        {
+            Configure(c, upstream, primary, sovereign, port, imapPort, accessTokenLifetime);
+            c["Listeners"]!["Submission"] = submissionPort;
+        }, port);
+        return new TokenGateway(upstream, gateway, primary, sovereign, imapPort, submissionPort);
     }
 
     /// <summary>Signs <paramref name="address"/> in through the login page and redeems the code (PKCE) for an access token.</summary>
