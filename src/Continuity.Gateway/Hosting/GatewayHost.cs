@@ -5,6 +5,7 @@ using Continuity.Gateway.Admin;
 using Continuity.Gateway.Health;
 using Continuity.Identity;
 using Continuity.Identity.AdminSignIn;
+using Continuity.Identity.Validation;
 using Continuity.Mail;
 using Continuity.Mail.Imap;
 using Continuity.Mail.Sync;
@@ -61,14 +62,18 @@ internal static class GatewayHost
         services.AddContinuityMail(configuration);
         services.AddContinuityMailboxSync();
         services.AddContinuityMailAccess();
+        // OAUTHBEARER / XOAUTH2 at the mail proxy and bearer tokens at the admin API: the gateway's own access tokens.
+        services.AddContinuityTokenValidation(configuration);
+        services.AddSingleton<IBearerTokenValidator, GatewayBearerTokens>();
 
         services.AddSingleton<AdminKeyring>();
         services.AddSingleton<GatewayMetrics>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        // Admins come with an API key, or signed in through the gateway's own login (an address listed under Admins).
+        // Admins come with an API key, signed in through the gateway's own login, or with an access token of the gateway's
+        // own server with the admin scope (the address listed under Admins in each case; the role from there).
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy.Name, p => p
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminSignInDefaults.Scheme)
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminSignInDefaults.Scheme, TokenValidationDefaults.AdminBearerScheme)
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
         services.AddProblemDetails();

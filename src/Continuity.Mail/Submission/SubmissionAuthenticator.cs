@@ -9,7 +9,7 @@ using SmtpServer.Protocol;
 namespace Continuity.Mail.Submission;
 
 /// <summary>
-/// AUTH PLAIN / LOGIN with the gateway's app passwords (the same <see cref="MailLogin"/> as IMAP, so the same
+/// AUTH PLAIN / LOGIN with the gateway's app passwords, and OAUTHBEARER / XOAUTH2 with its access tokens when a validator is registered (the same <see cref="MailLogin"/> as IMAP, so the same
 /// throttle). Without TLS only loopback clients may authenticate. A throttled attempt gets 454, a wrong one 535.
 /// </summary>
 internal sealed class SubmissionAuthenticator(MailLogin login, MailAccessOptions options) : IUserAuthenticator
@@ -26,7 +26,10 @@ internal sealed class SubmissionAuthenticator(MailLogin login, MailAccessOptions
             throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)538, "5.7.11 Encryption required for requested authentication mechanism"));
         }
 
-        var outcome = await login.AuthenticateAsync(user ?? "", password ?? "", remote, "submission", cancellationToken).ConfigureAwait(false);
+        // OAUTHBEARER / XOAUTH2 arrive as PLAIN with a marked password (see BearerAuthLines).
+        var outcome = password?.StartsWith(BearerAuthLines.Marker, StringComparison.Ordinal) == true
+            ? await login.AuthenticateBearerAsync(user ?? "", password[BearerAuthLines.Marker.Length..], remote, "submission", cancellationToken).ConfigureAwait(false)
+            : await login.AuthenticateAsync(user ?? "", password ?? "", remote, "submission", cancellationToken).ConfigureAwait(false);
         switch (outcome.Result)
         {
             case LoginResult.Success:

@@ -63,6 +63,12 @@ internal sealed partial class SubmissionServer(
 
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new SubmissionAuthenticator(login, o));
+        if (login.SupportsBearer)
+        {
+            services.Add(new BearerAuthListenerFactory());
+            services.Add(new BearerAuthCommandFactory());
+        }
+
         services.Add(new SubmissionSenderFilter());
         services.Add(new SubmissionRelay(continuity.Value, routes, signals, o, logger));
         _server = new SmtpServer.SmtpServer(builder.Build(), services);
