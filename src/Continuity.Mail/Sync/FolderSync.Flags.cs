@@ -1,4 +1,5 @@
 using MailKit;
+using MailKit.Net.Imap;
 
 namespace Continuity.Mail.Sync;
 
@@ -63,15 +64,10 @@ internal sealed partial class FolderSync
                 continue;
             }
 
-            var (flags, keywords, dropped) = PermittedFlags.Filter(source.Flags ?? MessageFlags.None, source.Keywords, Dst);
+            var (flags, keywords) = Permitted(source, "flags set");
             if (PermittedFlags.Same(flags, keywords, have))
             {
                 continue;
-            }
-
-            if (dropped.Count > 0)
-            {
-                Warn(source.UniqueId.Id, $"destination {Dst.FullName} does not permit {string.Join(", ", dropped)}; set without");
             }
 
             var key = $"{(int)flags}|{string.Join(' ', keywords.Order(StringComparer.OrdinalIgnoreCase))}";
@@ -91,13 +87,40 @@ internal sealed partial class FolderSync
             }
             else
             {
-                await Dst.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Set, flags, keywords) { Silent = true }, cancellationToken).ConfigureAwait(false);
+                await StoreAsync(uids, flags, keywords, current, cancellationToken).ConfigureAwait(false);
             }
 
             Result.FlagsUpdated += uids.Count;
         }
 
         return [.. current.Keys];
+    }
+
+    /// <summary>
+    /// Replaces the flags and keywords of <paramref name="uids"/>; when the destination refuses the STORE for a
+    /// keyword, each keyword is tried alone and the replace is repeated with the ones it took.
+    /// </summary>
+    private async Task StoreAsync(List<UniqueId> uids, MessageFlags flags, HashSet<string> keywords, Dictionary<uint, IMessageSummary> current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Dst.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Set, flags, keywords) { Silent = true }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (ImapCommandException) when (keywords.Count > 0)
+        {
+            // Find the refused keyword(s) below; a refusal for another reason repeats itself there and ends the folder.
+        }
+
+        var kept = await AddKeywordsOneByOneAsync($"{Dst.FullName} UID(s) {UniqueIdSet.ToString(uids)}", uids, keywords, "flags set", cancellationToken).ConfigureAwait(false);
+        if (flags == MessageFlags.None && kept.Count == 0)
+        {
+            await ClearAsync(uids, current, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await Dst.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Set, flags, kept) { Silent = true }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>IMAP's <c>FLAGS ()</c>, written as a removal of what each message has.</summary>

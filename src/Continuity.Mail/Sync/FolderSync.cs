@@ -173,9 +173,10 @@ internal sealed partial class FolderSync
         return [.. found.Select(u => u.Id).Where(u => u >= from && u <= to).Order()];
     }
 
-    private void Warn(uint uid, string reason)
+    private void Warn(uint uid, string reason) => WarnText($"{Src.FullName} UID {uid}: {reason}");
+
+    private void WarnText(string text)
     {
-        var text = $"{Src.FullName} UID {uid}: {reason}";
         Result.Warnings.Add(text);
         Log.MessageWarning(_logger, _key.Tenant, _key.User, text);
     }

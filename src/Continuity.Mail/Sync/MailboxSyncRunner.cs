@@ -95,7 +95,9 @@ internal sealed partial class MailboxSyncRunner(
                 result?.FlagsUpdated ?? 0,
                 error,
                 [.. (result?.Warnings ?? []).Take(MaxWarningsKept)],
-                direction == SyncDirection.Failback ? !succeeded : failbackPending);
+                direction == SyncDirection.Failback ? !succeeded : failbackPending,
+                result?.KeywordsDropped ?? 0,
+                (previous?.TotalKeywordsDropped ?? 0) + (result?.KeywordsDropped ?? 0));
             await users.SaveStatusAsync(state).ConfigureAwait(false);
             return state;
         }
