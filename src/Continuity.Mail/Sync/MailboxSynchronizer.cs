@@ -73,7 +73,7 @@ internal sealed partial class MailboxSynchronizer(
     public static bool IsTransient(Exception e) =>
         e is IOException or ImapProtocolException or ServiceNotConnectedException or ServiceNotAuthenticatedException
             or MailKit.Security.AuthenticationException or System.Net.Sockets.SocketException or StateUnavailableException
-            or ImapCommandException or NotSupportedException or TimeoutException;
+            or ImapCommandException or NotSupportedException or TimeoutException or AppTokenException;
 
     private static partial class Log
     {

@@ -50,13 +50,14 @@ public sealed class SyncHarness : IAsyncDisposable
 
     /// <param name="settings">Keys under <c>Continuity:</c>, on top of the defaults (e.g. <c>Mail:Sync:Tenants:demo:Deletions</c>).</param>
     /// <param name="sovereignDovecot">Extra dovecot.conf lines for the sovereign server.</param>
-    public static SyncHarness Start(IDictionary<string, string?>? settings = null, string? sovereignDovecot = null)
+    /// <param name="primaryDovecot">Extra dovecot.conf lines for the primary server.</param>
+    public static SyncHarness Start(IDictionary<string, string?>? settings = null, string? sovereignDovecot = null, string? primaryDovecot = null)
     {
         var primary = DovecotServer.Start("primary", Alice, Bob);
         var sovereign = DovecotServer.Start("sovereign", Alice, Bob);
         var redis = new RedisServer();
         var dir = new TempDirectory("sync");
-        primary.ConfigureNamespace('/', new Dictionary<string, string> { ["Sent Items"] = @"\Sent", ["Drafts"] = @"\Drafts", ["Deleted Items"] = @"\Trash" });
+        primary.ConfigureNamespace('/', new Dictionary<string, string> { ["Sent Items"] = @"\Sent", ["Drafts"] = @"\Drafts", ["Deleted Items"] = @"\Trash" }, primaryDovecot);
         sovereign.ConfigureNamespace('.', new Dictionary<string, string> { ["Sent"] = @"\Sent", ["Drafts"] = @"\Drafts", ["Trash"] = @"\Trash" }, sovereignDovecot);
 
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
