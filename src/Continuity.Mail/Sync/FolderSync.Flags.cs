@@ -20,11 +20,20 @@ internal sealed partial class FolderSync
         var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags);
         if (since > 0 && Src.HighestModSeq > 0)
         {
+            // UID windows, so a run after a mass flag change (mark all read) never holds every summary at once.
             request.ChangedSince = since;
-            var changed = await Src.FetchAsync(new UniqueIdRange(UniqueId.MinValue, new UniqueId(upTo)), request, cancellationToken).ConfigureAwait(false);
-            foreach (var chunk in changed.Chunk(_options.BatchSize))
+            var top = Src.UidNext is { Id: > 0 } next ? Math.Min(upTo, next.Id - 1) : upTo;
+            var window = Src.UidNext is null ? uint.MaxValue : (ulong)_options.BatchSize * 8;
+            for (ulong start = 1; start <= top; start += window)
             {
-                await MirrorMappedAsync(chunk, cancellationToken).ConfigureAwait(false);
+                var end = (uint)Math.Min(top, start + window - 1);
+                var changed = await Src.FetchAsync(new UniqueIdRange(new UniqueId((uint)start), new UniqueId(end)), request, cancellationToken).ConfigureAwait(false);
+                foreach (var chunk in changed.Chunk(_options.BatchSize))
+                {
+                    await MirrorMappedAsync(chunk, cancellationToken).ConfigureAwait(false);
+                }
+
+                await RenewLeaseAsync().ConfigureAwait(false);
             }
 
             return;
@@ -35,6 +44,7 @@ internal sealed partial class FolderSync
         {
             var summaries = await Src.FetchAsync([.. chunk.Select(u => new UniqueId(u))], request, cancellationToken).ConfigureAwait(false);
             await MirrorMappedAsync([.. summaries], cancellationToken).ConfigureAwait(false);
+            await RenewLeaseAsync().ConfigureAwait(false);
         }
     }
 

@@ -25,11 +25,12 @@ internal sealed partial class FolderSync
     private readonly MailboxSyncOptions _options;
     private readonly DeletionPolicy _deletions;
     private readonly SyncHooks? _hooks;
+    private readonly Func<Task>? _renewLease;
     private readonly ILogger _logger;
     private FolderCheckpoint _checkpoint = FolderCheckpoint.Fresh(0, 0, "");
     private ForeignIndex _foreign = new([]);
 
-    public FolderSync(FolderPair pair, FolderKey key, SyncDirection direction, FolderCheckpointStore store, MailboxSyncOptions options, DeletionPolicy deletions, SyncHooks? hooks, ILogger logger)
+    public FolderSync(FolderPair pair, FolderKey key, SyncDirection direction, FolderCheckpointStore store, MailboxSyncOptions options, DeletionPolicy deletions, SyncHooks? hooks, ILogger logger, Func<Task>? renewLease = null)
     {
         ArgumentNullException.ThrowIfNull(pair);
         Src = pair.Source;
@@ -40,6 +41,7 @@ internal sealed partial class FolderSync
         _options = options;
         _deletions = deletions;
         _hooks = hooks;
+        _renewLease = renewLease;
         _logger = logger;
         Result = new FolderSyncResult(Src.FullName, Dst.FullName);
     }
@@ -159,7 +161,14 @@ internal sealed partial class FolderSync
         }
 
         await _store.CommitAsync(_key, update).ConfigureAwait(false);
+        await RenewLeaseAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// After every batch (not only between folders): a 100k-message folder takes longer than any sensible lease. The
+    /// runner renews at most every quarter lease and throws <see cref="SyncLeaseLostException"/> when the lease is gone.
+    /// </summary>
+    private Task RenewLeaseAsync() => _renewLease?.Invoke() ?? Task.CompletedTask;
 
     /// <summary>UIDs in [from, to] that the folder holds now, ascending.</summary>
     private static async Task<List<uint>> UidsAsync(IMailFolder folder, uint from, uint to, CancellationToken cancellationToken)
