@@ -112,13 +112,6 @@ internal sealed partial class FolderSync
     private Task<Dictionary<uint, uint>> DestinationMapAsync(IReadOnlyList<uint> destinationUids) =>
         Forward ? _store.GetSourcesAsync(_key, destinationUids) : _store.GetDestinationsAsync(_key, destinationUids);
 
-    /// <summary>Every mapping as source UID → destination UID.</summary>
-    private async Task<Dictionary<uint, uint>> AllMappingsAsync()
-    {
-        var all = await _store.GetAllMappingsAsync(_key).ConfigureAwait(false);
-        return Forward ? all : all.ToDictionary(p => p.Value, p => p.Key);
-    }
-
     private void Map(CheckpointUpdate update, uint source, uint destination)
     {
         if (Forward)
