@@ -81,10 +81,11 @@ internal static class MailboxSyncBenchmark
 
         var oursPeak = memory.PeakWorkingSet;
         {
-            log.WriteLine($"# ours, full sync: peak working set {MailboxSyncMemory.Megabytes(memory.PeakWorkingSet)} (before the run {MailboxSyncMemory.Megabytes(memory.BaselineWorkingSet)}), peak managed heap {MailboxSyncMemory.Megabytes(memory.PeakManagedHeap)}");
+            log.WriteLine($"# ours, full sync: peak working set {MailboxSyncMemory.Megabytes(memory.PeakWorkingSet)} (before the run {MailboxSyncMemory.Megabytes(memory.BaselineWorkingSet)}), peak live managed heap {MailboxSyncMemory.Megabytes(memory.PeakManagedHeap)}");
         }
 
         await ExpectAsync(sovereign, "ours", a.Messages).ConfigureAwait(false);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# ours, full sync: {oursFull.TotalSeconds:0.00} s, {a.Messages / oursFull.TotalSeconds:0} msg/s; mbsync next"));
         var peerFull = await peer.RunAsync().ConfigureAwait(false);
         var peerPeak = peer.LastMaxRss;
         log.WriteLine($"# mbsync, full sync: max resident set {MailboxSyncMemory.Megabytes(peerPeak)}{(peerPeak is null ? $" ({MailboxSyncMemory.Time} not installed: apt-get install time)" : "")}");

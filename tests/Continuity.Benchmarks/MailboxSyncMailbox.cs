@@ -90,7 +90,11 @@ internal sealed class MailboxSyncMailbox(DovecotServer server, string user)
         if (source.Count > 0)
         {
             var items = MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size | MessageSummaryItems.Envelope;
-            await source.FetchAsync(0, -1, new FetchRequest(items)).ConfigureAwait(false);
+            for (var start = 0; start < source.Count; start += 5000)
+            {
+                // In slices: 100k summaries at once would leave this process hundreds of MB bigger before ours is measured.
+                await source.FetchAsync(start, Math.Min(start + 4999, source.Count - 1), new FetchRequest(items)).ConfigureAwait(false);
+            }
         }
 
         await client.DisconnectAsync(true).ConfigureAwait(false);
