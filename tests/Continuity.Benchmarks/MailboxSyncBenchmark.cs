@@ -68,9 +68,27 @@ internal static class MailboxSyncBenchmark
             $"# ours: MailboxSynchronizer, BatchSize {engine.Options.BatchSize}, AppendBatchSize {engine.Options.AppendBatchSize}, AppendBatchBytes {engine.Options.AppendBatchBytes}, checkpoints in redis-server {redis.ConnectionString}"));
         log.WriteLine($"# peer: {mbsync} (Patterns *, Sync Pull New Flags, Create Near, CopyArrivalDate yes)");
 
-        var oursFull = await TimeAsync(() => engine.SyncAsync(User)).ConfigureAwait(false);
+        var memory = MailboxSyncMemory.Start();
+        TimeSpan oursFull;
+        try
+        {
+            oursFull = await TimeAsync(() => engine.SyncAsync(User)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await memory.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var oursPeak = memory.PeakWorkingSet;
+        {
+            log.WriteLine($"# ours, full sync: peak working set {MailboxSyncMemory.Megabytes(memory.PeakWorkingSet)} (before the run {MailboxSyncMemory.Megabytes(memory.BaselineWorkingSet)}), peak live managed heap {MailboxSyncMemory.Megabytes(memory.PeakManagedHeap)}");
+        }
+
         await ExpectAsync(sovereign, "ours", a.Messages).ConfigureAwait(false);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# ours, full sync: {oursFull.TotalSeconds:0.00} s, {a.Messages / oursFull.TotalSeconds:0} msg/s; mbsync next"));
         var peerFull = await peer.RunAsync().ConfigureAwait(false);
+        var peerPeak = peer.LastMaxRss;
+        log.WriteLine($"# mbsync, full sync: max resident set {MailboxSyncMemory.Megabytes(peerPeak)}{(peerPeak is null ? $" ({MailboxSyncMemory.Time} not installed: apt-get install time)" : "")}");
         await ExpectAsync(near, "mbsync", a.Messages).ConfigureAwait(false);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# full sync: ours {oursFull.TotalSeconds:0.00} s, mbsync {peerFull.TotalSeconds:0.00} s"));
 
@@ -84,6 +102,7 @@ internal static class MailboxSyncBenchmark
 
         figures.WriteLine(new Figure($"mailbox sync full {a.Messages} msgs", a.Messages / oursFull.TotalSeconds, a.Messages / peerFull.TotalSeconds, "msg/s"));
         figures.WriteLine(new Figure($"mailbox sync incremental {a.Incremental} msgs", a.Incremental / oursIncremental.TotalSeconds, a.Incremental / peerIncremental.TotalSeconds, "msg/s"));
+        figures.WriteLine(new Figure($"mailbox sync full {a.Messages} msgs peak memory (lower is better)", oursPeak / 1048576.0, (peerPeak ?? 0) / 1048576.0, "MB"));
         await figures.FlushAsync().ConfigureAwait(false);
     }
 

@@ -52,11 +52,15 @@ internal sealed class MailboxSyncPeer
             """));
     }
 
-    /// <summary>One <c>mbsync continuity</c> run, to its end; returns its wall time.</summary>
+    /// <summary>Max resident set size of the last run (from <c>/usr/bin/time -v</c>), or null without it.</summary>
+    public long? LastMaxRss { get; private set; }
+
+    /// <summary>One <c>mbsync continuity</c> run (under <c>/usr/bin/time -v</c> when installed), to its end; returns its wall time.</summary>
     public async Task<TimeSpan> RunAsync()
     {
-        var psi = new ProcessStartInfo(_mbsync) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-c", _config, "-q", "continuity" })
+        var timed = File.Exists(MailboxSyncMemory.Time);
+        var psi = new ProcessStartInfo(timed ? MailboxSyncMemory.Time : _mbsync) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (timed ? new[] { "-v", _mbsync } : []).Concat(["-c", _config, "-q", "continuity"]))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -67,6 +71,7 @@ internal sealed class MailboxSyncPeer
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().ConfigureAwait(false);
         var elapsed = clock.Elapsed;
+        LastMaxRss = timed ? MailboxSyncMemory.MaxRss(await errors.ConfigureAwait(false)) : null;
         return process.ExitCode == 0
             ? elapsed
             : throw new InvalidOperationException($"mbsync failed ({process.ExitCode}): {await output.ConfigureAwait(false)}{await errors.ConfigureAwait(false)}");

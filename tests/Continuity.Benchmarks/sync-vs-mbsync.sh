@@ -4,6 +4,7 @@
 # after 100 new messages (see MailboxSyncBenchmark.cs for what is measured and how).
 #
 #   sudo tests/Continuity.Benchmarks/sync-vs-mbsync.sh [--messages N] [--size BYTES] [--incremental N]
+#   (100 000 messages: --messages 100000; also reports our peak working set and mbsync's max RSS via /usr/bin/time -v)
 #
 # Installs what is missing: isync (mbsync), dovecot-imapd / dovecot-lmtpd (the three test Dovecots run as root on
 # 127.0.0.1 with private base_dirs, as the tests start them) and redis-server (our checkpoints). Needs root: Dovecot's
@@ -20,6 +21,7 @@ command -v mbsync >/dev/null || missing+=(isync)
 [[ -x /usr/lib/dovecot/lmtp ]] || missing+=(dovecot-lmtpd)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
+[[ -x /usr/bin/time ]] || missing+=(time)
 if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi

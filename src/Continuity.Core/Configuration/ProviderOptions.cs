@@ -35,9 +35,47 @@ public sealed class ProviderMailOptions
 /// <summary>How the gateway logs in to the provider's mailboxes on a user's behalf.</summary>
 public sealed class MailLoginOptions
 {
+    /// <summary>
+    /// <see cref="MailLoginMode.Master"/> (default): <c>user*master</c> with <see cref="MasterPassword"/>.
+    /// <see cref="MailLoginMode.OAuth2ClientCredentials"/>: an app token from <see cref="OAuth2"/>, presented with
+    /// XOAUTH2 as the user (hosted providers that take no passwords). Used by mailbox sync.
+    /// </summary>
+    public MailLoginMode Mode { get; set; } = MailLoginMode.Master;
+
+    /// <summary>The provider's OAuth2 app registration, for <see cref="MailLoginMode.OAuth2ClientCredentials"/>.</summary>
+    public MailOAuth2Options OAuth2 { get; set; } = new();
+
     /// <summary>Master user name (Dovecot <c>user*master</c>).</summary>
     public string? Master { get; set; }
 
     /// <summary>Secret; prefer an environment variable. Never logged, never shown by the admin API.</summary>
     public string? MasterPassword { get; set; }
+}
+
+/// <summary>How the gateway authenticates to a provider's mail backends.</summary>
+public enum MailLoginMode
+{
+    /// <summary>A master user: <c>user*master</c> and the master password (Dovecot <c>auth_master_user_separator</c>).</summary>
+    Master,
+
+    /// <summary>An OAuth2 app token (client-credentials grant), presented with SASL XOAUTH2 as the user.</summary>
+    OAuth2ClientCredentials,
+}
+
+/// <summary>A provider's OAuth2 app registration: the client-credentials grant at <see cref="TokenEndpoint"/>.</summary>
+public sealed class MailOAuth2Options
+{
+    /// <summary>The token endpoint (<c>https://…/token</c>; <c>http://</c> only for loopback tests).</summary>
+    public string? TokenEndpoint { get; set; }
+
+    public string? ClientId { get; set; }
+
+    /// <summary>Secret; prefer an environment variable or <see cref="ClientSecretFile"/>. Never logged, never shown.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>File holding the client secret (read at each token request, so a rotated secret is picked up).</summary>
+    public string? ClientSecretFile { get; set; }
+
+    /// <summary>Scope to request (e.g. <c>https://outlook.office365.com/.default</c>); none when empty.</summary>
+    public string? Scope { get; set; }
 }

@@ -67,6 +67,8 @@ internal static class SyncApi
         s.MessagesCopied,
         s.TotalCopied,
         s.FlagsUpdated,
+        s.KeywordsDropped,
+        s.TotalKeywordsDropped,
         s.LastError,
         s.Warnings,
         s.FailbackPending,

@@ -68,10 +68,26 @@ internal sealed class FolderCheckpointStore(StateStore store)
     public Task<Dictionary<uint, uint>> GetSourcesAsync(FolderKey key, IReadOnlyList<uint> destinationUids) =>
         LookupAsync(Folder(key, "rmap"), destinationUids);
 
-    /// <summary>The whole source → destination map (deletion checks and failback only).</summary>
-    public Task<Dictionary<uint, uint>> GetAllMappingsAsync(FolderKey key) =>
-        store.RunAsync(async db => (await db.HashGetAllAsync(Folder(key, "map")).ConfigureAwait(false))
-            .ToDictionary(e => Uid(e.Name), e => Uid(e.Value)));
+    /// <summary>
+    /// Mappings whose source UID (forward: the primary's, from <c>map</c>; failback: the sovereign's, from <c>rmap</c>)
+    /// satisfies <paramref name="wanted"/>, as (source, destination). Read in HSCAN pages, so a 100k-message folder's map
+    /// is never held whole; only the matches are (deletion checks).
+    /// </summary>
+    public Task<List<(uint Source, uint Destination)>> FindMappingsAsync(FolderKey key, bool forward, Func<uint, bool> wanted) =>
+        store.RunAsync(async db =>
+        {
+            var found = new List<(uint Source, uint Destination)>();
+            await foreach (var entry in db.HashScanAsync(Folder(key, forward ? "map" : "rmap"), pageSize: 1000).ConfigureAwait(false))
+            {
+                var source = Uid(entry.Name);
+                if (wanted(source))
+                {
+                    found.Add((source, Uid(entry.Value)));
+                }
+            }
+
+            return found;
+        });
 
     public Task<Dictionary<string, List<uint>>> GetForeignAsync(FolderKey key) =>
         store.RunAsync(async db => (await db.HashGetAllAsync(Folder(key, "foreign")).ConfigureAwait(false))

@@ -197,12 +197,7 @@ internal sealed partial class FolderSync
         var requests = new List<IAppendRequest>(appends.Count);
         foreach (var (source, body) in appends)
         {
-            var (flags, keywords, dropped) = PermittedFlags.Filter(source.Flags ?? MessageFlags.None, source.Keywords, Dst);
-            if (dropped.Count > 0)
-            {
-                Warn(source.UniqueId.Id, $"destination {Dst.FullName} does not permit {string.Join(", ", dropped)}; copied without");
-            }
-
+            var (flags, keywords) = Permitted(source, "copied");
             var message = await MessageCopy.LoadAsync(body, cancellationToken).ConfigureAwait(false);
             requests.Add(new AppendRequest(message, flags, keywords) { InternalDate = source.InternalDate });
         }
@@ -224,9 +219,10 @@ internal sealed partial class FolderSync
         }
         catch (ImapCommandException e)
         {
-            if (requests[0].Keywords is { Count: > 0 } refused && await AppendWithoutKeywordsAsync(appends[0], requests[0].Flags, update, cancellationToken).ConfigureAwait(false))
+            if (requests[0].Keywords is { Count: > 0 } keywords && await AppendWithoutKeywordsAsync(appends[0], requests[0].Flags, update, cancellationToken).ConfigureAwait(false) is { } copy)
             {
-                Warn(appends[0].Source.UniqueId.Id, $"destination {Dst.FullName} refused keyword(s) {string.Join(", ", refused)} ({e.ResponseText}); copied without");
+                // Refused because of a keyword (most likely): keep the ones the destination takes, drop only the others.
+                await AddKeywordsOneByOneAsync(SourceMessage(appends[0].Source.UniqueId.Id), [copy], keywords, "copied", cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -258,8 +254,8 @@ internal sealed partial class FolderSync
         }
     }
 
-    /// <summary>Second try for a message whose APPEND was refused: the same bytes, flags, date, no keywords.</summary>
-    private async Task<bool> AppendWithoutKeywordsAsync((IMessageSummary Source, byte[] Body) append, MessageFlags flags, CheckpointUpdate update, CancellationToken cancellationToken)
+    /// <summary>Second try for a message whose APPEND was refused: the same bytes, flags, date, no keywords. Returns the copy's UID.</summary>
+    private async Task<UniqueId?> AppendWithoutKeywordsAsync((IMessageSummary Source, byte[] Body) append, MessageFlags flags, CheckpointUpdate update, CancellationToken cancellationToken)
     {
         try
         {
@@ -273,11 +269,11 @@ internal sealed partial class FolderSync
             Map(update, append.Source.UniqueId.Id, uid.Id);
             MarkRecovered(update, append.Source.UniqueId.Id);
             Result.Copied++;
-            return true;
+            return uid;
         }
         catch (ImapCommandException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed partial class FolderSync
         }
 
         var update = new CheckpointUpdate();
-        var vanished = (await AllMappingsAsync().ConfigureAwait(false)).Where(p => p.Key <= upTo && !present.Contains(p.Key)).ToList();
+        var vanished = await _store.FindMappingsAsync(_key, Forward, u => u <= upTo && !present.Contains(u)).ConfigureAwait(false);
         if (Forward)
         {
             update.Recovered.UnionWith((await _store.GetFailedAsync(_key).ConfigureAwait(false)).Keys.Where(u => !present.Contains(u)));
@@ -32,7 +32,7 @@ internal sealed partial class FolderSync
 
         if (_deletions == DeletionPolicy.Delete && vanished.Count > 0)
         {
-            List<UniqueId> uids = [.. vanished.Select(p => new UniqueId(p.Value))];
+            List<UniqueId> uids = [.. vanished.Select(p => new UniqueId(p.Destination))];
             await Dst.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, cancellationToken).ConfigureAwait(false);
             await Dst.ExpungeAsync(uids, cancellationToken).ConfigureAwait(false);
             Result.Deleted += uids.Count;

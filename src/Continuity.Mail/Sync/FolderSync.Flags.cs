@@ -1,4 +1,5 @@
 using MailKit;
+using MailKit.Net.Imap;
 
 namespace Continuity.Mail.Sync;
 
@@ -19,11 +20,20 @@ internal sealed partial class FolderSync
         var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags);
         if (since > 0 && Src.HighestModSeq > 0)
         {
+            // UID windows, so a run after a mass flag change (mark all read) never holds every summary at once.
             request.ChangedSince = since;
-            var changed = await Src.FetchAsync(new UniqueIdRange(UniqueId.MinValue, new UniqueId(upTo)), request, cancellationToken).ConfigureAwait(false);
-            foreach (var chunk in changed.Chunk(_options.BatchSize))
+            var top = Src.UidNext is { Id: > 0 } next ? Math.Min(upTo, next.Id - 1) : upTo;
+            var window = Src.UidNext is null ? uint.MaxValue : (ulong)_options.BatchSize * 8;
+            for (ulong start = 1; start <= top; start += window)
             {
-                await MirrorMappedAsync(chunk, cancellationToken).ConfigureAwait(false);
+                var end = (uint)Math.Min(top, start + window - 1);
+                var changed = await Src.FetchAsync(new UniqueIdRange(new UniqueId((uint)start), new UniqueId(end)), request, cancellationToken).ConfigureAwait(false);
+                foreach (var chunk in changed.Chunk(_options.BatchSize))
+                {
+                    await MirrorMappedAsync(chunk, cancellationToken).ConfigureAwait(false);
+                }
+
+                await RenewLeaseAsync().ConfigureAwait(false);
             }
 
             return;
@@ -34,6 +44,7 @@ internal sealed partial class FolderSync
         {
             var summaries = await Src.FetchAsync([.. chunk.Select(u => new UniqueId(u))], request, cancellationToken).ConfigureAwait(false);
             await MirrorMappedAsync([.. summaries], cancellationToken).ConfigureAwait(false);
+            await RenewLeaseAsync().ConfigureAwait(false);
         }
     }
 
@@ -63,15 +74,10 @@ internal sealed partial class FolderSync
                 continue;
             }
 
-            var (flags, keywords, dropped) = PermittedFlags.Filter(source.Flags ?? MessageFlags.None, source.Keywords, Dst);
+            var (flags, keywords) = Permitted(source, "flags set");
             if (PermittedFlags.Same(flags, keywords, have))
             {
                 continue;
-            }
-
-            if (dropped.Count > 0)
-            {
-                Warn(source.UniqueId.Id, $"destination {Dst.FullName} does not permit {string.Join(", ", dropped)}; set without");
             }
 
             var key = $"{(int)flags}|{string.Join(' ', keywords.Order(StringComparer.OrdinalIgnoreCase))}";
@@ -91,13 +97,40 @@ internal sealed partial class FolderSync
             }
             else
             {
-                await Dst.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Set, flags, keywords) { Silent = true }, cancellationToken).ConfigureAwait(false);
+                await StoreAsync(uids, flags, keywords, current, cancellationToken).ConfigureAwait(false);
             }
 
             Result.FlagsUpdated += uids.Count;
         }
 
         return [.. current.Keys];
+    }
+
+    /// <summary>
+    /// Replaces the flags and keywords of <paramref name="uids"/>; when the destination refuses the STORE for a
+    /// keyword, each keyword is tried alone and the replace is repeated with the ones it took.
+    /// </summary>
+    private async Task StoreAsync(List<UniqueId> uids, MessageFlags flags, HashSet<string> keywords, Dictionary<uint, IMessageSummary> current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Dst.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Set, flags, keywords) { Silent = true }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (ImapCommandException) when (keywords.Count > 0)
+        {
+            // Find the refused keyword(s) below; a refusal for another reason repeats itself there and ends the folder.
+        }
+
+        var kept = await AddKeywordsOneByOneAsync($"{Dst.FullName} UID(s) {UniqueIdSet.ToString(uids)}", uids, keywords, "flags set", cancellationToken).ConfigureAwait(false);
+        if (flags == MessageFlags.None && kept.Count == 0)
+        {
+            await ClearAsync(uids, current, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await Dst.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Set, flags, kept) { Silent = true }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>IMAP's <c>FLAGS ()</c>, written as a removal of what each message has.</summary>

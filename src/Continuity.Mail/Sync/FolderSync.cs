@@ -25,11 +25,12 @@ internal sealed partial class FolderSync
     private readonly MailboxSyncOptions _options;
     private readonly DeletionPolicy _deletions;
     private readonly SyncHooks? _hooks;
+    private readonly Func<Task>? _renewLease;
     private readonly ILogger _logger;
     private FolderCheckpoint _checkpoint = FolderCheckpoint.Fresh(0, 0, "");
     private ForeignIndex _foreign = new([]);
 
-    public FolderSync(FolderPair pair, FolderKey key, SyncDirection direction, FolderCheckpointStore store, MailboxSyncOptions options, DeletionPolicy deletions, SyncHooks? hooks, ILogger logger)
+    public FolderSync(FolderPair pair, FolderKey key, SyncDirection direction, FolderCheckpointStore store, MailboxSyncOptions options, DeletionPolicy deletions, SyncHooks? hooks, ILogger logger, Func<Task>? renewLease = null)
     {
         ArgumentNullException.ThrowIfNull(pair);
         Src = pair.Source;
@@ -40,6 +41,7 @@ internal sealed partial class FolderSync
         _options = options;
         _deletions = deletions;
         _hooks = hooks;
+        _renewLease = renewLease;
         _logger = logger;
         Result = new FolderSyncResult(Src.FullName, Dst.FullName);
     }
@@ -110,13 +112,6 @@ internal sealed partial class FolderSync
     private Task<Dictionary<uint, uint>> DestinationMapAsync(IReadOnlyList<uint> destinationUids) =>
         Forward ? _store.GetSourcesAsync(_key, destinationUids) : _store.GetDestinationsAsync(_key, destinationUids);
 
-    /// <summary>Every mapping as source UID → destination UID.</summary>
-    private async Task<Dictionary<uint, uint>> AllMappingsAsync()
-    {
-        var all = await _store.GetAllMappingsAsync(_key).ConfigureAwait(false);
-        return Forward ? all : all.ToDictionary(p => p.Value, p => p.Key);
-    }
-
     private void Map(CheckpointUpdate update, uint source, uint destination)
     {
         if (Forward)
@@ -159,7 +154,14 @@ internal sealed partial class FolderSync
         }
 
         await _store.CommitAsync(_key, update).ConfigureAwait(false);
+        await RenewLeaseAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// After every batch (not only between folders): a 100k-message folder takes longer than any sensible lease. The
+    /// runner renews at most every quarter lease and throws <see cref="SyncLeaseLostException"/> when the lease is gone.
+    /// </summary>
+    private Task RenewLeaseAsync() => _renewLease?.Invoke() ?? Task.CompletedTask;
 
     /// <summary>UIDs in [from, to] that the folder holds now, ascending.</summary>
     private static async Task<List<uint>> UidsAsync(IMailFolder folder, uint from, uint to, CancellationToken cancellationToken)
@@ -173,9 +175,10 @@ internal sealed partial class FolderSync
         return [.. found.Select(u => u.Id).Where(u => u >= from && u <= to).Order()];
     }
 
-    private void Warn(uint uid, string reason)
+    private void Warn(uint uid, string reason) => WarnText($"{Src.FullName} UID {uid}: {reason}");
+
+    private void WarnText(string text)
     {
-        var text = $"{Src.FullName} UID {uid}: {reason}";
         Result.Warnings.Add(text);
         Log.MessageWarning(_logger, _key.Tenant, _key.User, text);
     }

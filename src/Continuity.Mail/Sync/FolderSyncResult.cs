@@ -19,6 +19,9 @@ public sealed class FolderSyncResult(string source, string destination)
     /// <summary>Destination messages expunged because their source was (policy <see cref="DeletionPolicy.Delete"/>).</summary>
     public int Deleted { get; set; }
 
+    /// <summary>Flags and keywords left off copies because the destination does not store or refused them (each logged).</summary>
+    public int KeywordsDropped { get; set; }
+
     /// <summary>Messages that could not be copied whole, with the reason (also logged).</summary>
     public List<string> Warnings { get; } = [];
 

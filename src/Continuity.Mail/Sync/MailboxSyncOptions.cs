@@ -45,7 +45,7 @@ public sealed class MailboxSyncOptions
 
     /// <summary>
     /// How long one node holds a user's sync lease in the state store (a crashed node's lease frees itself after this).
-    /// Default 10 minutes; renewed between folders.
+    /// Default 10 minutes; renewed between batches (at most every quarter lease) and folders.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -20,6 +20,8 @@ public sealed class MailboxSyncResult(string tenant, string user, SyncDirection 
 
     public int FlagsUpdated => Folders.Sum(f => f.FlagsUpdated);
 
+    public int KeywordsDropped => Folders.Sum(f => f.KeywordsDropped);
+
     public int Deleted => Folders.Sum(f => f.Deleted);
 
     public IEnumerable<string> Warnings => Folders.SelectMany(f => f.Warnings);

@@ -74,7 +74,23 @@ internal sealed partial class MailboxSyncRunner(
             string? error;
             try
             {
-                result = await synchronizer.SyncAsync(tenant, user, direction, () => users.RenewLeaseAsync(tenant, user, token, lease), cancellationToken).ConfigureAwait(false);
+                var renewedAt = time.GetUtcNow();
+                async Task RenewAsync()
+                {
+                    if (time.GetUtcNow() - renewedAt < lease / 4)
+                    {
+                        return;
+                    }
+
+                    if (!await users.RenewLeaseAsync(tenant, user, token, lease).ConfigureAwait(false))
+                    {
+                        throw new SyncLeaseLostException($"the sync lease of {tenant}/{user} expired or was taken over; this run stops so two nodes never copy at once");
+                    }
+
+                    renewedAt = time.GetUtcNow();
+                }
+
+                result = await synchronizer.SyncAsync(tenant, user, direction, RenewAsync, cancellationToken).ConfigureAwait(false);
                 error = result.Error ?? result.Folders.Where(f => f.Error is not null).Select(f => $"{f.Source}: {f.Error}").FirstOrDefault();
             }
             catch (Exception e) when (MailboxSynchronizer.IsTransient(e))
@@ -95,7 +111,9 @@ internal sealed partial class MailboxSyncRunner(
                 result?.FlagsUpdated ?? 0,
                 error,
                 [.. (result?.Warnings ?? []).Take(MaxWarningsKept)],
-                direction == SyncDirection.Failback ? !succeeded : failbackPending);
+                direction == SyncDirection.Failback ? !succeeded : failbackPending,
+                result?.KeywordsDropped ?? 0,
+                (previous?.TotalKeywordsDropped ?? 0) + (result?.KeywordsDropped ?? 0));
             await users.SaveStatusAsync(state).ConfigureAwait(false);
             return state;
         }

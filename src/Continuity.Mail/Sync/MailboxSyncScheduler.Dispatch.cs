@@ -32,7 +32,7 @@ internal sealed partial class MailboxSyncScheduler
                 {
                     due.Add((0, last, key, SyncDirection.Failback));
                 }
-                else if (_requested.ContainsKey(key) || moving.Contains((id, user)) || moving.Contains((id, "*")))
+                else if (_requested.ContainsKey(key) || FlaggedSince(moving, id, user) is { } flagged && last < flagged)
                 {
                     due.Add((1, last, key, SyncDirection.Forward));
                 }
@@ -93,18 +93,31 @@ internal sealed partial class MailboxSyncScheduler
         }
     }
 
-    /// <summary>Users (or "*" for a whole tenant) with a pending failover request: their copy should be fresh now.</summary>
-    private async Task<HashSet<(string, string)>> PendingMovesAsync()
+    /// <summary>
+    /// Users (or "*" for a whole tenant) with a pending failover request (a cut-off signal's suggestion, an admin's
+    /// request), with the time of the latest: their copy should be fresh now. Each such user goes first once after the
+    /// request; later runs follow the poll interval, so a request pending for hours does not starve everyone else.
+    /// </summary>
+    private async Task<Dictionary<(string Tenant, string User), DateTimeOffset>> PendingMovesAsync()
     {
         try
         {
             var pending = await approvals.ListPendingAsync().ConfigureAwait(false);
-            return [.. pending.Select(p => (p.Request.Tenant, p.Request.User?.ToLowerInvariant() ?? "*"))];
+            return pending
+                .GroupBy(p => (p.Request.Tenant, p.Request.User?.ToLowerInvariant() ?? "*"))
+                .ToDictionary(g => g.Key, g => g.Max(p => p.Request.RequestedAt));
         }
         catch (StateUnavailableException)
         {
             return [];
         }
+    }
+
+    private static DateTimeOffset? FlaggedSince(Dictionary<(string Tenant, string User), DateTimeOffset> moving, string tenant, string user)
+    {
+        var forUser = moving.TryGetValue((tenant, user), out var at) ? at : (DateTimeOffset?)null;
+        var forTenant = moving.TryGetValue((tenant, "*"), out var all) ? all : (DateTimeOffset?)null;
+        return forUser > forTenant || forTenant is null ? forUser : forTenant;
     }
 
     /// <summary>A user whose route returns to primary gets a failback (sovereign → primary) before forward sync resumes.</summary>

@@ -19,6 +19,7 @@ public static class MailboxSyncServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailboxSyncOptions>, MailboxSyncOptionsValidator>());
         services.TryAddSingleton<FolderCheckpointStore>();
         services.TryAddSingleton<SyncUserStore>();
+        services.TryAddSingleton<AppTokenSource>();
         services.TryAddSingleton<ImapConnector>();
         services.TryAddSingleton<FolderMapper>();
         services.TryAddSingleton<MailboxSynchronizer>();

@@ -24,8 +24,8 @@ internal sealed partial class MailboxSynchronizer(
     /// <summary>Test seam (see <see cref="SyncHooks"/>); null in production.</summary>
     internal SyncHooks? Hooks { get; set; }
 
-    /// <param name="betweenFolders">Called after each folder (the runner renews the user's lease there).</param>
-    public async Task<MailboxSyncResult> SyncAsync(string tenant, string user, SyncDirection direction, Func<Task>? betweenFolders, CancellationToken cancellationToken)
+    /// <param name="renewLease">Called after each batch and each folder (the runner renews the user's lease there).</param>
+    public async Task<MailboxSyncResult> SyncAsync(string tenant, string user, SyncDirection direction, Func<Task>? renewLease, CancellationToken cancellationToken)
     {
         var tenantOptions = continuity.Value.Tenants[tenant];
         var primary = connector.Resolve(tenant, tenantOptions.DefaultProvider, user);
@@ -45,7 +45,7 @@ internal sealed partial class MailboxSynchronizer(
         foreach (var pair in await mapper.MapAsync(source, destination, direction, cancellationToken).ConfigureAwait(false))
         {
             var primaryFolder = direction == SyncDirection.Forward ? pair.Source.FullName : pair.Destination.FullName;
-            var folder = new FolderSync(pair, new FolderKey(tenant, primary.User, primaryFolder), direction, checkpoints, options.Value, deletions, Hooks, logger);
+            var folder = new FolderSync(pair, new FolderKey(tenant, primary.User, primaryFolder), direction, checkpoints, options.Value, deletions, Hooks, logger, renewLease);
             result.Folders.Add(folder.Result);
             try
             {
@@ -57,9 +57,9 @@ internal sealed partial class MailboxSynchronizer(
                 Log.FolderFailed(logger, tenant, primary.User, pair.Source.FullName, e.GetType().Name, e.Message);
             }
 
-            if (betweenFolders is not null)
+            if (renewLease is not null)
             {
-                await betweenFolders().ConfigureAwait(false);
+                await renewLease().ConfigureAwait(false);
             }
         }
 
@@ -73,7 +73,7 @@ internal sealed partial class MailboxSynchronizer(
     public static bool IsTransient(Exception e) =>
         e is IOException or ImapProtocolException or ServiceNotConnectedException or ServiceNotAuthenticatedException
             or MailKit.Security.AuthenticationException or System.Net.Sockets.SocketException or StateUnavailableException
-            or ImapCommandException or NotSupportedException or TimeoutException;
+            or ImapCommandException or NotSupportedException or TimeoutException or AppTokenException or SyncLeaseLostException;
 
     private static partial class Log
     {

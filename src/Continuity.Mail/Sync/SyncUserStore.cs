@@ -8,7 +8,7 @@ namespace Continuity.Mail.Sync;
 /// Per user sync bookkeeping shared by all gateway nodes.
 /// <code>
 /// {continuity}:sync:lease:{tenant}:{user}   STRING  "{node id}:{run id}:{random}" of the node syncing the user now.
-///                                                   TTL: LeaseDuration (renewed between folders). A restarted node
+///                                                   TTL: LeaseDuration (renewed between batches). A restarted node
 ///                                                   takes back a lease of its own previous run at once.
 /// {continuity}:sync:status:{tenant}         HASH    user → <see cref="UserSyncState"/> JSON, written after every run. No TTL.
 /// {continuity}:sync:failback                SET     "{tenant} {user}" whose route returned to primary and whose

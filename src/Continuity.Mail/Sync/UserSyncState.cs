@@ -12,6 +12,8 @@ namespace Continuity.Mail.Sync;
 /// <param name="LastError">Error of the last run, or null when it succeeded. Never contains credentials.</param>
 /// <param name="Warnings">Messages the last run could not copy whole, with the reason (too big, refused flags, …).</param>
 /// <param name="FailbackPending">True while a failback (sovereign → primary) waits or runs.</param>
+/// <param name="KeywordsDropped">Flags and keywords the last run left off copies because the destination does not store them (each in the log with its reason).</param>
+/// <param name="TotalKeywordsDropped">The same over all runs recorded here.</param>
 public sealed record UserSyncState(
     string Tenant,
     string User,
@@ -23,7 +25,9 @@ public sealed record UserSyncState(
     int FlagsUpdated,
     string? LastError,
     IReadOnlyList<string> Warnings,
-    bool FailbackPending)
+    bool FailbackPending,
+    int KeywordsDropped = 0,
+    long TotalKeywordsDropped = 0)
 {
     /// <summary>How far the sovereign copy may lag behind the primary at <paramref name="now"/> (null: never synced).</summary>
     public TimeSpan? Lag(DateTimeOffset now) => LastSuccess is { } success ? now - success : null;

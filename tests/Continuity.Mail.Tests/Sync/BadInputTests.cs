@@ -37,26 +37,6 @@ public sealed class BadInputTests
         Assert.Equal(0, again.Copied + again.Matched);
     }
 
-    [Fact]
-    public async Task SyncAsync_KeywordDestinationCannotStore_CopiedWithoutItAndWarned()
-    {
-        // The sovereign Dovecot refuses keywords longer than 10 characters; the primary takes them.
-        await using var harness = SyncHarness.Start(sovereignDovecot: "mail_max_keyword_length = 10");
-        await using (var primary = await harness.PrimaryMailboxAsync())
-        {
-            await primary.AppendAsync("INBOX", [SeedMessages.Make("kw", 1) with { Keywords = ["NotStorableHere", "$Label1"], Flags = MessageFlags.Seen }]);
-        }
-
-        var result = await harness.SyncAsync();
-
-        Assert.True(result.Succeeded);
-        Assert.Equal(1, result.Copied);
-        Assert.Contains(result.Warnings, w => w.Contains("NotStorableHere", StringComparison.Ordinal));
-        await using var check = await harness.SovereignMailboxAsync();
-        var copy = (await check.ReadAsync("INBOX")).Single(m => m.MessageId == "kw-1@demo.test");
-        Assert.Equal(MessageFlags.Seen, copy.Flags);
-    }
-
     private const string MalformedMime =
         "From: x@example.org\r\nMessage-ID: <malformed@demo.test>\r\nSubject: broken multipart\r\nMIME-Version: 1.0\r\n" +
         "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\npreamble\r\n--outer\r\nContent-Type: text/plain\r\n\r\npart one\r\n" +

@@ -48,6 +48,34 @@ public sealed class MailboxSyncOptionsValidatorTests
     }
 
     [Fact]
+    public void Check_OAuth2ModeWithoutEndpointClientOrSecret_ReportsEachPathAndNoMasterErrors()
+    {
+        var continuity = new ContinuityOptions();
+        var oauth = new MailLoginOptions { Mode = MailLoginMode.OAuth2ClientCredentials, OAuth2 = { TokenEndpoint = "http://idp.example.org/token", ClientSecret = "s3cret", ClientSecretFile = "/run/secret" } };
+        var plain = new MailLoginOptions { Mode = MailLoginMode.OAuth2ClientCredentials, OAuth2 = { TokenEndpoint = "https://idp.example.org/token", ClientId = "sync", ClientSecretFile = "/run/secret" } };
+        continuity.Tenants["demo"] = new TenantOptions
+        {
+            DefaultProvider = "primary",
+            SovereignProvider = "sovereign",
+            Providers =
+            {
+                ["primary"] = new ProviderOptions { Mail = new ProviderMailOptions { Imap = "imaps://imap.example.org", Login = oauth } },
+                ["sovereign"] = new ProviderOptions { Mail = new ProviderMailOptions { Imap = "imap://127.0.0.1:143", Login = plain } },
+            },
+        };
+        var options = new MailboxSyncOptions { Tenants = { ["demo"] = new MailboxSyncTenantOptions { Enabled = true } } };
+
+        var errors = MailboxSyncOptionsValidator.Check(options, continuity);
+
+        const string Login = "Continuity:Tenants:demo:Providers:primary:Mail:Login";
+        Assert.Equal(3, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith($"{Login}:OAuth2:TokenEndpoint: ", StringComparison.Ordinal)); // http:// off loopback
+        Assert.Contains(errors, e => e.StartsWith($"{Login}:OAuth2:ClientId: ", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"{Login}:OAuth2:ClientSecret: ", StringComparison.Ordinal)); // both secret and file
+        Assert.DoesNotContain(errors, e => e.Contains("s3cret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Check_Defaults_NoErrors() =>
         Assert.Empty(MailboxSyncOptionsValidator.Check(new MailboxSyncOptions(), new ContinuityOptions()));
 }

@@ -50,13 +50,16 @@ public sealed class SyncHarness : IAsyncDisposable
 
     /// <param name="settings">Keys under <c>Continuity:</c>, on top of the defaults (e.g. <c>Mail:Sync:Tenants:demo:Deletions</c>).</param>
     /// <param name="sovereignDovecot">Extra dovecot.conf lines for the sovereign server.</param>
-    public static SyncHarness Start(IDictionary<string, string?>? settings = null, string? sovereignDovecot = null)
+    /// <param name="primaryDovecot">Extra dovecot.conf lines for the primary server.</param>
+    /// <param name="users">The tenant's users (default alice and bob).</param>
+    public static SyncHarness Start(IDictionary<string, string?>? settings = null, string? sovereignDovecot = null, string? primaryDovecot = null, string[]? users = null)
     {
-        var primary = DovecotServer.Start("primary", Alice, Bob);
-        var sovereign = DovecotServer.Start("sovereign", Alice, Bob);
+        users ??= [Alice, Bob];
+        var primary = DovecotServer.Start("primary", users);
+        var sovereign = DovecotServer.Start("sovereign", users);
         var redis = new RedisServer();
         var dir = new TempDirectory("sync");
-        primary.ConfigureNamespace('/', new Dictionary<string, string> { ["Sent Items"] = @"\Sent", ["Drafts"] = @"\Drafts", ["Deleted Items"] = @"\Trash" });
+        primary.ConfigureNamespace('/', new Dictionary<string, string> { ["Sent Items"] = @"\Sent", ["Drafts"] = @"\Drafts", ["Deleted Items"] = @"\Trash" }, primaryDovecot);
         sovereign.ConfigureNamespace('.', new Dictionary<string, string> { ["Sent"] = @"\Sent", ["Drafts"] = @"\Drafts", ["Trash"] = @"\Trash" }, sovereignDovecot);
 
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -67,10 +70,13 @@ public sealed class SyncHarness : IAsyncDisposable
             ["Tenants:demo:Domains:0"] = "demo.test",
             ["Tenants:demo:DefaultProvider"] = "primary",
             ["Tenants:demo:SovereignProvider"] = "sovereign",
-            ["Tenants:demo:Users:0"] = Alice,
-            ["Tenants:demo:Users:1"] = Bob,
             ["Mail:Sync:Tenants:demo:Enabled"] = "true",
         };
+        for (var i = 0; i < users.Length; i++)
+        {
+            values[$"Tenants:demo:Users:{i.ToString(CultureInfo.InvariantCulture)}"] = users[i];
+        }
+
         foreach (var (name, server) in new[] { ("primary", primary), ("sovereign", sovereign) })
         {
             values[$"Tenants:demo:Providers:{name}:Mail:Imap"] = server.ImapUri;
@@ -93,6 +99,10 @@ public sealed class SyncHarness : IAsyncDisposable
         services.AddSingleton<RouteTable>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<Continuity.Core.Approvals.ApprovalStore>();
+        services.AddSingleton<RouteStore>();
+        services.AddSingleton<Continuity.Core.Audit.AuditLog>();
+        services.AddSingleton<Continuity.Core.Failover.FailoverService>();
+        services.AddSingleton<Continuity.Core.Signals.ICutoffSignals, Continuity.Core.Signals.CutoffSignalService>();
         services.AddContinuityMailboxSync();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _ = provider.GetRequiredService<IOptions<MailboxSyncOptions>>().Value;
