@@ -1,6 +1,7 @@
 using Continuity.Core.State;
 using Continuity.Identity.Accounts;
 using Continuity.Identity.AdminSignIn;
+using Continuity.Identity.AppSessions;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Cutoff;
 using Continuity.Identity.Federation;
@@ -52,6 +53,7 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<SessionValidation>();
         services.TryAddSingleton<CutoffClassifier>();
         services.TryAddSingleton<CutoffReporter>();
+        services.TryAddSingleton<AppSessionTickets>();
         services.AddHttpClient(UpstreamProbeService.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // bounded by Probes:Timeout on the injected clock
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddSingleton<UpstreamProbeService>();

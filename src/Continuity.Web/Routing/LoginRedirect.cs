@@ -8,10 +8,12 @@ namespace Continuity.Web.Routing;
 internal static class LoginRedirect
 {
     /// <summary>
-    /// <c>{issuer}login?returnUrl={path and query}</c>; the issuer is the one the identity part uses
-    /// (configured, else <c>https://{Hosts.Login}/</c>). Null when the tenant has no login host.
+    /// <c>{issuer}login?returnUrl={absolute app URL}</c>; the issuer is the one the identity part uses
+    /// (configured, else <c>https://{Hosts.Login}/</c>). Null when the tenant has no login host. The login
+    /// page accepts the absolute URL because its host is one of the tenant's apps, and after sign-in sends
+    /// the browser to this host's <c>/.continuity/session</c> with a one-time ticket.
     /// </summary>
-    public static string? For(string tenantId, TenantOptions tenant, IdentityOptions identity, string pathAndQuery)
+    public static string? For(string tenantId, TenantOptions tenant, IdentityOptions identity, string returnUrl)
     {
         var configured = identity.Tenants.GetValueOrDefault(tenantId)?.Issuer;
         var issuer = configured ?? (tenant.Hosts.Login is { } login ? $"https://{login}/" : null);
@@ -20,6 +22,6 @@ internal static class LoginRedirect
             return null;
         }
 
-        return $"{issuer.TrimEnd('/')}{IdentityDefaults.LoginPath}?returnUrl={Uri.EscapeDataString(pathAndQuery)}";
+        return $"{issuer.TrimEnd('/')}{IdentityDefaults.LoginPath}?returnUrl={Uri.EscapeDataString(returnUrl)}";
     }
 }

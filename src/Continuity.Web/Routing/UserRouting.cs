@@ -7,6 +7,7 @@ using Continuity.Web.Errors;
 using Continuity.Web.Proxy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
@@ -95,7 +96,7 @@ internal sealed partial class UserRouting(
     {
         var request = context.Request;
         var target = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-            ? LoginRedirect.For(tenantId, tenant, identity.CurrentValue, request.PathBase + request.Path + request.QueryString)
+            ? LoginRedirect.For(tenantId, tenant, identity.CurrentValue, UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, request.QueryString))
             : null;
         if (target is null)
         {

@@ -42,7 +42,7 @@ public sealed class UserRoutingTests
         using var post = await anonymous.PostAsync(world.App("/send"), new StringContent("x"));
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.Equal("http://login.demo.test/login?returnUrl=%2Finbox%3Ffolder%3D1", page.Headers.Location!.OriginalString);
+        Assert.Equal($"http://login.demo.test/login?returnUrl=http%3A%2F%2Fwebmail.demo.test%3A{world.Port}%2Finbox%3Ffolder%3D1", page.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
     }
 
