@@ -18,6 +18,7 @@ public static class IdentityEndpointRouteBuilderExtensions
         endpoints.MapGet(IdentityDefaults.LoginPath, LoginEndpoints.ShowAsync).AllowAnonymous();
         // On app hosts, before the proxy's catch-all route (order -1): the one path there that is the gateway's.
         endpoints.MapGet(AppSessionTickets.Path, AppSessionEndpoint.HandleAsync).AllowAnonymous().WithOrder(-2);
+        endpoints.MapPost(SignOutEndpoint.Path, SignOutEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery().WithOrder(-2);
         endpoints.MapPost(IdentityDefaults.LoginPath, LoginEndpoints.SubmitAsync).AllowAnonymous().DisableAntiforgery();
         endpoints.MapMethods($"/{UpstreamRegistrations.CallbackPrefix}/{{tenant}}/{{provider}}", ["GET", "POST"], CallbackEndpoint.HandleAsync)
             .AllowAnonymous().DisableAntiforgery();
@@ -25,7 +26,7 @@ public static class IdentityEndpointRouteBuilderExtensions
         endpoints.MapMethods("/connect/authorize", ["GET", "POST"], AuthorizationEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
         endpoints.MapPost("/connect/token", TokenEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
         endpoints.MapMethods("/connect/userinfo", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)UserinfoEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
-        endpoints.MapMethods("/connect/endsession", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)EndSessionEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapMethods("/connect/endsession", ["GET", "POST"], (Func<HttpContext, AppSessions.SessionEnds, Task<IResult>>)EndSessionEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
         return endpoints;
     }
 }

@@ -54,6 +54,8 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<CutoffClassifier>();
         services.TryAddSingleton<CutoffReporter>();
         services.TryAddSingleton<AppSessionTickets>();
+        services.TryAddSingleton<SessionEnds>();
+        services.TryAddSingleton<GatewaySessionEvents>();
         services.AddHttpClient(UpstreamProbeService.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // bounded by Probes:Timeout on the injected clock
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddSingleton<UpstreamProbeService>();
@@ -78,8 +80,8 @@ public static class IdentityServiceCollectionExtensions
             cookie.ExpireTimeSpan = settings.SessionLifetime;
             cookie.SlidingExpiration = true;
             cookie.LoginPath = IdentityDefaults.LoginPath;
-            // An admin's revocation ends the session on every node.
-            cookie.EventsType = typeof(SessionValidation);
+            // An admin's revocation or the user's sign-out (on any host) ends the session on every node.
+            cookie.EventsType = typeof(GatewaySessionEvents);
         })
         .AddScheme<AuthenticationSchemeOptions, AdminSignInHandler>(AdminSignInDefaults.Scheme, null);
 

@@ -90,6 +90,9 @@ internal sealed partial class Browser : IDisposable
     /// <summary>One GET, no redirect followed.</summary>
     public Task<HttpResponseMessage> GetAsync(Uri url) => _client.GetAsync(url);
 
+    /// <summary>One POST of an empty form, no redirect followed.</summary>
+    public Task<HttpResponseMessage> PostAsync(Uri url) => _client.PostAsync(url, new FormUrlEncodedContent([]));
+
     /// <summary>The <c>Cookie</c> header this browser sends to <paramref name="url"/>.</summary>
     public string CookieHeader(Uri url) => Cookies.GetCookieHeader(url);
 
