@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Continuity.Core;
 using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
@@ -8,6 +9,7 @@ using Continuity.Identity;
 using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,17 +43,20 @@ internal sealed class WebWorld : IAsyncDisposable
     public Backend Primary { get; }
     public Backend Sovereign { get; }
     public int Port { get; private set; }
+
+    /// <summary>The TLS listener (HTTP/1.1 and HTTP/2 by ALPN), when started with a certificate.</summary>
+    public int TlsPort { get; private set; }
     public IServiceProvider Services => _gateway!.Services;
     public IConfigurationRoot Configuration => (IConfigurationRoot)_gateway!.Configuration;
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<WebWorld> StartAsync(Action<Dictionary<string, string?>>? customize = null)
+    public static async Task<WebWorld> StartAsync(Action<Dictionary<string, string?>>? customize = null, X509Certificate2? tls = null)
     {
         var world = new WebWorld(await SignInUpstream.StartAsync(), new RedisServer(), await Backend.StartAsync("primary"), await Backend.StartAsync("sovereign"));
         var settings = world.Settings();
         customize?.Invoke(settings);
-        await world.StartGatewayAsync(settings);
+        await world.StartGatewayAsync(settings, tls);
         return world;
     }
 
@@ -148,9 +153,10 @@ internal sealed class WebWorld : IAsyncDisposable
         return path;
     }
 
-    private async Task StartGatewayAsync(Dictionary<string, string?> settings)
+    private async Task StartGatewayAsync(Dictionary<string, string?> settings, X509Certificate2? tls)
     {
         Port = FreePort.Next();
+        TlsPort = tls is null ? 0 : FreePort.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -163,6 +169,15 @@ internal sealed class WebWorld : IAsyncDisposable
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, Port);
+            if (tls is not null)
+            {
+                k.Listen(IPAddress.Loopback, TlsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(tls);
+                });
+            }
+
             k.Limits.MaxRequestBodySize = null;
         });
 
