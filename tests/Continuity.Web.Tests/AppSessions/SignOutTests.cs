@@ -1,5 +1,6 @@
 using System.Net;
 using Continuity.Identity.Accounts;
+using Continuity.Testing;
 using Continuity.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -49,9 +50,12 @@ public sealed class SignOutTests
 
         await world.Services.GetRequiredService<AccountRevoker>().RevokeAsync("ops@demo.test", "demo", "alice@demo.test", "test");
 
-        using var aliceAfter = await alice.GetAsync(world.App("/inbox"));
-        Assert.Equal(HttpStatusCode.Redirect, aliceAfter.StatusCode);
-        Assert.StartsWith("http://login.demo.test/login?", aliceAfter.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        // Within Web:SessionCheckCacheTime (1 s): app requests trust a checked cookie that long.
+        await Eventually.TrueAsync(async () =>
+        {
+            using var aliceAfter = await alice.GetAsync(world.App("/inbox"));
+            return aliceAfter.StatusCode == HttpStatusCode.Redirect && aliceAfter.Headers.Location!.OriginalString.StartsWith("http://login.demo.test/login?", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10), "alice's app session refused after the revocation");
         Assert.Equal("primary webmail.demo.test", await bob.GetStringAsync(world.App("/inbox")));
     }
 
@@ -66,13 +70,21 @@ public sealed class SignOutTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    /// <summary>The app redirects to the login page, and the login page asks (no ticket from a live login session).</summary>
+    /// <summary>
+    /// The app redirects to the login page (within Web:SessionCheckCacheTime, 1 s, for a cookie it checked just
+    /// before), and the login page asks (no ticket from a live login session).
+    /// </summary>
     private static async Task AssertSignedOutAsync(WebWorld world, Browser browser, string host)
     {
-        using var app = await browser.GetAsync(world.App("/home", host));
-        Assert.Equal(HttpStatusCode.Redirect, app.StatusCode);
-        Assert.Equal(WebWorld.LoginHost, app.Headers.Location!.Host);
-        using var login = await browser.GetAsync(app.Headers.Location);
+        Uri? location = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var app = await browser.GetAsync(world.App("/home", host));
+            location = app.StatusCode == HttpStatusCode.Redirect ? app.Headers.Location : null;
+            return location is not null;
+        }, TimeSpan.FromSeconds(10), $"the session on {host} ended");
+        Assert.Equal(WebWorld.LoginHost, location!.Host);
+        using var login = await browser.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         Assert.Contains("name=\"address\"", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

@@ -29,7 +29,8 @@ public sealed class UserRoutingTests
         using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
 
         Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(world.App("/login")));
-        // Not /.well-known/* nor /connect/*: OpenIddict answers those in the authentication middleware on every host, before routing.
+        Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(world.App("/.well-known/openid-configuration")));
+        Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(world.App("/connect/token")));
     }
 
     [Fact]
