@@ -6,7 +6,6 @@ using Continuity.Web.Configuration;
 using Continuity.Web.Errors;
 using Continuity.Web.Proxy;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
@@ -96,7 +95,7 @@ internal sealed partial class UserRouting(
     {
         var request = context.Request;
         var target = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-            ? LoginRedirect.For(tenantId, tenant, identity.CurrentValue, UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, request.QueryString))
+            ? LoginRedirect.For(tenantId, tenant, identity.CurrentValue, request)
             : null;
         if (target is null)
         {

@@ -48,6 +48,18 @@ public sealed class UserRoutingTests
     }
 
     [Fact]
+    public async Task Request_OverHttpBehindTlsTerminatingBalancer_ReturnsToHttpsAppUrl()
+    {
+        await using var world = await WebWorld.StartAsync(s => s["Continuity:Identity:Tenants:demo:Issuer"] = $"https://{WebWorld.LoginHost}/");
+        using var anonymous = world.Client();
+
+        using var page = await anonymous.GetAsync(world.App("/inbox"));
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal($"https://login.demo.test/login?returnUrl=https%3A%2F%2Fwebmail.demo.test%3A{world.Port}%2Finbox", page.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task PublicPath_WithoutSession_UsesTenantDefaultRoute()
     {
         await using var world = await WebWorld.StartAsync();
