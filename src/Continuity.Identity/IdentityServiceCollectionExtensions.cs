@@ -1,6 +1,7 @@
 using Continuity.Core.State;
 using Continuity.Identity.Accounts;
 using Continuity.Identity.AdminSignIn;
+using Continuity.Identity.AppSessions;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Cutoff;
 using Continuity.Identity.Federation;
@@ -53,6 +54,9 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<SessionValidation>();
         services.TryAddSingleton<CutoffClassifier>();
         services.TryAddSingleton<CutoffReporter>();
+        services.TryAddSingleton<AppSessionTickets>();
+        services.TryAddSingleton<SessionEnds>();
+        services.TryAddSingleton<GatewaySessionEvents>();
         services.AddHttpClient(UpstreamProbeService.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // bounded by Probes:Timeout on the injected clock
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddSingleton<UpstreamProbeService>();
@@ -77,8 +81,8 @@ public static class IdentityServiceCollectionExtensions
             cookie.ExpireTimeSpan = settings.SessionLifetime;
             cookie.SlidingExpiration = true;
             cookie.LoginPath = IdentityDefaults.LoginPath;
-            // An admin's revocation ends the session on every node.
-            cookie.EventsType = typeof(SessionValidation);
+            // An admin's revocation or the user's sign-out (on any host) ends the session on every node.
+            cookie.EventsType = typeof(GatewaySessionEvents);
         })
         .AddScheme<AuthenticationSchemeOptions, AdminSignInHandler>(AdminSignInDefaults.Scheme, null);
 

@@ -3,6 +3,7 @@ using Continuity.Web.Configuration;
 using Continuity.Web.Health;
 using Continuity.Web.Proxy;
 using Continuity.Web.Routing;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +27,10 @@ public static class WebServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AssertionIssuer>();
+        services.TryAddSingleton<SessionCache>();
+        services.AddHttpContextAccessor();
+        services.AddAuthenticationCore();
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, AppHostSchemeProvider>());
         services.TryAddSingleton<UserRouting>();
         services.TryAddSingleton<AppProxyConfigProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, AppProxyConfigProvider>(sp => sp.GetRequiredService<AppProxyConfigProvider>()));

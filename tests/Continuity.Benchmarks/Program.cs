@@ -14,6 +14,7 @@ const string Usage = """
       imap         IMAP session set-up and NOOP: direct, nginx mail proxy, gateway (run through imap-vs-nginx.sh)
       sync         mailbox copy of 10 000 messages and an incremental run, vs mbsync (run through sync-vs-mbsync.sh)
       token        OIDC token endpoint req/s (client credentials vs a bare JWT endpoint; refresh) and the code flow's gateway time
+      web          HTTP through the web gateway vs nginx as a reverse proxy, with wrk (run through web-vs-nginx.sh)
     """;
 
 var what = args.FirstOrDefault() ?? "routes";
@@ -26,7 +27,7 @@ if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo
     return 2;
 }
 
-if (what is not ("routes" or "propagation" or "lookup" or "mx" or "imap" or "sync"))
+if (what is not ("routes" or "propagation" or "lookup" or "mx" or "imap" or "sync" or "web"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -46,6 +47,11 @@ if (what == "mx")
 if (what == "imap")
 {
     return await ImapSessionBenchmark.RunAsync(args);
+}
+
+if (what == "web")
+{
+    return await WebBenchmark.RunAsync(args);
 }
 
 if (what == "sync")

@@ -1,10 +1,13 @@
 using System.Security.Claims;
 using Continuity.Core.Tenants;
 using Continuity.Identity.Accounts;
+using Continuity.Identity.AppSessions;
+using Continuity.Identity.Configuration;
 using Continuity.Identity.Cutoff;
 using Continuity.Identity.Tenants;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Client.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -15,13 +18,15 @@ namespace Continuity.Identity.Federation;
 /// <c>/signin/{tenant}/{provider}</c>: where an upstream sends the browser back. On success the
 /// upstream identity is mapped to the gateway account and the gateway session starts; on an upstream
 /// refusal the error is classified (and reported as a cut-off when it is one) and the login page is
-/// shown again with the other providers' buttons.
+/// shown again with the other providers' buttons. A return URL on an app host gets a one-time sign-in
+/// ticket for that host, since the session cookie set here belongs to the login host only.
 /// </summary>
 internal static class CallbackEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext http, string tenant, string provider,
-        IssuerDirectory issuers, TenantDirectory tenants, AccountLinker linker, CutoffReporter reporter, TimeProvider time)
+        IssuerDirectory issuers, TenantDirectory tenants, AccountLinker linker, CutoffReporter reporter, TimeProvider time,
+        AppSessionTickets tickets, IOptions<IdentityOptions> identityOptions)
     {
         var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
         if (issuers.FindByTenant(tenant) is not { } issuer || tenants.Find(tenant) is not { } options || options.FindProvider(provider) is not { } providerName)
@@ -78,7 +83,12 @@ internal static class CallbackEndpoint
             identity.AddClaim(new Claim(Claims.Name, name));
         }
 
-        await http.SignInAsync(IdentityDefaults.CookieScheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(LoginPage.SafeReturnUrl(result.Properties?.RedirectUri));
+        identity.AddClaim(new Claim(AppSessionClaims.SessionId, AppSessionClaims.NewSessionId()));
+        var session = new ClaimsPrincipal(identity);
+        await http.SignInAsync(IdentityDefaults.CookieScheme, session);
+        // The return URL was checked at the login page and travelled protected in the state token; checked again all the same.
+        var target = ReturnUrl.Check(result.Properties?.RedirectUri, options, issuer.Issuer, identityOptions.Value.AllowInsecureHttp) ?? "/";
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Redirect(ReturnUrl.IsApp(target) ? tickets.RedirectFor(tenant, new Uri(target), session) : target);
     }
 }

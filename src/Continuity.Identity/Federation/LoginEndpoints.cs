@@ -1,29 +1,49 @@
+using System.Security.Claims;
+using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Core.Tenants;
+using Continuity.Identity.AppSessions;
+using Continuity.Identity.Configuration;
 using Continuity.Identity.Tenants;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using OpenIddict.Client.AspNetCore;
 
 namespace Continuity.Identity.Federation;
 
 /// <summary>
 /// Home-realm discovery: the address → its tenant (must be this host's) → its route (or the provider
-/// the user chose) → a challenge to that provider's upstream with <c>login_hint</c>.
+/// the user chose) → a challenge to that provider's upstream with <c>login_hint</c>. The return URL
+/// is a path here or an absolute URL on one of the tenant's app hosts; a user who already has a session
+/// here and comes from an app host is sent straight back with a sign-in ticket, without a question.
 /// </summary>
 internal static class LoginEndpoints
 {
-    public static IResult Show(HttpContext http, IssuerDirectory issuers, TenantDirectory tenants, string? returnUrl)
+    public static async Task<IResult> ShowAsync(
+        HttpContext http, IssuerDirectory issuers, TenantDirectory tenants, IOptions<IdentityOptions> identity, AppSessionTickets tickets, string? returnUrl)
     {
         if (issuers.FindByHost(http.Request.Host.Host) is not { } tenant || tenants.Find(tenant.TenantId) is not { } options)
         {
             return Results.NotFound();
         }
 
-        return LoginPage.Render(tenant, options, LoginPage.SafeReturnUrl(returnUrl), null, null);
+        if (ReturnUrl.Check(returnUrl, options, tenant.Issuer, identity.Value.AllowInsecureHttp) is not { } target)
+        {
+            return LoginPage.RefusedReturnUrl();
+        }
+
+        if (ReturnUrl.IsApp(target) && await SessionOfAsync(http, tenant.TenantId) is { } session)
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Redirect(tickets.RedirectFor(tenant.TenantId, new Uri(target), session));
+        }
+
+        return LoginPage.Render(tenant, options, target, null, null);
     }
 
-    public static async Task<IResult> SubmitAsync(HttpContext http, IssuerDirectory issuers, TenantDirectory tenants, RouteTable routes)
+    public static async Task<IResult> SubmitAsync(
+        HttpContext http, IssuerDirectory issuers, TenantDirectory tenants, RouteTable routes, IOptions<IdentityOptions> identity)
     {
         if (issuers.FindByHost(http.Request.Host.Host) is not { } tenant || tenants.Find(tenant.TenantId) is not { } options)
         {
@@ -31,7 +51,11 @@ internal static class LoginEndpoints
         }
 
         var form = await http.Request.ReadFormAsync();
-        var returnUrl = LoginPage.SafeReturnUrl(form["returnUrl"]);
+        if (ReturnUrl.Check(form["returnUrl"], options, tenant.Issuer, identity.Value.AllowInsecureHttp) is not { } returnUrl)
+        {
+            return LoginPage.RefusedReturnUrl();
+        }
+
         var address = form["address"].ToString().Trim();
         if (address.Length is 0 or > 254 || !options.OwnsAddress(address))
         {
@@ -57,5 +81,14 @@ internal static class LoginEndpoints
         };
 
         return Results.Challenge(properties, [OpenIddictClientAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    /// <summary>This host's gateway session for <paramref name="tenantId"/>, if the browser has a valid one.</summary>
+    private static async Task<ClaimsPrincipal?> SessionOfAsync(HttpContext http, string tenantId)
+    {
+        var result = await http.AuthenticateAsync(IdentityDefaults.CookieScheme);
+        return result.Succeeded && string.Equals(result.Principal.FindFirst(IdentityDefaults.TenantClaim)?.Value, tenantId, StringComparison.OrdinalIgnoreCase)
+            ? result.Principal
+            : null;
     }
 }

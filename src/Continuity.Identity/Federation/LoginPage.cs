@@ -43,9 +43,7 @@ internal static class LoginPage
         return Results.Content(page.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
-    /// <summary>Only paths on this host: never an absolute or protocol-relative URL (open redirect).</summary>
-    public static string SafeReturnUrl(string? value) =>
-        value is { Length: > 0 } && value[0] == '/' && !value.StartsWith("//", StringComparison.Ordinal) && !value.StartsWith("/\\", StringComparison.Ordinal)
-            ? value
-            : "/";
+    /// <summary>A return URL that is neither a path here nor one of the tenant's app hosts (an open-redirect attempt): a 400 page.</summary>
+    public static IResult RefusedReturnUrl() => AppSessions.AppSessionEndpoint.Page(StatusCodes.Status400BadRequest, "Sign-in link not valid",
+        "This sign-in link would send you to a site that does not belong to your organisation. Open the application again to sign in.");
 }

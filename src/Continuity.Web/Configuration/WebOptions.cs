@@ -27,6 +27,14 @@ public sealed class WebOptions
     /// </summary>
     public TimeSpan AssertionLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long an app request's verified session cookie is remembered (per cookie value) before it is
+    /// decrypted and checked against revocation and sign-out in the state store again. Default 1 s: a
+    /// revoked or signed-out session is refused on every node within a second, and a busy user's requests
+    /// cost one store round trip per second instead of one each. Zero checks every request.
+    /// </summary>
+    public TimeSpan SessionCheckCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+
     public WebAppOptions App(string name) => Apps.TryGetValue(name, out var app) ? app : Default;
 
     private static readonly WebAppOptions Default = new();

@@ -18,6 +18,11 @@ internal sealed class WebOptionsValidator(IOptions<ContinuityOptions> continuity
             errors.Add($"{Web}:AssertionLifetime: must be more than 0 and at most 00:01:00.");
         }
 
+        if (options.SessionCheckCacheTime < TimeSpan.Zero || options.SessionCheckCacheTime > TimeSpan.FromSeconds(30))
+        {
+            errors.Add($"{Web}:SessionCheckCacheTime: must be at least 0 and at most 00:00:30 (a revoked session must end soon).");
+        }
+
         for (var i = 0; i < options.TrustedProxies.Count; i++)
         {
             if (!IPAddress.TryParse(options.TrustedProxies[i], out _))

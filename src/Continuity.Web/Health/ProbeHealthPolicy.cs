@@ -15,17 +15,25 @@ namespace Continuity.Web.Health;
 /// YARP's active probes, judged and reported: a destination is down after the app's
 /// <c>HealthFailureThreshold</c> failed probes in a row and up at the first good one; every probe
 /// goes to the <see cref="BackendHealthRegistry"/> (<c>/health/status</c>, <c>/metrics</c>); when every
-/// destination of a provider's app is down, one tenant-level cut-off signal per outage.
+/// destination of a provider's app is down, one tenant-level cut-off signal per outage (the
+/// <see cref="OutageSignalGate"/> every prober uses, with the cluster as the backend).
 /// </summary>
 internal sealed partial class ProbeHealthPolicy(
     IDestinationHealthUpdater updater,
     BackendHealthRegistry registry,
     ICutoffSignals signals,
     IOptionsMonitor<WebOptions> web,
+    TimeProvider time,
     ILogger<ProbeHealthPolicy> logger) : IActiveHealthCheckPolicy
 {
     private readonly ConditionalWeakTable<DestinationState, StrongBox<int>> _failures = [];
-    private readonly ConcurrentDictionary<string, bool> _outages = new(StringComparer.Ordinal);
+
+    /// <summary>Since when every destination of a cluster is down, per cluster id, while it is.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _allDownSince = new(StringComparer.Ordinal);
+
+    /// <summary>YARP probes clusters on their own timers, so completions may overlap: the gate is used under <see cref="_gateLock"/>.</summary>
+    private readonly OutageSignalGate _outages = new();
+    private readonly Lock _gateLock = new();
 
     public string Name => ProxyMetadata.HealthPolicy;
 
@@ -61,20 +69,26 @@ internal sealed partial class ProbeHealthPolicy(
 
     private void TrackOutage(string clusterId, string tenant, string app, string provider, List<NewActiveDestinationHealth> updates)
     {
+        var now = time.GetUtcNow();
         var allDown = updates.Count > 0 && updates.TrueForAll(u => u.NewActiveHealth == DestinationHealth.Unhealthy);
-        if (!allDown)
+        DateTimeOffset? since = allDown ? _allDownSince.GetOrAdd(clusterId, now) : null;
+        if (!allDown && _allDownSince.TryRemove(clusterId, out _))
         {
-            if (_outages.TryRemove(clusterId, out _))
-            {
-                Log.Recovered(logger, tenant, app, provider);
-            }
-
-            return;
+            Log.Recovered(logger, tenant, app, provider);
         }
 
-        if (!_outages.TryAdd(clusterId, true))
+        var cluster = new BackendProbeResult(tenant, provider, ProxyMetadata.HealthKind(app), clusterId, !allDown, now,
+            allDown ? $"all {updates.Count} backends down" : "at least one backend up", since);
+        lock (_gateLock)
         {
-            return;
+            // The health threshold already decided "down"; the gate only keeps it to one signal per outage. Claimed
+            // before raising, so an overlapping completion cannot signal the same outage twice.
+            if (!_outages.IsDue(cluster, TimeSpan.Zero, out _))
+            {
+                return;
+            }
+
+            _outages.MarkSignalled(cluster);
         }
 
         Log.AllDown(logger, tenant, app, provider, updates.Count);

@@ -1,6 +1,8 @@
 using Continuity.Core.Configuration;
 using Continuity.Identity;
 using Continuity.Identity.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 
 namespace Continuity.Web.Routing;
 
@@ -8,18 +10,25 @@ namespace Continuity.Web.Routing;
 internal static class LoginRedirect
 {
     /// <summary>
-    /// <c>{issuer}login?returnUrl={path and query}</c>; the issuer is the one the identity part uses
-    /// (configured, else <c>https://{Hosts.Login}/</c>). Null when the tenant has no login host.
+    /// <c>{issuer}login?returnUrl={absolute app URL}</c>; the issuer is the one the identity part uses
+    /// (configured, else <c>https://{Hosts.Login}/</c>). Null when the tenant has no login host. The login
+    /// page accepts the absolute URL because its host is one of the tenant's apps, and after sign-in sends
+    /// the browser to this host's <c>/.continuity/session</c> with a one-time ticket.
+    /// The app URL has the scheme the browser used: https when the request came over TLS, else the
+    /// issuer's (behind a load balancer that ends TLS the gateway sees http, but the browser used https,
+    /// as it does for the issuer).
     /// </summary>
-    public static string? For(string tenantId, TenantOptions tenant, IdentityOptions identity, string pathAndQuery)
+    public static string? For(string tenantId, TenantOptions tenant, IdentityOptions identity, HttpRequest request)
     {
         var configured = identity.Tenants.GetValueOrDefault(tenantId)?.Issuer;
         var issuer = configured ?? (tenant.Hosts.Login is { } login ? $"https://{login}/" : null);
-        if (issuer is null)
+        if (issuer is null || !Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUri))
         {
             return null;
         }
 
-        return $"{issuer.TrimEnd('/')}{IdentityDefaults.LoginPath}?returnUrl={Uri.EscapeDataString(pathAndQuery)}";
+        var scheme = request.IsHttps ? Uri.UriSchemeHttps : issuerUri.Scheme;
+        var returnUrl = UriHelper.BuildAbsolute(scheme, request.Host, request.PathBase, request.Path, request.QueryString);
+        return $"{issuer.TrimEnd('/')}{IdentityDefaults.LoginPath}?returnUrl={Uri.EscapeDataString(returnUrl)}";
     }
 }

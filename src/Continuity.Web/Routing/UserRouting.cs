@@ -5,7 +5,6 @@ using Continuity.Identity.Configuration;
 using Continuity.Web.Configuration;
 using Continuity.Web.Errors;
 using Continuity.Web.Proxy;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +21,7 @@ namespace Continuity.Web.Routing;
 internal sealed partial class UserRouting(
     RouteTable routes,
     IProxyStateLookup proxyState,
+    SessionCache sessions,
     IOptionsMonitor<ContinuityOptions> continuity,
     IOptionsMonitor<WebOptions> web,
     IOptionsMonitor<IdentityOptions> identity,
@@ -43,20 +43,20 @@ internal sealed partial class UserRouting(
         string? user = null;
         if (!IsPublic(context.Request.Path, web.CurrentValue.App(app)))
         {
-            var result = await context.AuthenticateAsync(IdentityDefaults.CookieScheme).ConfigureAwait(false);
-            if (!result.Succeeded || result.Principal.FindFirst(EmailClaim)?.Value is not { Length: > 0 } email)
+            var principal = await sessions.AuthenticateAsync(context).ConfigureAwait(false);
+            if (principal?.FindFirst(EmailClaim)?.Value is not { Length: > 0 } email)
             {
                 await ChallengeAsync(context, tenantId, tenant).ConfigureAwait(false);
                 return;
             }
 
-            if (!string.Equals(result.Principal.FindFirst(IdentityDefaults.TenantClaim)?.Value, tenantId, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(principal.FindFirst(IdentityDefaults.TenantClaim)?.Value, tenantId, StringComparison.OrdinalIgnoreCase))
             {
                 await ProxyErrorPages.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "This application belongs to another organisation.").ConfigureAwait(false);
                 return;
             }
 
-            context.User = result.Principal;
+            context.User = principal;
             user = email.ToLowerInvariant();
         }
 
@@ -95,7 +95,7 @@ internal sealed partial class UserRouting(
     {
         var request = context.Request;
         var target = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-            ? LoginRedirect.For(tenantId, tenant, identity.CurrentValue, request.PathBase + request.Path + request.QueryString)
+            ? LoginRedirect.For(tenantId, tenant, identity.CurrentValue, request)
             : null;
         if (target is null)
         {

@@ -47,7 +47,8 @@ public sealed class AssertionTests
 
         Assert.True(result.IsValid, result.Exception?.Message);
         var jwt = (JsonWebToken)result.SecurityToken;
-        Assert.Equal("acct-alice", jwt.Subject);
+        var account = await world.Get<Continuity.Identity.Accounts.AccountStore>().FindByEmailAsync("demo", "alice@demo.test");
+        Assert.Equal(account!.Id, jwt.Subject); // The gateway's own account id, made at alice's first sign-in.
         Assert.Equal("alice@demo.test", jwt.GetClaim("email").Value);
         Assert.Equal("demo", jwt.GetClaim("tenant").Value);
         Assert.InRange(jwt.ValidTo - jwt.IssuedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));

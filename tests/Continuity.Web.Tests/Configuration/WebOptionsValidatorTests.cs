@@ -16,7 +16,7 @@ public sealed class WebOptionsValidatorTests
         tenant.Providers["primary"].Apps["webmail"] = ["ftp://nope"];
         var continuity = new ContinuityOptions();
         continuity.Tenants["demo"] = tenant;
-        var web = new WebOptions { AssertionLifetime = TimeSpan.FromMinutes(5), TrustedProxies = ["not-an-ip"] };
+        var web = new WebOptions { AssertionLifetime = TimeSpan.FromMinutes(5), TrustedProxies = ["not-an-ip"], SessionCheckCacheTime = TimeSpan.FromMinutes(1) };
         web.Apps["webmail"] = new WebAppOptions
         {
             PublicPaths = ["static"],
@@ -33,6 +33,7 @@ public sealed class WebOptionsValidatorTests
         var failures = result.Failures!.ToList();
         Assert.Contains(failures, f => f.StartsWith("Continuity:Web:AssertionLifetime:", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Continuity:Web:TrustedProxies:0:", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:SessionCheckCacheTime:", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:PublicPaths:0:", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:Timeout:", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:HealthPath:", StringComparison.Ordinal));
@@ -42,6 +43,6 @@ public sealed class WebOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Continuity:Tenants:demo:Hosts:Apps:portal: host", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Continuity:Tenants:demo:Providers:primary:Apps:portal:", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Continuity:Tenants:demo:Providers:primary:Apps:webmail:0:", StringComparison.Ordinal));
-        Assert.Equal(11, failures.Count);
+        Assert.Equal(12, failures.Count);
     }
 }

@@ -29,7 +29,8 @@ public sealed class UserRoutingTests
         using var alice = world.Client(await world.SignInAsync("alice@demo.test"));
 
         Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(world.App("/login")));
-        // Not /.well-known/* nor /connect/*: OpenIddict answers those in the authentication middleware on every host, before routing.
+        Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(world.App("/.well-known/openid-configuration")));
+        Assert.Equal("primary webmail.demo.test", await alice.GetStringAsync(world.App("/connect/token")));
     }
 
     [Fact]
@@ -42,8 +43,20 @@ public sealed class UserRoutingTests
         using var post = await anonymous.PostAsync(world.App("/send"), new StringContent("x"));
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.Equal("http://login.demo.test/login?returnUrl=%2Finbox%3Ffolder%3D1", page.Headers.Location!.OriginalString);
+        Assert.Equal($"http://login.demo.test/login?returnUrl=http%3A%2F%2Fwebmail.demo.test%3A{world.Port}%2Finbox%3Ffolder%3D1", page.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_OverHttpBehindTlsTerminatingBalancer_ReturnsToHttpsAppUrl()
+    {
+        await using var world = await WebWorld.StartAsync(s => s["Continuity:Identity:Tenants:demo:Issuer"] = $"https://{WebWorld.LoginHost}/");
+        using var anonymous = world.Client();
+
+        using var page = await anonymous.GetAsync(world.App("/inbox"));
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal($"https://login.demo.test/login?returnUrl=https%3A%2F%2Fwebmail.demo.test%3A{world.Port}%2Finbox", page.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -1,16 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Continuity.Core;
 using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Identity;
 using Continuity.Testing;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,39 +20,43 @@ namespace Continuity.Web.Tests.Support;
 /// <summary>
 /// A real redis-server, two real backends (primary and sovereign webmail) and a gateway node built
 /// as the Gateway host builds it (Core, Identity, Web) on Kestrel at 127.0.0.1. Users sign in through
-/// a test-only endpoint of this test host that issues the gateway's own session cookie.
+/// the real flow: app host → gateway login page → a stand-in upstream OIDC provider → the gateway's
+/// callback → a one-time ticket on the app host → the app, with its own session cookie.
 /// </summary>
 internal sealed class WebWorld : IAsyncDisposable
 {
     public const string WebmailHost = "webmail.demo.test";
     public const string LoginHost = "login.demo.test";
-    private const string SignInPath = "/test-only/sign-in";
-
     private readonly TempDirectory _dir = new("web");
     private WebApplication? _gateway;
 
-    private WebWorld(RedisServer redis, Backend primary, Backend sovereign)
+    private WebWorld(SignInUpstream upstream, RedisServer redis, Backend primary, Backend sovereign)
     {
+        Upstream = upstream;
         Redis = redis;
         Primary = primary;
         Sovereign = sovereign;
     }
 
+    public SignInUpstream Upstream { get; }
     public RedisServer Redis { get; }
     public Backend Primary { get; }
     public Backend Sovereign { get; }
     public int Port { get; private set; }
+
+    /// <summary>The TLS listener (HTTP/1.1 and HTTP/2 by ALPN), when started with a certificate.</summary>
+    public int TlsPort { get; private set; }
     public IServiceProvider Services => _gateway!.Services;
     public IConfigurationRoot Configuration => (IConfigurationRoot)_gateway!.Configuration;
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<WebWorld> StartAsync(Action<Dictionary<string, string?>>? customize = null)
+    public static async Task<WebWorld> StartAsync(Action<Dictionary<string, string?>>? customize = null, X509Certificate2? tls = null)
     {
-        var world = new WebWorld(new RedisServer(), await Backend.StartAsync("primary"), await Backend.StartAsync("sovereign"));
+        var world = new WebWorld(await SignInUpstream.StartAsync(), new RedisServer(), await Backend.StartAsync("primary"), await Backend.StartAsync("sovereign"));
         var settings = world.Settings();
         customize?.Invoke(settings);
-        await world.StartGatewayAsync(settings);
+        await world.StartGatewayAsync(settings, tls);
         return world;
     }
 
@@ -83,13 +86,23 @@ internal sealed class WebWorld : IAsyncDisposable
 
     public Uri App(string path, string host = WebmailHost) => new($"http://{host}:{Port}{path}");
 
-    /// <summary>Signs a user in (gateway cookie, as the login flow would issue it) and returns the Cookie header value.</summary>
-    public async Task<string> SignInAsync(string email)
+    /// <summary>A browser whose tenant host names all reach this gateway.</summary>
+    public Browser Browser() => new(Port);
+
+    /// <summary>
+    /// Signs a user in through the real flow, starting at the app host as a browser would, and returns the
+    /// app host's <c>Cookie</c> header value (its own session cookie).
+    /// </summary>
+    public async Task<string> SignInAsync(string email, string host = WebmailHost)
     {
-        using var client = Client();
-        using var response = await client.GetAsync(App($"{SignInPath}?email={Uri.EscapeDataString(email)}", "127.0.0.1"));
-        response.EnsureSuccessStatusCode();
-        return string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        using var browser = Browser();
+        var page = await browser.NavigateAsync(App("/", host), email);
+        if (page.Status != HttpStatusCode.OK || page.Url.Host != host)
+        {
+            throw new InvalidOperationException($"sign-in of {email} ended at {page.Url} with {(int)page.Status}: {page.Body}");
+        }
+
+        return browser.CookieHeader(App("/", host));
     }
 
     /// <summary>Moves a user (or the tenant) to a provider through the route store and waits until this node routes by it.</summary>
@@ -116,6 +129,9 @@ internal sealed class WebWorld : IAsyncDisposable
             ["Continuity:Tenants:demo:Users:0"] = "alice@demo.test",
             ["Continuity:Tenants:demo:Users:1"] = "bob@demo.test",
             ["Continuity:Tenants:demo:Providers:primary:Apps:webmail:0"] = Primary.Url,
+            ["Continuity:Tenants:demo:Providers:primary:Identity:Authority"] = Upstream.Issuer.AbsoluteUri,
+            ["Continuity:Tenants:demo:Providers:primary:Identity:ClientId"] = "continuity",
+            ["Continuity:Tenants:demo:Providers:primary:Identity:ClientSecret"] = "upstream-secret",
             ["Continuity:Tenants:demo:Providers:sovereign:Apps:webmail:0"] = Sovereign.Url,
             ["Continuity:Identity:AllowInsecureHttp"] = "true",
             ["Continuity:Identity:Tenants:demo:Issuer"] = $"http://{LoginHost}/",
@@ -137,9 +153,10 @@ internal sealed class WebWorld : IAsyncDisposable
         return path;
     }
 
-    private async Task StartGatewayAsync(Dictionary<string, string?> settings)
+    private async Task StartGatewayAsync(Dictionary<string, string?> settings, X509Certificate2? tls)
     {
         Port = FreePort.Next();
+        TlsPort = tls is null ? 0 : FreePort.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -152,6 +169,15 @@ internal sealed class WebWorld : IAsyncDisposable
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, Port);
+            if (tls is not null)
+            {
+                k.Listen(IPAddress.Loopback, TlsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(tls);
+                });
+            }
+
             k.Limits.MaxRequestBodySize = null;
         });
 
@@ -167,13 +193,6 @@ internal sealed class WebWorld : IAsyncDisposable
         _gateway.UseAuthorization();
         _gateway.MapContinuityIdentity();
         _gateway.MapContinuityWeb();
-        _gateway.MapGet(SignInPath, async (HttpContext http, string email) =>
-        {
-            var identity = new ClaimsIdentity(
-                [new Claim("sub", "acct-" + email.Split('@')[0]), new Claim("email", email), new Claim(IdentityDefaults.TenantClaim, "demo")],
-                IdentityDefaults.CookieScheme);
-            await http.SignInAsync(IdentityDefaults.CookieScheme, new ClaimsPrincipal(identity));
-        }).RequireHost("127.0.0.1");
         await _gateway.StartAsync();
     }
 
@@ -188,6 +207,7 @@ internal sealed class WebWorld : IAsyncDisposable
         await Primary.DisposeAsync();
         await Sovereign.DisposeAsync();
         Redis.Dispose();
+        await Upstream.DisposeAsync();
         _dir.Dispose();
     }
 }

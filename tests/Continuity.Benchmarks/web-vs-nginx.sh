@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# HTTP proxying under load: wrk directly to a small static backend (a private nginx serving one 512-byte file),
+# through a private nginx reverse proxy (HTTP/1.1 keep-alive upstream, worker_processes = cores), and through the
+# web gateway with a signed-in user's session cookie, in one run (see WebBenchmark.cs for what is measured).
+#
+#   tests/Continuity.Benchmarks/web-vs-nginx.sh [--threads 2] [--connections 64] [--seconds 15] [--warmup 5] [--bytes 512]
+#
+# Installs what is missing (nginx, wrk, redis-server) with apt-get (as root). Nothing of the system's own nginx is
+# configured or started: both nginx instances get their own prefix and config in a temporary directory, listen on
+# free ports of 127.0.0.1, run as child processes (`daemon off`) and are stopped at the end. The gateway runs in the
+# benchmark process with server GC, as the gateway executable does. Takes about a minute.
+#
+# CONTINUITY_BENCH_PROJECT points at another project that compiles Web*.cs (default: tests/Continuity.Benchmarks).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+
+missing=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if ((${#missing[@]})); then
+  [[ $(id -u) -eq 0 ]] || { echo "missing ${missing[*]}: run as root to install them, or: apt-get install -y ${missing[*]}" >&2; exit 1; }
+  # On a machine with a running init, Debian also starts the system's nginx: the benchmark neither needs nor touches it.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+PATH="/usr/sbin:$PATH"
+
+project="${CONTINUITY_BENCH_PROJECT:-$repo/tests/Continuity.Benchmarks}"
+# The gateway executable is an ASP.NET Core app (server GC); the benchmark is a console app: same GC mode for both.
+DOTNET_gcServer=1 dotnet run -c Release --project "$project" -- web "$@"
