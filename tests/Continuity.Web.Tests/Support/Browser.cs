@@ -40,6 +40,19 @@ internal sealed partial class Browser : IDisposable
     /// <summary>URLs visited, in order.</summary>
     public List<Uri> Visited { get; } = [];
 
+    /// <summary>Sends one hop; a failure names the hop and the hops before it, so a hang is traceable.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        try
+        {
+            return await _client.SendAsync(request);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            throw new HttpRequestException($"{request.Method} {request.RequestUri} failed after {string.Join(" -> ", Visited.SkipLast(1))}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Follows everything from <paramref name="start"/>; answers the login page with <paramref name="address"/>.</summary>
     /// <remarks>With <paramref name="stopAtPath"/>, stops before following a redirect to that path and returns its URL.</remarks>
     public async Task<BrowserPage> NavigateAsync(Uri start, string? address = null, string? stopAtPath = null)
@@ -48,7 +61,7 @@ internal sealed partial class Browser : IDisposable
         for (var step = 0; step < MaxSteps; step++)
         {
             Visited.Add(request.RequestUri!);
-            using var response = await _client.SendAsync(request);
+            using var response = await SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
             var at = request.RequestUri!;
             if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
