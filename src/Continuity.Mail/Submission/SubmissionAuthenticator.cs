@@ -26,9 +26,9 @@ internal sealed class SubmissionAuthenticator(MailLogin login, MailAccessOptions
             throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)538, "5.7.11 Encryption required for requested authentication mechanism"));
         }
 
-        // OAUTHBEARER / XOAUTH2 arrive as PLAIN with a marked password (see BearerAuthLines).
-        var outcome = password?.StartsWith(BearerAuthLines.Marker, StringComparison.Ordinal) == true
-            ? await login.AuthenticateBearerAsync(user ?? "", password[BearerAuthLines.Marker.Length..], remote, "submission", cancellationToken).ConfigureAwait(false)
+        // OAUTHBEARER / XOAUTH2 arrive as PLAIN with a marked password (see AuthFrontLines).
+        var outcome = password?.StartsWith(AuthFrontLines.Marker, StringComparison.Ordinal) == true
+            ? await login.AuthenticateBearerAsync(user ?? "", password[AuthFrontLines.Marker.Length..], remote, "submission", cancellationToken).ConfigureAwait(false)
             : await login.AuthenticateAsync(user ?? "", password ?? "", remote, "submission", cancellationToken).ConfigureAwait(false);
         switch (outcome.Result)
         {

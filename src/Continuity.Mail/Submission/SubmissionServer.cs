@@ -14,7 +14,8 @@ namespace Continuity.Mail.Submission;
 
 /// <summary>
 /// The submission proxy (RFC 6409, SmtpServer): <c>Continuity:Listeners:Submission</c> with STARTTLS and
-/// <c>Continuity:Mail:Access:SubmissionsPort</c> with implicit TLS (RFC 8314). AUTH is required before MAIL.
+/// <c>Continuity:Mail:Access:SubmissionsPort</c> with implicit TLS (RFC 8314). AUTH is required before MAIL;
+/// every AUTH exchange goes through <see cref="AuthFrontLines"/>.
 /// </summary>
 internal sealed partial class SubmissionServer(
     IOptions<ContinuityOptions> continuity,
@@ -63,9 +64,9 @@ internal sealed partial class SubmissionServer(
 
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new SubmissionAuthenticator(login, o));
+        services.Add(new AuthFrontListenerFactory(login.SupportsBearer));
         if (login.SupportsBearer)
         {
-            services.Add(new BearerAuthListenerFactory());
             services.Add(new BearerAuthCommandFactory());
         }
 

@@ -11,7 +11,7 @@ namespace Continuity.Mail.Tests.Submission;
 /// <summary>
 /// XOAUTH2 / OAUTHBEARER at the submission proxy through the <see cref="IBearerTokenValidator"/> seam (a stand-in for the
 /// Identity part's validator; the gateway tests use real tokens): offered in EHLO, accepted with and without an initial
-/// response, refused with 535 for a bad token or garbage, and a message body that looks like AUTH passes untouched.
+/// response, refused with 535 for a bad token, 501 for base64 garbage or a cancel, and a message body that looks like AUTH passes untouched.
 /// </summary>
 public sealed class SubmissionBearerTests(SubmissionTestBed bed) : IClassFixture<SubmissionTestBed>
 {
@@ -87,9 +87,9 @@ public sealed class SubmissionBearerTests(SubmissionTestBed bed) : IClassFixture
 
         Assert.Contains(ehlo, l => l.EndsWith("AUTH PLAIN LOGIN OAUTHBEARER XOAUTH2", StringComparison.Ordinal));
         Assert.StartsWith("535", badAnswer, StringComparison.Ordinal);
-        Assert.StartsWith("535", garbageAnswer, StringComparison.Ordinal);
+        Assert.Equal("501 5.5.2 Cannot decode response", garbageAnswer);
         Assert.StartsWith("334", cancelChallenge, StringComparison.Ordinal);
-        Assert.StartsWith("535", canceled, StringComparison.Ordinal);
+        Assert.Equal("501 5.7.0 Authentication cancelled", canceled);
         Assert.StartsWith("334", challenge, StringComparison.Ordinal);
         Assert.StartsWith("235", twoStep, StringComparison.Ordinal);
     }

@@ -1,19 +1,25 @@
 using System.IO.Pipelines;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using SmtpServer;
 using SmtpServer.IO;
 
 namespace Continuity.Mail.Submission;
 
-/// <summary>SmtpServer's pipe with the client's input read through <see cref="BearerAuthStream"/> (again after STARTTLS).</summary>
-internal sealed class BearerAuthPipe : ISecurableDuplexPipe
+/// <summary>
+/// SmtpServer's pipe with the client's input read through <see cref="AuthFrontStream"/> (again after STARTTLS); the
+/// front's own replies go to the same output the library writes to.
+/// </summary>
+internal sealed class AuthFrontPipe : ISecurableDuplexPipe
 {
     private readonly ISecurableDuplexPipe _inner;
+    private readonly AuthFrontLines _lines;
 
-    public BearerAuthPipe(ISecurableDuplexPipe inner)
+    public AuthFrontPipe(ISecurableDuplexPipe inner, ISessionContext context, bool bearer)
     {
         _inner = inner;
-        Input = Wrap(inner.Input);
+        _lines = new AuthFrontLines(bearer, context, this);
+        Input = Wrap();
     }
 
     public PipeReader Input { get; private set; }
@@ -28,10 +34,11 @@ internal sealed class BearerAuthPipe : ISecurableDuplexPipe
     {
         // Anything read but not yet parsed before the handshake is dropped with the old reader (no STARTTLS injection).
         await _inner.UpgradeAsync(certificate, protocols, cancellationToken).ConfigureAwait(false);
-        Input = Wrap(_inner.Input);
+        _lines.Upgraded();
+        Input = Wrap();
     }
 
     public void Dispose() => _inner.Dispose();
 
-    private static PipeReader Wrap(PipeReader reader) => PipeReader.Create(new BearerAuthStream(reader.AsStream(leaveOpen: true)));
+    private PipeReader Wrap() => PipeReader.Create(new AuthFrontStream(_inner.Input.AsStream(leaveOpen: true), _lines, () => _inner.Output));
 }
