@@ -32,7 +32,7 @@ internal static class WebBenchmark
             // The same headers everywhere, so every path reads and forwards the same request.
             string[] headers = [$"Host: {WebGateway.AppHost}", $"Cookie: {cookie}"];
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"# web: GET {WebNginx.PagePath} ({bytes} bytes) with a {cookie.Length}-character session cookie; wrk -t{threads} -c{connections} -d{seconds}s --latency after a {warmup}s warm-up each; nginx proxy worker_processes {cores}, the gateway in-process (server GC: {System.Runtime.GCSettings.IsServerGC}), {cores} cores"));
+                $"# web: GET {WebNginx.PagePath} ({bytes} bytes) with a {cookie.Length}-character session cookie; wrk -t{threads} -c{connections} -d{seconds}s --latency after a {warmup}s warm-up each; nginx proxy worker_processes {cores}, the gateway executable as its own process (pid {gateway.ProcessId}, its own runtimeconfig), {cores} cores"));
 
             var targets = new (string Name, string Url)[]
             {
@@ -50,6 +50,16 @@ internal static class WebBenchmark
                 if (result.Non2xx > 0 || result.SocketErrors > 0)
                 {
                     throw new InvalidOperationException($"{name}: {result.Non2xx} non-2xx answers and {result.SocketErrors} socket errors: the figures would mean nothing");
+                }
+
+                if (name == "gateway")
+                {
+                    gateway.EnsureRunning();
+                    log.WriteLine($"# gateway: {gateway.OutputLines} lines of output so far; the first ones:");
+                    foreach (var line in gateway.Output.Split('\n').Take(12))
+                    {
+                        log.WriteLine("#   " + line.TrimEnd());
+                    }
                 }
 
                 results[name] = result;
