@@ -38,7 +38,8 @@ internal sealed partial class WebGateway : IAsyncDisposable
     /// <summary>Lines the gateway wrote (stdout and stderr); with no per-request log lines this stays small under load.</summary>
     public int OutputLines { get; private set; }
 
-    public static async Task<WebGateway> StartAsync(string backendUrl)
+    /// <summary>Starts a gateway; <paramref name="variable"/> (NAME=VALUE) is one environment variable set on top, for a trial.</summary>
+    public static async Task<WebGateway> StartAsync(string backendUrl, string? variable = null)
     {
         var redis = new RedisServer();
         var upstream = await WebUpstream.StartAsync().ConfigureAwait(false);
@@ -66,6 +67,11 @@ internal sealed partial class WebGateway : IAsyncDisposable
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";
+        if (variable?.Split('=', 2) is [var trialName, var trialValue])
+        {
+            start.Environment[trialName] = trialValue;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");
         var gateway = new WebGateway(redis, upstream, dir, process, port);
         process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
