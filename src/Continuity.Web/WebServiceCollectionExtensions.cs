@@ -35,7 +35,12 @@ public static class WebServiceCollectionExtensions
         services.TryAddSingleton<AppProxyConfigProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, AppProxyConfigProvider>(sp => sp.GetRequiredService<AppProxyConfigProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IActiveHealthCheckPolicy, ProbeHealthPolicy>());
-        services.AddReverseProxy().AddTransforms<AppTransformProvider>();
+        services.AddReverseProxy()
+            .AddTransforms<AppTransformProvider>()
+            // No trace headers (traceparent, baggage) to backends: the gateway exports no traces, and the propagator
+            // puts a diagnostics handler in front of every forwarded request. YARP's other defaults are already the
+            // proxy's: pooled keep-alive connections, no connection limit per server, no decompression, no cookies.
+            .ConfigureHttpClient((_, handler) => handler.ActivityHeadersPropagator = null);
         return services;
     }
 }

@@ -11,6 +11,9 @@ namespace Continuity.Benchmarks;
 /// </summary>
 internal static class WebBenchmark
 {
+    /// <summary>NAME=VALUE: also measure a second gateway process with that environment variable (a trial of a setting).</summary>
+    private const string TrialVariable = "CONTINUITY_BENCH_WEB_TRIAL";
+
     private const string Usage = "usage: web [--threads 2] [--connections 64] [--seconds 15] [--warmup 5] [--bytes 512]";
 
     public static async Task<int> RunAsync(string[] args)
@@ -32,7 +35,7 @@ internal static class WebBenchmark
             // The same headers everywhere, so every path reads and forwards the same request.
             string[] headers = [$"Host: {WebGateway.AppHost}", $"Cookie: {cookie}"];
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"# web: GET {WebNginx.PagePath} ({bytes} bytes) with a {cookie.Length}-character session cookie; wrk -t{threads} -c{connections} -d{seconds}s --latency after a {warmup}s warm-up each; nginx proxy worker_processes {cores}, the gateway in-process (server GC: {System.Runtime.GCSettings.IsServerGC}), {cores} cores"));
+                $"# web: GET {WebNginx.PagePath} ({bytes} bytes) with a {cookie.Length}-character session cookie; wrk -t{threads} -c{connections} -d{seconds}s --latency after a {warmup}s warm-up each; nginx proxy worker_processes {cores}, the gateway executable as its own process (pid {gateway.ProcessId}, its own runtimeconfig), {cores} cores"));
 
             var targets = new (string Name, string Url)[]
             {
@@ -52,12 +55,38 @@ internal static class WebBenchmark
                     throw new InvalidOperationException($"{name}: {result.Non2xx} non-2xx answers and {result.SocketErrors} socket errors: the figures would mean nothing");
                 }
 
+                if (name == "gateway")
+                {
+                    gateway.EnsureRunning();
+                    log.WriteLine($"# gateway: {gateway.OutputLines} lines of output so far; the first ones:");
+                    foreach (var line in gateway.Output.Split('\n').Take(12))
+                    {
+                        log.WriteLine("#   " + line.TrimEnd());
+                    }
+                }
+
                 results[name] = result;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"web {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.000} ms, p99 {result.P99Ms:0.000} ms"));
             }
 
             var (direct, peer, ours) = (results["direct"], results["nginx"], results["gateway"]);
+            if (Environment.GetEnvironmentVariable(TrialVariable) is { Length: > 0 } trial)
+            {
+                // A trial of one runtime or logging setting: a second gateway process with that variable, same run.
+                await using var other = await WebGateway.StartAsync(backend.Url, trial).ConfigureAwait(false);
+                var otherCookie = await other.SignInAsync("alice@demo.test").ConfigureAwait(false);
+                string[] otherHeaders = [$"Host: {WebGateway.AppHost}", $"Cookie: {otherCookie}"];
+                var url = $"http://127.0.0.1:{other.Port}{WebNginx.PagePath}";
+                log.WriteLine($"# gateway with {trial}: warm-up");
+                await WebWrk.RunAsync(url, otherHeaders, threads, connections, TimeSpan.FromSeconds(warmup), TextWriter.Null).ConfigureAwait(false);
+                var result = await WebWrk.RunAsync(url, otherHeaders, threads, connections, TimeSpan.FromSeconds(seconds), log).ConfigureAwait(false);
+                other.EnsureRunning();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"web gateway with {trial}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.000} ms, p99 {result.P99Ms:0.000} ms"));
+                Console.WriteLine(new Figure($"web throughput gateway with {trial} vs gateway", result.RequestsPerSecond, ours.RequestsPerSecond, "req/s"));
+            }
+
             Console.WriteLine(new Figure("web throughput gateway vs nginx proxy", ours.RequestsPerSecond, peer.RequestsPerSecond, "req/s"));
             Console.WriteLine(new Figure("web p50 gateway vs nginx proxy", ours.P50Ms, peer.P50Ms, "ms"));
             Console.WriteLine(new Figure("web added p99 over direct, gateway vs nginx proxy", ours.P99Ms - direct.P99Ms, peer.P99Ms - direct.P99Ms, "ms"));

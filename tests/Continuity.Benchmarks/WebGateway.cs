@@ -1,29 +1,23 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Continuity.Core;
-using Continuity.Core.Configuration;
-using Continuity.Identity;
 using Continuity.Testing;
-using Continuity.Web;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Benchmarks;
 
 /// <summary>
-/// The web gateway hosted in this process as the gateway host builds it (Core, Identity, Web on Kestrel at
-/// 127.0.0.1, no logging providers), against a real redis-server, with app <c>webmail</c> of tenant <c>demo</c> at
-/// <see cref="AppHost"/> whose primary backend is the benchmark's static backend. A user signs in through the real
-/// flow (app host → login page → stand-in upstream OIDC provider → callback → ticket → app), so every benchmarked
-/// request carries a real session cookie: cookie decryption, the revocation and sign-out checks, the route lookup,
-/// the assertion header and the proxying all run per request.
+/// The web gateway as it is deployed: the real executable (<c>continuity serve</c>, its own runtimeconfig: server GC and
+/// the runtime settings of src/Continuity.Gateway) as a child process with a generated configuration file, the shipped
+/// appsettings.json (logging at Information, ASP.NET Core at Warning), against a real redis-server, with app
+/// <c>webmail</c> of tenant <c>demo</c> at <see cref="AppHost"/> whose primary backend is the benchmark's static backend.
+/// A user signs in through the real flow (app host → login page → stand-in upstream OIDC provider → callback → ticket →
+/// app), so every benchmarked request carries a real session cookie: the session check, the route lookup, the
+/// assertion header and the proxying all run per request. This process stays idle while wrk runs.
 /// </summary>
 internal sealed partial class WebGateway : IAsyncDisposable
 {
@@ -33,36 +27,153 @@ internal sealed partial class WebGateway : IAsyncDisposable
     private readonly RedisServer _redis;
     private readonly WebUpstream _upstream;
     private readonly TempDirectory _dir;
-    private readonly WebApplication _app;
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
 
-    private WebGateway(RedisServer redis, WebUpstream upstream, TempDirectory dir, WebApplication app, int port) =>
-        (_redis, _upstream, _dir, _app, Port) = (redis, upstream, dir, app, port);
+    private WebGateway(RedisServer redis, WebUpstream upstream, TempDirectory dir, Process process, int port) =>
+        (_redis, _upstream, _dir, _process, Port) = (redis, upstream, dir, process, port);
 
     public int Port { get; }
 
-    public static async Task<WebGateway> StartAsync(string backendUrl)
+    /// <summary>Lines the gateway wrote (stdout and stderr); with no per-request log lines this stays small under load.</summary>
+    public int OutputLines { get; private set; }
+
+    /// <summary>Starts a gateway; <paramref name="variable"/> (NAME=VALUE) is one environment variable set on top, for a trial.</summary>
+    public static async Task<WebGateway> StartAsync(string backendUrl, string? variable = null)
     {
         var redis = new RedisServer();
         var upstream = await WebUpstream.StartAsync().ConfigureAwait(false);
         var dir = new TempDirectory("web-gateway");
         var port = FreePort.Next();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(Settings(dir, redis, upstream, backendUrl));
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-        builder.Services.AddOptions<ContinuityOptions>().Bind(builder.Configuration.GetSection(ContinuityOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ContinuityOptions>, ContinuityOptionsValidator>();
-        builder.Services.AddContinuityCore();
-        builder.Services.AddContinuityIdentity(builder.Configuration);
-        builder.Services.AddContinuityWeb(builder.Configuration);
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapContinuityIdentity();
-        app.MapContinuityWeb();
-        await app.StartAsync().ConfigureAwait(false);
-        return new WebGateway(redis, upstream, dir, app, port);
+        var config = dir.Combine("continuity.json");
+        await File.WriteAllTextAsync(config, ToJson(Settings(dir, redis, upstream, backendUrl))).ConfigureAwait(false);
+        var start = new ProcessStartInfo(GatewayProcess.DotnetHost)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = dir.Path,
+        };
+        foreach (var argument in (string[])[GatewayProcess.ExecutablePath, "serve", "--config", config, "--data-dir", dir.Combine("data"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The runtime settings are the executable's own (its runtimeconfig.json), not this process's environment.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) && !k.StartsWith("DOTNET_ROOT", StringComparison.Ordinal) && k != "DOTNET_HOST_PATH").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        if (variable?.Split('=', 2) is [var trialName, var trialValue])
+        {
+            start.Environment[trialName] = trialValue;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");
+        var gateway = new WebGateway(redis, upstream, dir, process, port);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            await Eventually.TrueAsync(async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the gateway exited with {process.ExitCode}:\n{gateway.Output}");
+                }
+
+                try
+                {
+                    using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready")).ConfigureAwait(false);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+                catch (TaskCanceledException)
+                {
+                    return false;
+                }
+            }, GatewayProcess.StartTimeout, "gateway ready").ConfigureAwait(false);
+        }
+        catch
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return gateway;
+    }
+
+    public int ProcessId => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Checks the process is still up; a figure from a crashed gateway would be a lie.</summary>
+    public void EnsureRunning()
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"the gateway process exited during the benchmark ({_process.ExitCode}):\n{Output}");
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            OutputLines++;
+            if (_output.Length < 64 * 1024)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    /// <summary>Flat configuration keys (<c>a:b:0</c>) as the JSON file the gateway reads (indices as object keys bind to lists).</summary>
+    private static string ToJson(Dictionary<string, string?> settings)
+    {
+        var root = new JsonObject();
+        foreach (var (key, value) in settings)
+        {
+            var parts = key.Split(':');
+            var node = root;
+            foreach (var part in parts[..^1])
+            {
+                if (node[part] is not JsonObject child)
+                {
+                    child = new JsonObject();
+                    node[part] = child;
+                }
+
+                node = child;
+            }
+
+            node[parts[^1]] = value;
+        }
+
+        return root.ToJsonString();
     }
 
     /// <summary>Signs <paramref name="address"/> in through the real flow; returns the app host's <c>Cookie</c> header value.</summary>
@@ -115,8 +226,26 @@ internal sealed partial class WebGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (!_process.HasExited)
+        {
+            // SIGTERM (a graceful stop), as systemctl stop does; killed if it does not exit in time.
+            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            {
+                await term!.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
         await _upstream.DisposeAsync().ConfigureAwait(false);
         _redis.Dispose();
         _dir.Dispose();

@@ -7,8 +7,10 @@
 #
 # Installs what is missing (nginx, wrk, redis-server) with apt-get (as root). Nothing of the system's own nginx is
 # configured or started: both nginx instances get their own prefix and config in a temporary directory, listen on
-# free ports of 127.0.0.1, run as child processes (`daemon off`) and are stopped at the end. The gateway runs in the
-# benchmark process with server GC, as the gateway executable does. Takes about a minute.
+# free ports of 127.0.0.1, run as child processes (`daemon off`) and are stopped at the end. The gateway is the real
+# `continuity serve` executable as its own process (its own runtimeconfig: server GC and the runtime settings of
+# src/Continuity.Gateway), with a generated configuration; the benchmark process stays idle while wrk runs.
+# Takes about a minute.
 #
 # CONTINUITY_BENCH_PROJECT points at another project that compiles Web*.cs (default: tests/Continuity.Benchmarks).
 set -euo pipefail
@@ -27,5 +29,4 @@ fi
 PATH="/usr/sbin:$PATH"
 
 project="${CONTINUITY_BENCH_PROJECT:-$repo/tests/Continuity.Benchmarks}"
-# The gateway executable is an ASP.NET Core app (server GC); the benchmark is a console app: same GC mode for both.
-DOTNET_gcServer=1 dotnet run -c Release --project "$project" -- web "$@"
+dotnet run -c Release --project "$project" -- web "$@"

@@ -31,6 +31,8 @@ internal static class GatewayHost
         GatewayConfiguration.Apply(builder.Configuration, configFile, dataDir);
         // Command-line overrides (--urls, --Continuity:…) win over everything.
         builder.Configuration.AddCommandLine(args);
+        // No "Server: Kestrel" on every answer (proxied ones included): nothing for a client to fingerprint, one header less.
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
         builder.Services.AddContinuityGateway(builder.Configuration);
 
