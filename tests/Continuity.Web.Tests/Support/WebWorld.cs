@@ -140,8 +140,8 @@ internal sealed class WebWorld : IAsyncDisposable
             ["Continuity:Web:Apps:webmail:PublicPaths:0"] = "/static",
             ["Continuity:Web:Apps:webmail:HealthPath"] = "/health",
             ["Continuity:Web:Apps:webmail:HealthInterval"] = "00:00:00.200",
-            ["Continuity:Web:Apps:webmail:HealthTimeout"] = "00:00:00.500",
-            ["Continuity:Web:Apps:webmail:HealthFailureThreshold"] = "1",
+            ["Continuity:Web:Apps:webmail:HealthTimeout"] = "00:00:03",
+            ["Continuity:Web:Apps:webmail:HealthFailureThreshold"] = "2",
         };
     }
 
