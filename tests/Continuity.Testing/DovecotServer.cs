@@ -102,9 +102,11 @@ public sealed class DovecotServer : IDisposable
         {
             using var process = Process.GetProcessById(pid);
             Run("/bin/kill", pid.ToString(CultureInfo.InvariantCulture));
-            if (!process.WaitForExit(10_000))
+            if (!process.WaitForExit(30_000))
             {
+                // Kill is asynchronous: a Restart right after must not find the old master still running.
                 process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
             }
         }
         catch (ArgumentException)

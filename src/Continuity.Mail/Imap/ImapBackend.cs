@@ -109,7 +109,7 @@ internal static class ImapBackend
 
     /// <summary>The XOAUTH2 initial response (base64 of <c>user=…^Aauth=Bearer …^A^A</c>).</summary>
     internal static byte[] Xoauth2Response(string user, string token) =>
-        Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.UTF8.GetBytes($"user={user}\x01auth=Bearer {token}\x01\x01")) + "\r\n");
+        Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.UTF8.GetBytes($"user={user}\u0001auth=Bearer {token}\u0001\u0001")) + "\r\n");
 
     private static byte[] Xoauth2Command(string tag, string user, string token, bool saslIr) => saslIr
         ? [.. Encoding.ASCII.GetBytes($"{tag} AUTHENTICATE XOAUTH2 "), .. Xoauth2Response(user, token)]
