@@ -113,6 +113,10 @@ public sealed class DovecotServer : IDisposable
         {
             // Already gone.
         }
+
+        // An exited master can linger as a zombie until PID 1 reaps it; dovecot would read the stale pid file and
+        // refuse a Restart as "already running".
+        File.Delete(pidFile);
     }
 
     /// <summary>Starts it again after <see cref="Stop"/>, on the same ports and with the same mail.</summary>
@@ -172,6 +176,15 @@ public sealed class DovecotServer : IDisposable
                     throw new InvalidOperationException($"Dovecot '{Name}' did not listen on {port} within {StartDeadline}. Log:\n{ReadLog()}", e);
                 }
             }
+        }
+
+        // The ports are bound before the master daemonizes and writes its pid file: a Stop right after a start must
+        // find the pid, or the master keeps running and a Restart fails with "already running".
+        var pidFile = Path.Combine(BaseDir, "master.pid");
+        var left = StartDeadline - deadline.Elapsed;
+        if (!SpinWait.SpinUntil(() => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out _), left > TimeSpan.Zero ? left : TimeSpan.Zero))
+        {
+            throw new InvalidOperationException($"Dovecot '{Name}' wrote no master.pid within {StartDeadline}. Log:\n{ReadLog()}");
         }
     }
 
