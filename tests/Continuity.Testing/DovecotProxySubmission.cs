@@ -27,7 +27,10 @@ public sealed class DovecotProxySubmission : IDisposable
 
     public string LogPath => _dir.Combine("dovecot.log");
 
-    public static DovecotProxySubmission Start(string name, int relayPort, params string[] users)
+    public static DovecotProxySubmission Start(string name, int relayPort, params string[] users) => StartWithSettings(name, relayPort, null, users);
+
+    /// <param name="extraSettings">More dovecot.conf lines, appended (e.g. an oauth2 passdb), or null.</param>
+    public static DovecotProxySubmission StartWithSettings(string name, int relayPort, string? extraSettings, params string[] users)
     {
         var dovecot = RequiredProgram.Find("dovecot", "dovecot-core dovecot-submissiond");
         if (!File.Exists("/usr/lib/dovecot/submission"))
@@ -50,7 +53,7 @@ public sealed class DovecotProxySubmission : IDisposable
 
             File.WriteAllLines(dir.Combine("passwd"), users.Select(u => $"{u}:{{PLAIN}}{DovecotServer.UserPassword}:65534:65534::{Path.Combine(mail, u)}::"));
             File.WriteAllText(dir.Combine("master-users"), $"{DovecotServer.MasterUser}:{{PLAIN}}{DovecotServer.MasterPassword}::::::\n");
-            File.WriteAllText(dir.Combine("dovecot.conf"), Render(dir.Path, name, server.Port, relayPort));
+            File.WriteAllText(dir.Combine("dovecot.conf"), Render(dir.Path, name, server.Port, relayPort) + extraSettings + "\n");
             Run(dovecot, $"-c {dir.Combine("dovecot.conf")}");
             server.WaitUntilListening();
             return server;

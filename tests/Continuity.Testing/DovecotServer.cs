@@ -102,15 +102,21 @@ public sealed class DovecotServer : IDisposable
         {
             using var process = Process.GetProcessById(pid);
             Run("/bin/kill", pid.ToString(CultureInfo.InvariantCulture));
-            if (!process.WaitForExit(10_000))
+            if (!process.WaitForExit(30_000))
             {
+                // Kill is asynchronous: a Restart right after must not find the old master still running.
                 process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
             }
         }
         catch (ArgumentException)
         {
             // Already gone.
         }
+
+        // An exited master can linger as a zombie until PID 1 reaps it; dovecot would read the stale pid file and
+        // refuse a Restart as "already running".
+        File.Delete(pidFile);
     }
 
     /// <summary>Starts it again after <see cref="Stop"/>, on the same ports and with the same mail.</summary>
@@ -170,6 +176,15 @@ public sealed class DovecotServer : IDisposable
                     throw new InvalidOperationException($"Dovecot '{Name}' did not listen on {port} within {StartDeadline}. Log:\n{ReadLog()}", e);
                 }
             }
+        }
+
+        // The ports are bound before the master daemonizes and writes its pid file: a Stop right after a start must
+        // find the pid, or the master keeps running and a Restart fails with "already running".
+        var pidFile = Path.Combine(BaseDir, "master.pid");
+        var left = StartDeadline - deadline.Elapsed;
+        if (!SpinWait.SpinUntil(() => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out _), left > TimeSpan.Zero ? left : TimeSpan.Zero))
+        {
+            throw new InvalidOperationException($"Dovecot '{Name}' wrote no master.pid within {StartDeadline}. Log:\n{ReadLog()}");
         }
     }
 

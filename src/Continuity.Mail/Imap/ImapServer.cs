@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Core.Signals;
+using Continuity.Mail.Backends;
 using Continuity.Mail.Proxy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed partial class ImapServer(
     IOptions<ContinuityOptions> continuity,
     IOptions<MailAccessOptions> options,
     MailLogin login,
+    AppTokenSource tokens,
     ICutoffSignals signals,
     ProxySessionRegistry registry,
     ListenerRegistry listeners,
@@ -47,7 +49,7 @@ internal sealed partial class ImapServer(
         _certificate = TlsCertificateLoader.Load(options.Value.Tls);
         _slots = new SemaphoreSlim(options.Value.MaxSessions);
         var address = IPAddress.Parse(ports.Address);
-        var context = new ImapSessionContext(options.Value, continuity.Value, _certificate, login, signals, registry, time, logger);
+        var context = new ImapSessionContext(options.Value, continuity.Value, _certificate, login, tokens, signals, registry, time, logger);
         foreach (var (port, tls) in new[] { (ports.Imap, false), (ports.Imaps, true) }.Where(p => p.Item1 > 0))
         {
             var listener = new TcpListener(address, port);

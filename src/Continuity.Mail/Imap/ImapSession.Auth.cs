@@ -157,7 +157,7 @@ internal sealed partial class ImapSession
 
         using var timeout = new CancellationTokenSource(Options.BackendTimeout, _context.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        var login = await ImapBackend.LoginAsync(endpoint, provider.Mail.Login, user.User!, tag, linked.Token).ConfigureAwait(false);
+        var login = await ImapBackend.LoginAsync(endpoint, provider.Mail.Login, _context.Tokens, user, tag, linked.Token).ConfigureAwait(false);
         switch (login.Status)
         {
             case BackendLoginStatus.LoggedIn:
@@ -169,6 +169,10 @@ internal sealed partial class ImapSession
                 LogBackendRefused(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);
                 await RaiseCutoffAsync(user, login.Evidence!).ConfigureAwait(false);
                 await WriteAsync($"{tag} NO [UNAVAILABLE] Your mailbox is not available right now; your administrator has been notified", cancellationToken).ConfigureAwait(false);
+                return _state;
+            case BackendLoginStatus.NoAppToken:
+                LogNoAppToken(_context.Logger, user.Provider!, user.User!, login.Evidence!);
+                await WriteAsync($"{tag} NO [UNAVAILABLE] The gateway cannot sign in to your mail provider right now; try again later", cancellationToken).ConfigureAwait(false);
                 return _state;
             default:
                 LogBackendUnreachable(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);

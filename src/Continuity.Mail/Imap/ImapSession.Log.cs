@@ -18,4 +18,7 @@ internal sealed partial class ImapSession
 
     [LoggerMessage(2505, LogLevel.Error, "Cut-off signal for {User} could not be raised")]
     private static partial void LogSignalFailed(ILogger logger, string user, Exception exception);
+
+    [LoggerMessage(2506, LogLevel.Error, "IMAP login of {User} on {Provider} not attempted: no app token for the provider's mail backend: {Evidence}")]
+    private static partial void LogNoAppToken(ILogger logger, string provider, string user, string evidence);
 }

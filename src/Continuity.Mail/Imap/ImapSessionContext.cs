@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.Signals;
+using Continuity.Mail.Backends;
 using Continuity.Mail.Proxy;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,7 @@ internal sealed record ImapSessionContext(
     ContinuityOptions Continuity,
     X509Certificate2? Certificate,
     MailLogin Login,
+    AppTokenSource Tokens,
     ICutoffSignals Signals,
     ProxySessionRegistry Registry,
     TimeProvider Time,

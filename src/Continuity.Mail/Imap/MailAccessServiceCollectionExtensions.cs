@@ -2,6 +2,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Credentials;
 using Continuity.Core.Health;
 using Continuity.Core.Signals;
+using Continuity.Mail.Backends;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Probes;
 using Continuity.Mail.Proxy;
@@ -40,6 +41,7 @@ public static class MailAccessServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MailLogin>>(),
             sp.GetService<IBearerTokenValidator>()));
+        services.TryAddSingleton<AppTokenSource>(); // shared with mailbox sync: one cached app token per tenant and provider
         services.TryAddSingleton<ProxySessionRegistry>();
         services.TryAddSingleton<ImapServer>();
         services.TryAddSingleton<SubmissionServer>();

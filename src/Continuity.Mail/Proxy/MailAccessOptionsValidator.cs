@@ -1,10 +1,11 @@
 using System.Buffers;
 using Continuity.Core.Configuration;
+using Continuity.Mail.Backends;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Proxy;
 
-/// <summary>Checks <see cref="MailAccessOptions"/> (and the providers' IMAP/submission URIs), reporting every error with its path.</summary>
+/// <summary>Checks <see cref="MailAccessOptions"/> (and the providers' IMAP/submission URIs and mailbox logins), reporting every error with its path.</summary>
 internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> continuity) : IValidateOptions<MailAccessOptions>
 {
     private static readonly SearchValues<char> MasterForbidden = SearchValues.Create("\r\n\0\"\\ ");
@@ -85,9 +86,10 @@ internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> con
                     errors.Add($"{path}:Submission: '{submission}' is not smtp://, submission:// or smtps://host:port");
                 }
 
-                if ((provider.Mail?.Imap ?? provider.Mail?.Submission) is not null && string.IsNullOrEmpty(provider.Mail?.Login.Master))
+                if ((provider.Mail?.Imap ?? provider.Mail?.Submission) is not null)
                 {
-                    errors.Add($"{path}:Login:Master: is required to log users in to the provider's mailboxes");
+                    // Master user, or the provider's OAuth2 app credential (XOAUTH2): the same check as mailbox sync's.
+                    MailLoginCheck.Check($"{path}:Login", provider.Mail!.Login, "logging users in to the provider's mailboxes", (p, m) => errors.Add($"{p}: {m}"));
                 }
 
                 if (provider.Mail?.Login.Master is { } master && master.AsSpan().IndexOfAny(MasterForbidden) >= 0)

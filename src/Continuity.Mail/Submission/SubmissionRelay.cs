@@ -2,6 +2,7 @@ using System.Buffers;
 using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
+using Continuity.Mail.Backends;
 using Continuity.Mail.Proxy;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -17,7 +18,9 @@ namespace Continuity.Mail.Submission;
 
 /// <summary>
 /// Relays a submitted message to the submission backend of the provider the user is routed to <em>now</em>,
-/// logged in as the user through the provider's master login, with the client's envelope. The reply the client
+/// logged in as the user through the provider's master login or, for <see cref="MailLoginMode.OAuth2ClientCredentials"/>,
+/// with SASL XOAUTH2 and the provider's app token from <paramref name="tokens"/> (a refused token is dropped and a
+/// fresh one tried once), with the client's envelope. The reply the client
 /// gets is the backend's: nothing is accepted that the backend did not accept. A backend that refuses the
 /// user's login raises a cut-off signal.
 /// </summary>
@@ -26,7 +29,8 @@ internal sealed partial class SubmissionRelay(
     RouteTable routes,
     ICutoffSignals signals,
     MailAccessOptions options,
-    ILogger logger) : MessageStore
+    ILogger logger,
+    AppTokenSource? tokens = null) : MessageStore
 {
     public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
@@ -50,7 +54,12 @@ internal sealed partial class SubmissionRelay(
             await client.ConnectAsync(endpoint.Host, endpoint.Port, security, timeout.Token).ConfigureAwait(false);
             try
             {
-                await client.AuthenticateAsync(login.User + "*" + mail.Login.Master, mail.Login.MasterPassword ?? "", timeout.Token).ConfigureAwait(false);
+                await AuthenticateAsync(client, login, providerName, mail.Login, timeout.Token).ConfigureAwait(false);
+            }
+            catch (AppTokenException ex)
+            {
+                LogNoAppToken(logger, providerName, login.User!, ex.Message);
+                return new SmtpResponse((SmtpReplyCode)451, "4.7.0 The gateway cannot sign in to your mail provider right now; try again later");
             }
             catch (AuthenticationException ex)
             {
@@ -81,6 +90,38 @@ internal sealed partial class SubmissionRelay(
         }
     }
 
+    private async Task AuthenticateAsync(SmtpClient client, LoginOutcome login, string provider, MailLoginOptions mail, CancellationToken cancellationToken)
+    {
+        if (mail.Mode != MailLoginMode.OAuth2ClientCredentials)
+        {
+            await client.AuthenticateAsync(login.User + "*" + mail.Master, mail.MasterPassword ?? "", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var source = tokens ?? throw new AppTokenException($"provider {login.Tenant}/{provider} logs in with an app token, but no AppTokenSource reaches the submission relay");
+        var token = await source.GetAsync(login.Tenant!, provider, mail.OAuth2, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.AuthenticateAsync(new SaslMechanismOAuth2(login.User!, token), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (AuthenticationException)
+        {
+            source.Invalidate(login.Tenant!, provider, token); // revoked or expired early: one more try with a fresh token
+        }
+
+        token = await source.GetAsync(login.Tenant!, provider, mail.OAuth2, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.AuthenticateAsync(new SaslMechanismOAuth2(login.User!, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthenticationException)
+        {
+            source.Invalidate(login.Tenant!, provider, token);
+            throw;
+        }
+    }
+
     private static string Trim(string text) => text.Length > 200 ? text[..200] : text.ReplaceLineEndings(" ");
 
     private async Task RaiseAsync(CutoffSignal signal)
@@ -106,4 +147,7 @@ internal sealed partial class SubmissionRelay(
 
     [LoggerMessage(2604, LogLevel.Error, "Cut-off signal for {User} could not be raised")]
     private static partial void LogSignalFailed(ILogger logger, string user, Exception exception);
+
+    [LoggerMessage(2605, LogLevel.Error, "Submission from {User} to {Provider} not relayed: no app token for the provider's mail backend: {Evidence}")]
+    private static partial void LogNoAppToken(ILogger logger, string provider, string user, string evidence);
 }

@@ -4,6 +4,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
+using Continuity.Mail.Backends;
 using Continuity.Mail.Proxy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ internal sealed partial class SubmissionServer(
     RouteTable routes,
     ICutoffSignals signals,
     ListenerRegistry listeners,
+    AppTokenSource tokens,
     ILogger<SubmissionServer> logger) : IHostedService, IDisposable
 {
     private SmtpServer.SmtpServer? _server;
@@ -71,7 +73,7 @@ internal sealed partial class SubmissionServer(
         }
 
         services.Add(new SubmissionSenderFilter());
-        services.Add(new SubmissionRelay(continuity.Value, routes, signals, o, logger));
+        services.Add(new SubmissionRelay(continuity.Value, routes, signals, o, logger, tokens));
         _server = new SmtpServer.SmtpServer(builder.Build(), services);
         _server.SessionFaulted += (_, e) => LogFaulted(logger, e.Exception);
         _stop = new CancellationTokenSource();

@@ -1,4 +1,5 @@
 using Continuity.Core.Configuration;
+using Continuity.Mail.Backends;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Sync;
@@ -103,42 +104,7 @@ internal sealed class MailboxSyncOptionsValidator(IOptions<ContinuityOptions> co
                 error($"{path}:Imap", "must be imap://host:port or imaps://host:port");
             }
 
-            CheckLogin($"{path}:Login", mail.Login, error);
-        }
-    }
-
-    private static void CheckLogin(string path, MailLoginOptions login, Action<string, string> error)
-    {
-        if (login.Mode == MailLoginMode.OAuth2ClientCredentials)
-        {
-            var oauth = login.OAuth2;
-            if (!Uri.TryCreate(oauth.TokenEndpoint, UriKind.Absolute, out var endpoint)
-                || !(endpoint.Scheme == Uri.UriSchemeHttps || (endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback)))
-            {
-                error($"{path}:OAuth2:TokenEndpoint", "is required for Mode OAuth2ClientCredentials: an https:// URL (http:// only on loopback)");
-            }
-
-            if (string.IsNullOrWhiteSpace(oauth.ClientId))
-            {
-                error($"{path}:OAuth2:ClientId", "is required for Mode OAuth2ClientCredentials");
-            }
-
-            if (string.IsNullOrEmpty(oauth.ClientSecret) == string.IsNullOrWhiteSpace(oauth.ClientSecretFile))
-            {
-                error($"{path}:OAuth2:ClientSecret", "set exactly one of ClientSecret (prefer an environment variable) and ClientSecretFile");
-            }
-
-            return;
-        }
-
-        if (string.IsNullOrWhiteSpace(login.Master))
-        {
-            error($"{path}:Master", "is required for mailbox sync (master user, logged in as user*master), or set Mode OAuth2ClientCredentials");
-        }
-
-        if (string.IsNullOrEmpty(login.MasterPassword))
-        {
-            error($"{path}:MasterPassword", "is required for mailbox sync (prefer an environment variable)");
+            MailLoginCheck.Check($"{path}:Login", mail.Login, "mailbox sync", error);
         }
     }
 

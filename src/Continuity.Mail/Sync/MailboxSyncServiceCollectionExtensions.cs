@@ -1,3 +1,4 @@
+using Continuity.Mail.Backends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using Continuity.Core.Configuration;
 using Continuity.Core.State;
+using Continuity.Mail.Backends;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;

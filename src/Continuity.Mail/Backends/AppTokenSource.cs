@@ -4,7 +4,7 @@ using System.Text.Json;
 using Continuity.Core.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace Continuity.Mail.Sync;
+namespace Continuity.Mail.Backends;
 
 /// <summary>
 /// App tokens of providers whose mailboxes take no passwords (<see cref="MailLoginMode.OAuth2ClientCredentials"/>): the
@@ -90,7 +90,7 @@ internal sealed partial class AppTokenSource(TimeProvider time, ILogger<AppToken
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new AppTokenException($"token endpoint {shown} of provider {tenant}/{provider} is unreachable ({e.Message}); retried at the next run", e);
+            throw new AppTokenException($"token endpoint {shown} of provider {tenant}/{provider} is unreachable ({e.Message}); tried again at the next login", e);
         }
 
         using (response)
