@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
+using Continuity.Tests.Shared;
 
 namespace Continuity.Gateway.Tests.Accounts;
 

@@ -78,7 +78,7 @@ public sealed class MailAccessTests(SharedRedis redis) : IClassFixture<SharedRed
             c["Listeners"]!["Imap"] = imapPort;
             c["Listeners"]!["Submission"] = submissionPort;
             c["Tenants"]!["demo"]!["Hosts"] = new JsonObject { ["Mail"] = "mail.demo.test" };
-            c["Tenants"]!["demo"]!["Providers"]!["primary"] = new JsonObject { ["Mail"] = new JsonObject { ["Imap"] = "imaps://outlook.office365.example:993", ["Login"] = new JsonObject { ["Master"] = "gateway" } } };
+            c["Tenants"]!["demo"]!["Providers"]!["primary"] = new JsonObject { ["Mail"] = new JsonObject { ["Imap"] = "imaps://outlook.office365.example:993", ["Login"] = new JsonObject { ["Master"] = "gateway", ["MasterPassword"] = "test-master-password" } } };
         });
         using var client = gateway.Client(apiKey: null);
 

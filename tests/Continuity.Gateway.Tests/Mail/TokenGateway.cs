@@ -6,6 +6,7 @@ using Continuity.Testing;
 using MailKit;
 using MailKit.Net.Imap;
 using MimeKit;
+using Continuity.Tests.Shared;
 
 namespace Continuity.Gateway.Tests.Mail;
 

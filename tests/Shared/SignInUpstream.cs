@@ -12,10 +12,10 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Continuity.Gateway.Tests.Accounts;
+namespace Continuity.Tests.Shared;
 
 /// <summary>
-/// A small OpenIddict server on 127.0.0.1 playing a tenant's upstream identity provider: it signs in whoever
+/// (Compiled into Gateway.Tests, Web.Tests and the benchmarks.) A small OpenIddict server on 127.0.0.1 playing a tenant's upstream identity provider: it signs in whoever
 /// <c>login_hint</c> names (with a verified address), without a page. (The identity tests have a fuller one that can
 /// cut users off; test projects do not reference each other.)
 /// </summary>
