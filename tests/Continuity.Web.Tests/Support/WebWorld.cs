@@ -48,6 +48,9 @@ internal sealed class WebWorld : IAsyncDisposable
     /// <summary>The TLS listener (HTTP/1.1 and HTTP/2 by ALPN), when started with a certificate.</summary>
     public int TlsPort { get; private set; }
     public IServiceProvider Services => _gateway!.Services;
+
+    /// <summary>The gateway's last warnings and errors, for failure messages.</summary>
+    public RecentProblems Problems { get; } = new();
     public IConfigurationRoot Configuration => (IConfigurationRoot)_gateway!.Configuration;
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -100,7 +103,7 @@ internal sealed class WebWorld : IAsyncDisposable
         var page = await browser.NavigateAsync(App("/", host), email);
         if (page.Status != HttpStatusCode.OK || page.Url.Host != host)
         {
-            throw new InvalidOperationException($"sign-in of {email} ended at {page.Url} with {(int)page.Status}: {page.Body}");
+            throw new InvalidOperationException($"sign-in of {email} ended at {page.Url} with {(int)page.Status}: {page.Body}{Environment.NewLine}gateway log:{Environment.NewLine}{Problems.Describe()}");
         }
 
         return browser.CookieHeader(App("/", host));
@@ -162,6 +165,7 @@ internal sealed class WebWorld : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(Problems);
         if (Environment.GetEnvironmentVariable("WEB_TEST_LOGS") == "1")
         {
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
