@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Continuity.Gateway.Tests.Accounts;
 
@@ -26,14 +27,18 @@ internal sealed class AccountsGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempDirectory _dir;
 
-    private AccountsGateway(WebApplication app, TempDirectory dir, int port)
+    private AccountsGateway(WebApplication app, TempDirectory dir, int port, RecentProblems problems)
     {
+        Problems = problems;
         _app = app;
         _dir = dir;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The gateway's last warnings and errors, for failure messages.</summary>
+    public RecentProblems Problems { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -48,8 +53,10 @@ internal sealed class AccountsGateway : IAsyncDisposable
         await File.WriteAllTextAsync(configFile, json.ToJsonString());
 
         var app = GatewayHost.Build(["--urls", $"http://127.0.0.1:{port}"], configFile, null);
+        var problems = new RecentProblems();
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(problems);
         await app.StartAsync();
-        return new AccountsGateway(app, dir, port.Value);
+        return new AccountsGateway(app, dir, port.Value, problems);
     }
 
     public HttpClient Client(string? apiKey = InProcessGateway.OpsKey)

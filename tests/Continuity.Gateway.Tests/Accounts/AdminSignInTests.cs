@@ -32,8 +32,9 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
     private static async Task<SignInBrowser> SignInAsync(AccountsGateway gateway, string address)
     {
         var browser = new SignInBrowser();
-        await browser.NavigateAsync(new Uri(gateway.BaseAddress, "login"), address);
+        var page = await browser.NavigateAsync(new Uri(gateway.BaseAddress, "login"), address);
         Assert.Contains(browser.Visited, u => u.AbsolutePath == "/signin/demo/primary");
+        Assert.True((int)page.Status < 500, $"sign-in of {address} ended at {page.Url} with {(int)page.Status}: {page.Body}{Environment.NewLine}gateway log:{Environment.NewLine}{gateway.Problems.Describe()}");
         return browser;
     }
 
