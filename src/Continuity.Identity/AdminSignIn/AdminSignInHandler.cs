@@ -19,7 +19,7 @@ namespace Continuity.Identity.AdminSignIn;
 /// </summary>
 internal sealed class AdminSignInHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<ContinuityOptions> continuity)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : AdminApiHandler(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -39,26 +39,5 @@ internal sealed class AdminSignInHandler(
 
         var identity = new ClaimsIdentity(claims, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
-    }
-
-    /// <summary>An API: no redirect to the login page. Another scheme (the API key's) may already have written the answer.</summary>
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        if (!Response.HasStarted)
-        {
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        if (!Response.HasStarted)
-        {
-            Response.StatusCode = StatusCodes.Status403Forbidden;
-        }
-
-        return Task.CompletedTask;
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class AdminBearerHandler(
     IOptions<ContinuityOptions> continuity,
     IOptions<AccessTokenOptions> tokens,
     AccountStore accounts)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    : AdminApiHandler(options, loggerFactory, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -62,27 +62,6 @@ internal sealed partial class AdminBearerHandler(
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
-    }
-
-    /// <summary>An API: no redirect. Another scheme (the API key's) may already have written the answer.</summary>
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        if (!Response.HasStarted)
-        {
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        if (!Response.HasStarted)
-        {
-            Response.StatusCode = StatusCodes.Status403Forbidden;
-        }
-
-        return Task.CompletedTask;
     }
 
     [LoggerMessage(3602, LogLevel.Information, "Admin API bearer token of {User} ({Tenant}) has no admin scope or the user is not an admin")]
