@@ -18,6 +18,7 @@ const string Usage = """
     """;
 
 var what = args.FirstOrDefault() ?? "routes";
+if (what == WebYarpFloor.Verb) return await WebYarpFloor.ServeAsync(args);
 if (what == "token") return await TokenBenchmark.RunAsync(args);
 var changes = 300;
 var at = Array.IndexOf(args, "--changes");

@@ -4,14 +4,14 @@ namespace Continuity.Benchmarks;
 
 /// <summary>
 /// HTTP proxying under load, in one run against one static backend (nginx serving a small file): wrk directly to the
-/// backend, through nginx as a reverse proxy, and through the gateway with a signed-in user's cookie, with the same
-/// wrk settings after a warm-up each. Prints requests/s and p50/p99 for each and the gateway/nginx ratios of
+/// backend, through nginx as a reverse proxy, through YARP alone (<see cref="WebYarpFloor"/>: the framework's floor) and
+/// through the gateway with a signed-in user's cookie, with the same wrk settings after a warm-up each. Prints requests/s and p50/p99 for each and the gateway/nginx ratios of
 /// throughput and of added p99 (p99 through the proxy minus p99 direct). Targets: throughput ratio ≥ 1, added-p99
 /// ratio ≤ 1.
 /// </summary>
 internal static class WebBenchmark
 {
-    /// <summary>NAME=VALUE: also measure a second gateway process with that environment variable (a trial of a setting).</summary>
+    /// <summary>NAME=VALUE[;NAME=VALUE…]: also measure a second gateway process with those environment variables (a trial of a setting).</summary>
     private const string TrialVariable = "CONTINUITY_BENCH_WEB_TRIAL";
 
     private const string Usage = "usage: web [--threads 2] [--connections 64] [--seconds 15] [--warmup 5] [--bytes 512]";
@@ -31,6 +31,7 @@ internal static class WebBenchmark
             await using var backend = await WebNginx.StartBackendAsync(bytes, workers: 1).ConfigureAwait(false);
             await using var nginx = await WebNginx.StartProxyAsync(backend.Port, workers: cores).ConfigureAwait(false);
             await using var gateway = await WebGateway.StartAsync(backend.Url).ConfigureAwait(false);
+            await using var yarp = await WebYarpFloor.StartAsync(backend.Url).ConfigureAwait(false);
             var cookie = await gateway.SignInAsync("alice@demo.test").ConfigureAwait(false);
             // The same headers everywhere, so every path reads and forwards the same request.
             string[] headers = [$"Host: {WebGateway.AppHost}", $"Cookie: {cookie}"];
@@ -41,6 +42,7 @@ internal static class WebBenchmark
             {
                 ("direct", backend.Url + WebNginx.PagePath),
                 ("nginx", nginx.Url + WebNginx.PagePath),
+                ("bare YARP", $"http://127.0.0.1:{yarp.Port}{WebNginx.PagePath}"),
                 ("gateway", $"http://127.0.0.1:{gateway.Port}{WebNginx.PagePath}"),
             };
             var results = new Dictionary<string, WebWrkResult>();
@@ -65,6 +67,11 @@ internal static class WebBenchmark
                     }
                 }
 
+                if (name == "bare YARP")
+                {
+                    yarp.EnsureRunning();
+                }
+
                 results[name] = result;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"web {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.000} ms, p99 {result.P99Ms:0.000} ms"));
@@ -87,6 +94,10 @@ internal static class WebBenchmark
                 Console.WriteLine(new Figure($"web throughput gateway with {trial} vs gateway", result.RequestsPerSecond, ours.RequestsPerSecond, "req/s"));
             }
 
+            var floor = results["bare YARP"];
+            // What the framework alone reaches, and what the gateway's own work (session, route, assertion) costs on top.
+            Console.WriteLine(new Figure("web throughput bare YARP vs nginx proxy", floor.RequestsPerSecond, peer.RequestsPerSecond, "req/s"));
+            Console.WriteLine(new Figure("web throughput gateway vs bare YARP", ours.RequestsPerSecond, floor.RequestsPerSecond, "req/s"));
             Console.WriteLine(new Figure("web throughput gateway vs nginx proxy", ours.RequestsPerSecond, peer.RequestsPerSecond, "req/s"));
             Console.WriteLine(new Figure("web p50 gateway vs nginx proxy", ours.P50Ms, peer.P50Ms, "ms"));
             Console.WriteLine(new Figure("web added p99 over direct, gateway vs nginx proxy", ours.P99Ms - direct.P99Ms, peer.P99Ms - direct.P99Ms, "ms"));

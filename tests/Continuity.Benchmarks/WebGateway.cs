@@ -39,8 +39,11 @@ internal sealed partial class WebGateway : IAsyncDisposable
     /// <summary>Lines the gateway wrote (stdout and stderr); with no per-request log lines this stays small under load.</summary>
     public int OutputLines { get; private set; }
 
-    /// <summary>Starts a gateway; <paramref name="variable"/> (NAME=VALUE) is one environment variable set on top, for a trial.</summary>
-    public static async Task<WebGateway> StartAsync(string backendUrl, string? variable = null)
+    /// <summary>
+    /// Starts a gateway; <paramref name="variables"/> (NAME=VALUE, several separated by ';') are environment variables set
+    /// on top, for a trial (e.g. <c>DOTNET_PerfMapEnabled=1;DOTNET_EnableWriteXorExecute=0</c> to profile it with perf).
+    /// </summary>
+    public static async Task<WebGateway> StartAsync(string backendUrl, string? variables = null)
     {
         var redis = new RedisServer();
         var upstream = await SignInUpstream.StartAsync().ConfigureAwait(false);
@@ -68,9 +71,14 @@ internal sealed partial class WebGateway : IAsyncDisposable
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";
-        if (variable?.Split('=', 2) is [var trialName, var trialValue])
+        foreach (var variable in (variables ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            start.Environment[trialName] = trialValue;
+            if (variable.Split('=', 2) is not [var name, var value])
+            {
+                throw new ArgumentException($"not NAME=VALUE: {variable}", nameof(variables));
+            }
+
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP proxying under load: wrk directly to a small static backend (a private nginx serving one 512-byte file),
-# through a private nginx reverse proxy (HTTP/1.1 keep-alive upstream, worker_processes = cores), and through the
+# through a private nginx reverse proxy (HTTP/1.1 keep-alive upstream, worker_processes = cores), through YARP alone
+# (the framework floor: one route, nothing else, its own process with server GC), and through the
 # web gateway with a signed-in user's session cookie, in one run (see WebBenchmark.cs for what is measured).
 #
 #   tests/Continuity.Benchmarks/web-vs-nginx.sh [--threads 2] [--connections 64] [--seconds 15] [--warmup 5] [--bytes 512]
