@@ -96,11 +96,15 @@ internal static class MxThroughputBenchmark
     /// <summary>Waits (bounded) until the queue holds every message sent: a figure for mail that was not queued would be a lie.</summary>
     private static async Task CheckQueuedAsync(string what, int expected, Func<Task<int>> count, TextWriter log)
     {
-        var clock = Stopwatch.StartNew();
-        int seen;
-        while ((seen = await count().ConfigureAwait(false)) < expected && clock.Elapsed < TimeSpan.FromSeconds(30))
+        var seen = 0;
+        try
         {
-            await Task.Delay(100).ConfigureAwait(false); // another process's queue: nothing to wait on but polling
+            // Another process's queue: the condition is polled, with a deadline.
+            await Eventually.TrueAsync(async () => (seen = await count().ConfigureAwait(false)) >= expected, TimeSpan.FromSeconds(30), $"{what} to hold {expected} messages").ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The error below says what was seen.
         }
 
         log.WriteLine($"# {what}: {seen.ToString(CultureInfo.InvariantCulture)} messages queued, {expected.ToString(CultureInfo.InvariantCulture)} sent");
