@@ -29,6 +29,7 @@ command -v cc >/dev/null || missing+=(gcc)
 if ((${#missing[@]})); then
   # On a machine with a running init, Debian also starts the system's nginx and dovecot services: the benchmark
   # neither needs nor touches them (it listens on free ports of its own).
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 

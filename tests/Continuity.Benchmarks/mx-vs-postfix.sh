@@ -17,6 +17,7 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
 if ! command -v smtp-source >/dev/null && [[ ! -x /usr/sbin/smtp-source ]]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix
 fi
 PATH="/usr/sbin:$PATH"

@@ -25,6 +25,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 if ((${#missing[@]})); then
   [[ $(id -u) -eq 0 ]] || { echo "missing ${missing[*]}: run as root to install them, or: apt-get install -y ${missing[*]}" >&2; exit 1; }
   # On a machine with a running init, Debian also starts the system's nginx: the benchmark neither needs nor touches it.
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 PATH="/usr/sbin:$PATH"
