@@ -221,6 +221,16 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
         {
             error($"{path}:ApprovalTimeout", "must be between 00:01:00 and 30.00:00:00");
         }
+
+        if (failover.TenantSignalUsers is not (0 or (>= 2 and <= 100_000)))
+        {
+            error($"{path}:TenantSignalUsers", $"must be 0 (off) or between 2 and 100000, not {failover.TenantSignalUsers.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (failover.TenantSignalWindow < TimeSpan.FromMinutes(1) || failover.TenantSignalWindow > TimeSpan.FromDays(1))
+        {
+            error($"{path}:TenantSignalWindow", "must be between 00:01:00 and 1.00:00:00");
+        }
     }
 
     private static void CheckProvider(string path, string name, ProviderOptions? provider, Action<string, string> error)

@@ -24,6 +24,16 @@ public sealed class FailoverPolicyOptions
     /// <summary>How long a pending request waits for approval. Default 24 h (a working day plus the night).</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// When user cut-off signals from one provider reach this many distinct users of the tenant within
+    /// <see cref="TenantSignalWindow"/>, the provider is taken to have cut off the whole organisation: one tenant-wide
+    /// signal follows (the same policy applies: a pending tenant failover by default). Default 5; 0 turns it off.
+    /// </summary>
+    public int TenantSignalUsers { get; set; } = 5;
+
+    /// <summary>The window of <see cref="TenantSignalUsers"/>. Default 10 minutes.</summary>
+    public TimeSpan TenantSignalWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Deliver a continuity copy of new mail to the sovereign mailbox while users are on the primary.</summary>
     public bool ContinuityCopies { get; set; }
 }

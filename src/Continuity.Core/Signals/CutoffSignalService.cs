@@ -1,3 +1,4 @@
+using System.Globalization;
 using Continuity.Core.Audit;
 using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
@@ -12,14 +13,21 @@ namespace Continuity.Core.Signals;
 /// Turns cut-off signals into what the tenant's policy says: an audit record (<c>Off</c>), a
 /// pending failover request (<c>Suggest</c>, one per user and target while pending) or a route
 /// change (<c>Apply</c>). A signal about a provider the user is no longer routed to does nothing.
+/// User signals acted on are also counted per tenant and provider (<see cref="TenantCutoffCounter"/>): when the
+/// tenant's <see cref="FailoverPolicyOptions.TenantSignalUsers"/> distinct users were cut off within the window, a
+/// tenant-wide signal follows once, so an organisation cut off user by user gets one tenant decision, not only one per user.
 /// </summary>
 public sealed partial class CutoffSignalService(
     IOptions<ContinuityOptions> options,
     RouteTable table,
     FailoverService failover,
     AuditLog audit,
+    StateStore store,
+    TimeProvider time,
     ILogger<CutoffSignalService> logger) : ICutoffSignals
 {
+    private readonly TenantCutoffCounter _counter = new(store, time);
+
     public async Task<CutoffSignalOutcome> RaiseAsync(CutoffSignal signal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
@@ -40,18 +48,17 @@ public sealed partial class CutoffSignalService(
         var reason = $"cut-off signal from {signal.Source}: {provider} stopped serving {(user ?? "the tenant")}";
         try
         {
-            switch (tenant.Failover.Automatic)
+            var outcome = await ActAsync(tenant.Failover.Automatic, new RouteChange(signal.Tenant, user, target, actor, reason, Details: "evidence: " + signal.Evidence), provider, signal.Evidence).ConfigureAwait(false);
+            if (user is not null && await _counter.RecordAsync(signal.Tenant, provider, user, tenant.Failover).ConfigureAwait(false) is { } users)
             {
-                case AutomaticFailover.Apply:
-                    await failover.ApplyAsync(new RouteChange(signal.Tenant, user, target, actor, reason, Details: "evidence: " + signal.Evidence)).ConfigureAwait(false);
-                    return CutoffSignalOutcome.Applied;
-                case AutomaticFailover.Suggest:
-                    await failover.SuggestAsync(signal.Tenant, user, target, reason, actor, signal.Evidence).ConfigureAwait(false);
-                    return CutoffSignalOutcome.Suggested;
-                default:
-                    await audit.AppendAsync(new AuditEntry(actor, "signal.recorded", signal.Tenant, user, provider, null, reason, "evidence: " + signal.Evidence)).ConfigureAwait(false);
-                    return CutoffSignalOutcome.Recorded;
+                var window = tenant.Failover.TenantSignalWindow;
+                Log.TenantWide(logger, signal.Tenant, provider, users, window);
+                var evidence = string.Create(CultureInfo.InvariantCulture,
+                    $"{users} users of {signal.Tenant} cut off by {provider} within {window.TotalMinutes:0.#} min; the latest, {user} ({signal.Source}): {signal.Evidence}");
+                await RaiseAsync(new CutoffSignal(signal.Tenant, null, provider, signal.Source, evidence), cancellationToken).ConfigureAwait(false);
             }
+
+            return outcome;
         }
         catch (StateUnavailableException)
         {
@@ -60,10 +67,29 @@ public sealed partial class CutoffSignalService(
         }
     }
 
+    private async Task<CutoffSignalOutcome> ActAsync(AutomaticFailover policy, RouteChange change, string provider, string evidence)
+    {
+        switch (policy)
+        {
+            case AutomaticFailover.Apply:
+                await failover.ApplyAsync(change).ConfigureAwait(false);
+                return CutoffSignalOutcome.Applied;
+            case AutomaticFailover.Suggest:
+                await failover.SuggestAsync(change.Tenant, change.User, change.To, change.Reason, change.Actor, evidence).ConfigureAwait(false);
+                return CutoffSignalOutcome.Suggested;
+            default:
+                await audit.AppendAsync(new AuditEntry(change.Actor, "signal.recorded", change.Tenant, change.User, provider, null, change.Reason, change.Details)).ConfigureAwait(false);
+                return CutoffSignalOutcome.Recorded;
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1100, LogLevel.Warning, "Cut-off signal from {Source}: tenant {Tenant}, user {User}, provider {Provider}: {Evidence}")]
         public static partial void Raised(ILogger logger, string source, string tenant, string user, string provider, string evidence);
+
+        [LoggerMessage(1102, LogLevel.Warning, "Tenant {Tenant}: {Users} users cut off by provider {Provider} within {Window}: raising a tenant-wide signal")]
+        public static partial void TenantWide(ILogger logger, string tenant, string provider, long users, TimeSpan window);
 
         [LoggerMessage(1101, LogLevel.Error, "Cut-off signal for {Tenant}/{User} could not be acted on: state store unreachable")]
         public static partial void Unavailable(ILogger logger, string tenant, string user);

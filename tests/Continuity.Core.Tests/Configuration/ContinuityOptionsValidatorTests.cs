@@ -51,6 +51,20 @@ public sealed class ContinuityOptionsValidatorTests
         Assert.Equal(expected.Length, errors.Count);
     }
 
+    [Theory]
+    [InlineData(1, 10, "Continuity:Tenants:demo:Failover:TenantSignalUsers: must be 0 (off) or between 2 and 100000, not 1")]
+    [InlineData(-3, 10, "Continuity:Tenants:demo:Failover:TenantSignalUsers: must be 0 (off) or between 2 and 100000, not -3")]
+    [InlineData(5, 0, "Continuity:Tenants:demo:Failover:TenantSignalWindow: must be between 00:01:00 and 1.00:00:00")]
+    [InlineData(5, 2000, "Continuity:Tenants:demo:Failover:TenantSignalWindow: must be between 00:01:00 and 1.00:00:00")]
+    public void Check_TenantSignalThresholdOutOfRange_Reported(int users, int windowMinutes, string expected)
+    {
+        var options = Valid();
+        options.Tenants["demo"].Failover.TenantSignalUsers = users;
+        options.Tenants["demo"].Failover.TenantSignalWindow = TimeSpan.FromMinutes(windowMinutes);
+
+        Assert.Equal(expected, Assert.Single(ContinuityOptionsValidator.Check(options)));
+    }
+
     [Fact]
     public void Check_DomainClaimedByTwoTenantsAndSharedKey_BothReported()
     {
