@@ -91,6 +91,28 @@ public abstract class TenantSignalContractTests<TBackend>(TBackend backend) : IC
     }
 
     [Fact]
+    public async Task RaiseAsync_SignalsSplitAcrossTwoNodes_CountedTogetherAndRaisedOnce()
+    {
+        var prefix = "{t" + Guid.NewGuid().ToString("N")[..12] + "}:";
+        void Policy(TenantOptions t) => (t.Failover.Automatic, t.Failover.TenantSignalUsers) = (AutomaticFailover.Off, 3);
+        using var a = new CoreHarness(backend.ConnectionString, Policy, prefix);
+        using var b = new CoreHarness(backend.ConnectionString, Policy, prefix);
+        await a.SyncTableAsync();
+        await b.SyncTableAsync();
+
+        await a.Signals.RaiseAsync(Refused("alice@demo.test"));
+        await b.Signals.RaiseAsync(Refused("bob@demo.test"));
+        await a.Signals.RaiseAsync(Refused("carol@demo.test"));
+        await b.Signals.RaiseAsync(Refused("dave@demo.test")); // over the threshold on the other node: no second one
+        await a.Signals.RaiseAsync(Refused("erin@demo.test"));
+
+        var records = (await a.Audit.TailAsync(20)).Where(r => r.Action == "signal.recorded").ToList();
+        Assert.Equal(5, records.Count(r => r.User is not null));
+        var tenantWide = Assert.Single(records, r => r.User is null);
+        Assert.Contains("3 users of demo cut off by primary", tenantWide.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RaiseAsync_ThresholdOffOrSignalsNotActedOn_NoTenantWideSignal()
     {
         using var off = await NewHarnessAsync(AutomaticFailover.Suggest, users: 0);
