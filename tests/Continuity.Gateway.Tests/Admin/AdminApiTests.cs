@@ -198,6 +198,30 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     }
 
     [Fact]
+    public async Task PostSignals_FiveUsersCutOffWithApplyPolicy_TenantDefaultMovesToo()
+    {
+        await using var gateway = await StartAsync(automatic: "Apply");
+        using var client = gateway.Client();
+        string[] users = ["alice@demo.test", "bob@demo.test", "carol@demo.test", "dave@demo.test", "erin@demo.test"];
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("admin/api/tenants/demo/users", new { addresses = users[2..] })).StatusCode);
+
+        foreach (var user in users[..4])
+        {
+            await client.PostAsJsonAsync("admin/api/tenants/demo/signals", new { user, provider = "primary", source = "monitor", evidence = "NO [AUTHENTICATIONFAILED]" });
+        }
+
+        Assert.Equal("primary", (await JsonAsync(await client.GetAsync("admin/api/tenants/demo/routes")))["default"]!.GetValue<string>());
+        var fifth = await client.PostAsJsonAsync("admin/api/tenants/demo/signals", new { user = users[4], provider = "primary", source = "monitor", evidence = "NO [AUTHENTICATIONFAILED]" });
+
+        Assert.Equal("applied", (await JsonAsync(fifth))["outcome"]!.GetValue<string>());
+        Assert.Equal("sovereign", (await JsonAsync(await client.GetAsync("admin/api/tenants/demo/routes")))["default"]!.GetValue<string>());
+        var audit = (await JsonAsync(await client.GetAsync("admin/api/audit"))).AsArray();
+        var tenantWide = Assert.Single(audit, r => r!["user"] is null && r["action"]!.GetValue<string>() == "route.changed")!;
+        Assert.Equal("sovereign", tenantWide["after"]!.GetValue<string>());
+        Assert.Contains("5 users of demo cut off by primary within 10 min", tenantWide["details"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PostUsers_ImportThenRoute_KnownAfterImportAndForeignAddressesRefusedWhole()
     {
         await using var gateway = await StartAsync();
