@@ -32,7 +32,7 @@ internal sealed class CoreHarness : IDisposable
         Approvals = new ApprovalStore(Store);
         Users = new UserDirectory(Store);
         Failover = new FailoverService(options, Routes, Approvals, Audit, Users, Time);
-        Signals = new CutoffSignalService(options, Table, Failover, Audit, Store, Time, NullLogger<CutoffSignalService>.Instance);
+        Signals = new CutoffSignalService(options, Table, Failover, Audit, SnapshotService(), Store, Time, NullLogger<CutoffSignalService>.Instance);
         Users.AddAsync("demo", ["alice@demo.test", "bob@demo.test"]).GetAwaiter().GetResult();
     }
 

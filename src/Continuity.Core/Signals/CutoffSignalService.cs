@@ -22,6 +22,7 @@ public sealed partial class CutoffSignalService(
     RouteTable table,
     FailoverService failover,
     AuditLog audit,
+    RouteSnapshotService snapshots,
     StateStore store,
     TimeProvider time,
     ILogger<CutoffSignalService> logger) : ICutoffSignals
@@ -73,6 +74,7 @@ public sealed partial class CutoffSignalService(
         {
             case AutomaticFailover.Apply:
                 await failover.ApplyAsync(change).ConfigureAwait(false);
+                await SeeAtOnceAsync().ConfigureAwait(false);
                 return CutoffSignalOutcome.Applied;
             case AutomaticFailover.Suggest:
                 await failover.SuggestAsync(change.Tenant, change.User, change.To, change.Reason, change.Actor, evidence).ConfigureAwait(false);
@@ -80,6 +82,22 @@ public sealed partial class CutoffSignalService(
             default:
                 await audit.AppendAsync(new AuditEntry(change.Actor, "signal.recorded", change.Tenant, change.User, provider, null, change.Reason, change.Details)).ConfigureAwait(false);
                 return CutoffSignalOutcome.Recorded;
+        }
+    }
+
+    /// <summary>
+    /// Like an admin's route change, a route a signal moved is this node's very next lookup (and the next signal's
+    /// "still routed there?" check), without waiting for pub/sub. A store gone in between leaves that to pub/sub and
+    /// the periodic recheck: the change itself is made.
+    /// </summary>
+    private async Task SeeAtOnceAsync()
+    {
+        try
+        {
+            await snapshots.RefreshAsync().ConfigureAwait(false);
+        }
+        catch (StateUnavailableException)
+        {
         }
     }
 

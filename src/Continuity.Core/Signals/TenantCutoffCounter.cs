@@ -27,8 +27,8 @@ internal sealed class TenantCutoffCounter(StateStore store, TimeProvider time)
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var window = policy.TenantSignalWindow;
-        var users = (RedisKey)(store.Keys.Prefix + "signals:users:" + tenant + ":" + provider);
-        var marker = (RedisKey)(store.Keys.Prefix + "signals:tenant:" + tenant + ":" + provider);
+        RedisKey users = store.Keys.CutoffUsers(tenant, provider);
+        RedisKey marker = store.Keys.TenantCutoffRaised(tenant, provider);
         return await store.RunAsync(async db =>
         {
             var batch = db.CreateBatch();

@@ -21,6 +21,10 @@ public sealed class StateKeys(string prefix)
     public string Approval(string id) => Prefix + "approvals:" + id;
     public string PendingApprovals => Prefix + "approvals:pending";
 
+    // TenantCutoffCounter
+    public string CutoffUsers(string tenant, string provider) => Prefix + "signals:users:" + tenant + ":" + provider;
+    public string TenantCutoffRaised(string tenant, string provider) => Prefix + "signals:tenant:" + tenant + ":" + provider;
+
     // UserDirectory
     public string Users(string tenant) => Prefix + "users:" + tenant;
 }

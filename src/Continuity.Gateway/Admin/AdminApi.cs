@@ -174,7 +174,7 @@ internal static class AdminApi
         return Results.Ok(new { added, total = addresses.Count });
     }
 
-    private static async Task<IResult> RaiseSignal(string tenant, HttpContext http, ICutoffSignals signals, TenantDirectory tenants, RouteSnapshotService snapshots)
+    private static async Task<IResult> RaiseSignal(string tenant, HttpContext http, ICutoffSignals signals, TenantDirectory tenants)
     {
         var (options, denied) = Authorize(tenant, http, tenants, change: true);
         if (denied is not null)
@@ -204,13 +204,6 @@ internal static class AdminApi
         }
 
         var outcome = await signals.RaiseAsync(new CutoffSignal(tenant, body.User, provider, "api:" + (body.Source ?? http.User.Actor().Name), body.Evidence));
-        if (outcome == CutoffSignalOutcome.Applied)
-        {
-            // As after a route change: this node's next lookup (and a GET of the routes) sees the move at once. The
-            // user's signal may also have moved the whole tenant (enough users cut off by one provider).
-            await snapshots.RefreshAsync();
-        }
-
         return Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant() });
     }
 
