@@ -102,6 +102,7 @@ public sealed class SyncHarness : IAsyncDisposable
         services.AddSingleton<RouteStore>();
         services.AddSingleton<Continuity.Core.Audit.AuditLog>();
         services.AddSingleton<Continuity.Core.Failover.FailoverService>();
+        services.AddSingleton<RouteSnapshotService>(); // the signal service refreshes this node's table after a route it moved
         services.AddSingleton<Continuity.Core.Signals.ICutoffSignals, Continuity.Core.Signals.CutoffSignalService>();
         services.AddContinuityMailboxSync();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
