@@ -5,12 +5,46 @@ namespace Continuity.Identity.Stores;
 
 /// <summary>
 /// Entries kept as a HASH of version (<c>v</c>) and JSON (<c>d</c>), with index sets beside them.
-/// Create and update are MULTI/EXEC transactions with a condition (key absent; version unchanged),
-/// so two nodes racing to redeem one code cannot both win: the loser's EXEC is discarded.
+/// Create and update are Lua scripts that check their condition (key absent; version unchanged) and
+/// write in one atomic step, so two nodes racing to redeem one code cannot both win. They were
+/// WATCH/MULTI/EXEC transactions once; under load such a transaction now and then came back
+/// aborted for a fresh random key nobody else knew, which surfaced as "a token with this id already
+/// exists" and a 500 at sign-in. A script has no client-side condition round and no WATCH to trip.
 /// </summary>
 internal sealed class VersionedEntries(StateStore store)
 {
     private static readonly RedisValue[] Fields = ["v", "d"];
+
+    // KEYS[1] the entry, KEYS[2..] its index sets; ARGV: json, entry ttl ms, id, index ttl ms.
+    // An entry already holding exactly this JSON counts as created: a create is idempotent, so a
+    // command the client library sent again after a dropped connection does not turn into a conflict.
+    private const string CreateScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then
+          if redis.call('HGET', KEYS[1], 'd') == ARGV[1] then return 1 end
+          return 0
+        end
+        redis.call('HSET', KEYS[1], 'v', 1, 'd', ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        for i = 2, #KEYS do
+          redis.call('SADD', KEYS[i], ARGV[3])
+          redis.call('PEXPIRE', KEYS[i], ARGV[4])
+        end
+        return 1
+        """;
+
+    // As above, with ARGV[5] the version the caller read; returns the new version or 0.
+    private const string UpdateScript = """
+        local v = redis.call('HGET', KEYS[1], 'v')
+        if not v or tonumber(v) ~= tonumber(ARGV[5]) then return 0 end
+        local next = tonumber(ARGV[5]) + 1
+        redis.call('HSET', KEYS[1], 'v', next, 'd', ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        for i = 2, #KEYS do
+          redis.call('SADD', KEYS[i], ARGV[3])
+          redis.call('PEXPIRE', KEYS[i], ARGV[4])
+        end
+        return next
+        """;
 
     public Task<(string Json, long Version)?> GetAsync(string key) =>
         store.RunAsync<(string, long)?>(async db =>
@@ -49,28 +83,17 @@ internal sealed class VersionedEntries(StateStore store)
             return found;
         });
 
-    /// <summary>Writes a new entry (false if the key exists) and adds its id to the index sets.</summary>
+    /// <summary>Writes a new entry (false if the key holds another entry) and adds its id to the index sets.</summary>
     public Task<bool> CreateAsync(string key, string id, string json, TimeSpan ttl, IEnumerable<string> indexes, TimeSpan indexTtl) =>
         store.RunAsync(async db =>
-        {
-            var tx = db.CreateTransaction();
-            tx.AddCondition(Condition.KeyNotExists(key));
-            _ = tx.HashSetAsync(key, [new HashEntry("v", 1), new HashEntry("d", json)]);
-            _ = tx.KeyExpireAsync(key, ttl);
-            AddToIndexes(tx, id, indexes, indexTtl);
-            return await tx.ExecuteAsync().ConfigureAwait(false);
-        });
+            (long)(await db.ScriptEvaluateAsync(CreateScript, KeysOf(key, indexes), [json, Milliseconds(ttl), id, Milliseconds(indexTtl)]).ConfigureAwait(false)) == 1);
 
     /// <summary>Replaces the entry if its version is still <paramref name="expected"/>; returns the new version or null.</summary>
     public Task<long?> UpdateAsync(string key, string id, long expected, string json, TimeSpan ttl, IEnumerable<string> indexes, TimeSpan indexTtl) =>
         store.RunAsync<long?>(async db =>
         {
-            var tx = db.CreateTransaction();
-            tx.AddCondition(Condition.HashEqual(key, "v", expected));
-            _ = tx.HashSetAsync(key, [new HashEntry("v", expected + 1), new HashEntry("d", json)]);
-            _ = tx.KeyExpireAsync(key, ttl);
-            AddToIndexes(tx, id, indexes, indexTtl);
-            return await tx.ExecuteAsync().ConfigureAwait(false) ? expected + 1 : null;
+            var result = (long)(await db.ScriptEvaluateAsync(UpdateScript, KeysOf(key, indexes), [json, Milliseconds(ttl), id, Milliseconds(indexTtl), expected]).ConfigureAwait(false));
+            return result == 0 ? null : result;
         });
 
     public Task<bool> DeleteAsync(string key, string id, IEnumerable<string> indexes) =>
@@ -106,12 +129,8 @@ internal sealed class VersionedEntries(StateStore store)
     public Task SetStringAsync(string key, string value, TimeSpan ttl) =>
         store.RunAsync(db => db.StringSetAsync(key, value, ttl));
 
-    private static void AddToIndexes(ITransaction tx, string id, IEnumerable<string> indexes, TimeSpan indexTtl)
-    {
-        foreach (var index in indexes)
-        {
-            _ = tx.SetAddAsync(index, id);
-            _ = tx.KeyExpireAsync(index, indexTtl);
-        }
-    }
+    private static RedisKey[] KeysOf(string key, IEnumerable<string> indexes) => [key, .. indexes.Select(i => (RedisKey)i)];
+
+    // PEXPIRE takes a positive whole number of milliseconds; a zero TTL would delete the key at once.
+    private static long Milliseconds(TimeSpan ttl) => Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
 }
