@@ -4,14 +4,14 @@
 # (the framework floor: one route, nothing else, its own process with server GC), and through the
 # web gateway with a signed-in user's session cookie, in one run (see WebBenchmark.cs for what is measured).
 #
-#   tests/Continuity.Benchmarks/web-vs-nginx.sh [--threads 2] [--connections 64] [--seconds 15] [--warmup 20] [--bytes 512]
+#   tests/Continuity.Benchmarks/web-vs-nginx.sh [--threads 2] [--connections 64] [--seconds 15] [--warmup 20] [--bytes 512] [--rounds 3]
 #
 # Installs what is missing (nginx, wrk, redis-server) with apt-get (as root). Nothing of the system's own nginx is
 # configured or started: both nginx instances get their own prefix and config in a temporary directory, listen on
 # free ports of 127.0.0.1, run as child processes (`daemon off`) and are stopped at the end. The gateway is the real
 # `continuity serve` executable as its own process (its own runtimeconfig: server GC and the runtime settings of
 # src/Continuity.Gateway), with a generated configuration; the benchmark process stays idle while wrk runs.
-# Takes about three minutes.
+# Each path is warmed up once, then measured in interleaved rounds. Takes about four minutes.
 #
 # CONTINUITY_BENCH_PROJECT points at another project that compiles Web*.cs (default: tests/Continuity.Benchmarks).
 set -euo pipefail
