@@ -7,9 +7,9 @@ namespace Continuity.Identity.Stores;
 /// Entries kept as a HASH of version (<c>v</c>) and JSON (<c>d</c>), with index sets beside them.
 /// Create and update are Lua scripts that check their condition (key absent; version unchanged) and
 /// write in one atomic step, so two nodes racing to redeem one code cannot both win. They were
-/// WATCH/MULTI/EXEC transactions once; under load such a transaction now and then came back
-/// aborted for a fresh random key nobody else knew, which surfaced as "a token with this id already
-/// exists" and a 500 at sign-in. A script has no client-side condition round and no WATCH to trip.
+/// WATCH/MULTI/EXEC transactions once, and a conditional create was seen to come back false for a
+/// fresh random key nobody else knew ("a token with this id already exists", a 500 at sign-in, about
+/// once in five full test runs). A script has no client-side condition round and no WATCH to trip.
 /// </summary>
 internal sealed class VersionedEntries(StateStore store)
 {
