@@ -11,7 +11,7 @@
 # free ports of 127.0.0.1, run as child processes (`daemon off`) and are stopped at the end. The gateway is the real
 # `continuity serve` executable as its own process (its own runtimeconfig: server GC and the runtime settings of
 # src/Continuity.Gateway), with a generated configuration; the benchmark process stays idle while wrk runs.
-# Each path is warmed up once, then measured in interleaved rounds. Takes about four minutes.
+# Each path is warmed up once, then measured in interleaved rounds. Takes about five minutes (six with a trial).
 #
 # CONTINUITY_BENCH_PROJECT points at another project that compiles Web*.cs (default: tests/Continuity.Benchmarks).
 set -euo pipefail
