@@ -38,12 +38,12 @@ public sealed class FailoverLoginTests
     }
 
     [Fact]
-    public async Task Login_PrimaryCutsAliceOffAtAuthorization_SignalAppliesRouteAndSovereignKeepsSubject()
+    public async Task Login_PrimaryCutsAliceOffAtTokenEndpoint_SignalAppliesRouteAndSovereignKeepsSubject()
     {
         await using var world = await IdentityWorld.StartAsync(AutomaticFailover.Apply);
         var before = await LoginThroughRelyingPartyAsync(world, "alice@demo.test");
         var bob = await LoginThroughRelyingPartyAsync(world, "bob@demo.test");
-        world.Primary.Refusals["alice@demo.test"] = new UpstreamRefusal(AtTokenEndpoint: false, Code: "50057");
+        world.Primary.Refusals["alice@demo.test"] = new UpstreamRefusal(AtTokenEndpoint: true, Code: "50057");
 
         using var refused = new Browser();
         var page = await refused.NavigateAsync(new Uri(world.Rp.BaseUri, "me"), "alice@demo.test");
@@ -60,6 +60,26 @@ public sealed class FailoverLoginTests
         Assert.Equal((before.Issuer, before.Subject, before.Email), (after.Issuer, after.Subject, after.Email));
         Assert.Equal(bob.Subject, bobAgain.Subject);
         Assert.Equal("primary", world.A.Get<Continuity.Core.Routing.RouteTable>().Resolve("demo", "bob@demo.test"));
+    }
+
+    [Fact]
+    public async Task Login_RefusalOnlyInBrowserQueryWithApplyPolicy_HintAuditedRouteUnchanged()
+    {
+        await using var world = await IdentityWorld.StartAsync(AutomaticFailover.Apply);
+        world.Primary.Refusals["alice@demo.test"] = new UpstreamRefusal(AtTokenEndpoint: false, Code: "50057");
+
+        using var refused = new Browser();
+        var page = await refused.NavigateAsync(new Uri(world.Rp.BaseUri, "me"), "alice@demo.test");
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Contains("Sign in with Sovereign IdP", page.Body, StringComparison.Ordinal);
+        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var hint = Assert.Single(records, r => r.Action == "identity.cutoff.hint");
+        Assert.Equal("alice@demo.test", hint.User);
+        Assert.Contains("front channel (unverified)", hint.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(records, r => r.Action is "route.changed" or "approval.requested");
+        Assert.Empty(await world.A.Get<FailoverService>().ListPendingAsync());
+        Assert.Equal("primary", world.A.Get<Continuity.Core.Routing.RouteTable>().Resolve("demo", "alice@demo.test"));
     }
 
     [Fact]
