@@ -28,6 +28,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private HttpClient? _admin;
     private HttpClient? _anonymous;
     private bool _exitNoted;
+    private string _readyPath = "health/ready";
 
     private GatewayProcess(string name, ContinuityOptions options, string? dataDir)
     {
@@ -94,6 +95,26 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var gateway = new GatewayProcess(name, options, dataDir);
+        try
+        {
+            await gateway.StartProcessAsync();
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="StartAsync"/>, but waits only until the node answers <c>/health/live</c>: for nodes that are
+    /// meant to start not ready (no store and no fail-static copy).
+    /// </summary>
+    public static async Task<GatewayProcess> StartLiveAsync(string name, ContinuityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var gateway = new GatewayProcess(name, options, null) { _readyPath = "health/live" };
         try
         {
             await gateway.StartProcessAsync();
@@ -258,7 +279,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
                 try
                 {
-                    using var response = await _anonymous!.GetAsync("health/ready");
+                    using var response = await _anonymous!.GetAsync(_readyPath);
                     last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                     return response.IsSuccessStatusCode;
                 }
@@ -276,7 +297,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"gateway {Name} was not ready within {StartTimeout.TotalSeconds:0} s (last /health/ready: {last}).\n{Describe()}");
+            throw new TimeoutException($"gateway {Name} was not ready within {StartTimeout.TotalSeconds:0} s (last /{_readyPath}: {last}).\n{Describe()}");
         }
     }
 
