@@ -80,13 +80,23 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
         {
             error($"{path}:Certificate", $"'{certificate}' does not exist");
         }
+    }
 
-        if (options.State.Redis is not null && keys.KeyFile is null && keys.Certificate is null && !options.Development)
-        {
-            // Anyone who can read the store would read the keys that sign every session cookie and sign-in ticket.
-            error($"{path}:KeyFile", "is required with an external state store (Continuity:State:Redis): the Data Protection keys kept there " +
-                "must be encrypted (or set Continuity:DataProtection:Certificate; Continuity:Development: true allows clear keys on a development node)");
-        }
+    /// <summary>
+    /// The rule that depends on where the store is: an external store needs a Data Protection key (file or
+    /// certificate) unless <see cref="ContinuityOptions.Development"/> is on — anyone who can read the store would
+    /// otherwise read the keys that sign every session cookie and sign-in ticket. Separate from <see cref="Check"/>
+    /// because <c>continuity serve</c> checks it against the real configuration before the host is built, and the
+    /// host-level check there runs against a stand-in external store.
+    /// </summary>
+    public static List<string> CheckStoreSecrets(ContinuityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var keys = options.DataProtection;
+        return options.State.Redis is not null && keys.KeyFile is null && keys.Certificate is null && !options.Development
+            ? [$"{Root}:DataProtection:KeyFile: is required with an external state store (Continuity:State:Redis): the Data Protection keys kept there " +
+                "must be encrypted (or set Continuity:DataProtection:Certificate; Continuity:Development: true allows clear keys on a development node)"]
+            : [];
     }
 
     private static void CheckState(StateOptions state, Action<string, string> error)

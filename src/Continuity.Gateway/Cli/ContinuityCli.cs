@@ -140,7 +140,9 @@ internal static partial class ContinuityCli
     /// </summary>
     private static List<string> ValidateAll(string? configFile, string? dataDir, string[] args)
     {
-        var errors = ContinuityOptionsValidator.Check(GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args)));
+        var options = GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args));
+        var errors = ContinuityOptionsValidator.Check(options);
+        errors.AddRange(ContinuityOptionsValidator.CheckStoreSecrets(options));
         if (errors.Count > 0)
         {
             return errors;
@@ -164,9 +166,6 @@ internal static partial class ContinuityCli
                 .SelectMany(e => e.Failures).SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries)));
         }
 
-        // The Data Protection rules depend on the store setting, which this host replaced by a stand-in:
-        // the first pass checked them against the real one.
-        errors.RemoveAll(e => e.StartsWith(ContinuityOptions.SectionName + ":DataProtection", StringComparison.Ordinal));
         return errors;
     }
 
