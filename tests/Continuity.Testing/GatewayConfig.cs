@@ -41,6 +41,8 @@ public static class GatewayConfig
     /// </summary>
     public static ContinuityOptions Demo(string? redis) => new()
     {
+        // A test node: generated identity keys, clear Data Protection keys in the external test store.
+        Development = true,
         State = new StateOptions { Redis = redis, RouteRecheckInterval = TimeSpan.FromMilliseconds(500) },
         Listeners = new ListenerOptions { Address = "127.0.0.1" },
         Tenants =

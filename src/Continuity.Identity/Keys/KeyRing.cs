@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
+using Continuity.Core.IO;
 using Continuity.Identity.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -72,13 +73,14 @@ internal sealed partial class KeyRing
     private static SecurityKey Development(string dataDir, string name, ILogger logger)
     {
         var directory = System.IO.Path.Combine(dataDir, "keys");
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var path = System.IO.Path.Combine(directory, name);
         if (!File.Exists(path))
         {
             using var rsa = RSA.Create(2048);
             var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temp, rsa.ExportPkcs8PrivateKeyPem());
+            // 0600 from the first byte: whoever reads this key can sign ID tokens for every user.
+            PrivateFiles.WriteAllText(temp, rsa.ExportPkcs8PrivateKeyPem());
             try
             {
                 // Two processes starting at once: the first move wins, the other loads its file.
@@ -91,6 +93,7 @@ internal sealed partial class KeyRing
             }
         }
 
+        PrivateFiles.Restrict(path); // made 0644 by an older version
         return LoadFile(new KeyFileOptions { Path = path });
     }
 }
