@@ -2,6 +2,7 @@ using Continuity.Identity.Configuration;
 using Continuity.Identity.Federation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Polly;
 
 namespace Continuity.Identity;
 
@@ -29,6 +30,10 @@ internal static class ClientSetup
             aspnet.DisableTransportSecurityRequirement();
         }
 
-        client.UseSystemNetHttp();
+        // One bounded try per upstream call while a user waits: the default pipeline retries with backoff, which
+        // turned an upstream answering 503 into a 15 s wait. The probes, not the sign-in, find out when it is back.
+        client.UseSystemNetHttp()
+            .ConfigureHttpClient(http => http.Timeout = settings.UpstreamTimeout)
+            .SetHttpResiliencePipeline(pipeline => pipeline.AddTimeout(settings.UpstreamTimeout));
     }
 }

@@ -54,6 +54,8 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<SessionValidation>();
         services.TryAddSingleton<CutoffClassifier>();
         services.TryAddSingleton<CutoffReporter>();
+        services.TryAddSingleton<FrontchannelHints>();
+        services.TryAddSingleton<UpstreamAvailability>();
         services.TryAddSingleton<AppSessionTickets>();
         services.TryAddSingleton<SessionEnds>();
         services.TryAddSingleton<GatewaySessionEvents>();

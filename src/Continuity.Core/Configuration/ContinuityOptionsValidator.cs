@@ -256,6 +256,11 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
             {
                 error($"{path}:Identity:ClientId", "is required");
             }
+
+            if (identity.Profile == UpstreamProfile.Entra && !Guid.TryParse(identity.TenantId, out _))
+            {
+                error($"{path}:Identity:TenantId", "the Entra profile needs the directory (tenant) id, a GUID");
+            }
         }
 
         if (provider.Mail is { } mail)

@@ -21,6 +21,36 @@ public sealed class ProviderIdentityOptions
 
     /// <summary>Secret; prefer an environment variable. Never logged, never shown by the admin API.</summary>
     public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// What this upstream's claims mean: which one is the stable identity and which address may link an
+    /// account. Default <see cref="UpstreamProfile.Generic"/>.
+    /// </summary>
+    public UpstreamProfile Profile { get; set; } = UpstreamProfile.Generic;
+
+    /// <summary>
+    /// The Entra directory (tenant) id this provider signs in for; required with <see cref="UpstreamProfile.Entra"/>.
+    /// A sign-in whose <c>tid</c> differs is refused: a multi-tenant app registration otherwise accepts any Entra tenant.
+    /// </summary>
+    public string? TenantId { get; set; }
+}
+
+/// <summary>How an upstream identity provider's claims are read (see the README, "Provider profiles").</summary>
+public enum UpstreamProfile
+{
+    /// <summary>
+    /// Keycloak, Authentik, Google-like: the stable identity is <c>sub</c>; <c>email</c> links an account only with
+    /// <c>email_verified</c> true.
+    /// </summary>
+    Generic,
+
+    /// <summary>
+    /// Microsoft Entra ID: the stable identity is <c>oid</c> within <c>tid</c> (Entra's <c>sub</c> is pairwise per
+    /// application), <c>tid</c> must be <see cref="ProviderIdentityOptions.TenantId"/>, and the mutable, unverified
+    /// <c>email</c> claim never links (the "nOAuth" takeover): only <c>preferred_username</c> / <c>upn</c> in the
+    /// tenant's domains does.
+    /// </summary>
+    Entra,
 }
 
 /// <summary>The provider's mail backends, as URIs (<c>smtp://</c>, <c>lmtp://</c>, <c>imap://</c>, <c>imaps://</c>, <c>submission://</c>).</summary>

@@ -21,6 +21,21 @@ public sealed class BackendHealthRegistry(TimeProvider time)
             (_, previous) => new BackendProbeResult(tenant, provider, kind, target, up, now, detail, up ? null : previous.DownSince ?? now));
     }
 
+    /// <summary>True when the latest probe of some <paramref name="kind"/> target of that provider failed (unknown counts as up).</summary>
+    public bool IsDown(string tenant, string provider, string kind)
+    {
+        foreach (var result in _results.Values)
+        {
+            if (!result.Up && string.Equals(result.Tenant, tenant, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(result.Provider, provider, StringComparison.OrdinalIgnoreCase) && result.Kind == kind)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public IReadOnlyList<BackendProbeResult> All =>
         [.. _results.Values.OrderBy(r => r.Tenant, StringComparer.Ordinal).ThenBy(r => r.Provider, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.Target, StringComparer.Ordinal)];
 }

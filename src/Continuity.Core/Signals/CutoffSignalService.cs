@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Continuity.Core.Signals;
 
 /// <summary>
-/// Turns cut-off signals into what the tenant's policy says: an audit record (<c>Off</c>), a
+/// Turns cut-off signals into what the tenant's policy says. Every signal about a provider the user (or tenant) is
+/// routed to is first an audit record of its own (<c>signal.recorded</c>, actor <c>signal:&lt;source&gt;</c>, with its
+/// evidence), whatever the policy; then <c>Off</c> stops there, <c>Suggest</c> files a
 /// pending failover request (<c>Suggest</c>, one per user and target while pending) or a route
 /// change (<c>Apply</c>). A signal about a provider the user is no longer routed to does nothing.
 /// User signals acted on are also counted per tenant and provider (<see cref="TenantCutoffCounter"/>): when the
@@ -49,6 +51,7 @@ public sealed partial class CutoffSignalService(
         var reason = $"cut-off signal from {signal.Source}: {provider} stopped serving {(user ?? "the tenant")}";
         try
         {
+            await audit.AppendAsync(new AuditEntry(actor, "signal.recorded", signal.Tenant, user, provider, null, reason, "evidence: " + signal.Evidence)).ConfigureAwait(false);
             var outcome = await ActAsync(tenant.Failover.Automatic, new RouteChange(signal.Tenant, user, target, actor, reason, Details: "evidence: " + signal.Evidence), provider, signal.Evidence).ConfigureAwait(false);
             if (user is not null && await _counter.RecordAsync(signal.Tenant, provider, user, tenant.Failover).ConfigureAwait(false) is { } users)
             {
@@ -80,7 +83,6 @@ public sealed partial class CutoffSignalService(
                 await failover.SuggestAsync(change.Tenant, change.User, change.To, change.Reason, change.Actor, evidence).ConfigureAwait(false);
                 return CutoffSignalOutcome.Suggested;
             default:
-                await audit.AppendAsync(new AuditEntry(change.Actor, "signal.recorded", change.Tenant, change.User, provider, null, change.Reason, change.Details)).ConfigureAwait(false);
                 return CutoffSignalOutcome.Recorded;
         }
     }

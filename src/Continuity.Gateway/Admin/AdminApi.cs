@@ -203,9 +203,16 @@ internal static class AdminApi
             return AdminRequests.BadRequest($"'{user}' is not an address of tenant '{tenant}'.");
         }
 
-        var outcome = await signals.RaiseAsync(new CutoffSignal(tenant, body.User, provider, "api:" + (body.Source ?? http.User.Actor().Name), body.Evidence));
+        // The source is who called, always: a label the caller sends only follows it, so no caller can pass a
+        // signal off as another part's or another admin's.
+        var source = "api:" + http.User.Actor().Name + (SignalLabel(body.Source) is { } label ? " via " + label : "");
+        var outcome = await signals.RaiseAsync(new CutoffSignal(tenant, body.User, provider, source, body.Evidence));
         return Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant() });
     }
+
+    /// <summary>The caller's own label for a signal (a monitor's name): at most 64 visible ASCII characters, else none.</summary>
+    private static string? SignalLabel(string? label) =>
+        label is { Length: > 0 and <= 64 } && label.All(c => c is > ' ' and < (char)127) ? label : null;
 
     private static async Task<IResult> ListApprovals(HttpContext http, FailoverService failover)
     {

@@ -48,4 +48,11 @@ public sealed class IdentityOptions
     /// demos: default false, so a production deployment refuses http outright.
     /// </summary>
     public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>
+    /// Longest wait for one call to an upstream while a user signs in (discovery, token, userinfo), with no
+    /// retry. Default 3 s: the login page must come back within 5 s with the other sign-in option when an upstream
+    /// is down, and a healthy upstream answers in well under a second.
+    /// </summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }

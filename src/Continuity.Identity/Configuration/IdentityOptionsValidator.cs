@@ -64,6 +64,11 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
         }
 
         CheckLifetimes(options.Lifetimes, Error);
+        if (options.UpstreamTimeout < TimeSpan.FromMilliseconds(100) || options.UpstreamTimeout > TimeSpan.FromSeconds(30))
+        {
+            Error($"{Root}:UpstreamTimeout", "must be between 00:00:00.1 and 00:00:30");
+        }
+
         if (options.SessionRevocationCacheTtl < TimeSpan.Zero || options.SessionRevocationCacheTtl > TimeSpan.FromMinutes(5))
         {
             // Past a few minutes a lost pub/sub message would let a revoked session live on for too long.

@@ -7,76 +7,117 @@ using Continuity.Identity.Cutoff;
 using Continuity.Identity.Tenants;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.Client.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Federation;
 
 /// <summary>
-/// <c>/signin/{tenant}/{provider}</c>: where an upstream sends the browser back. On success the
-/// upstream identity is mapped to the gateway account and the gateway session starts; on an upstream
-/// refusal the error is classified (and reported as a cut-off when it is one) and the login page is
-/// shown again with the other providers' buttons. A return URL on an app host gets a one-time sign-in
-/// ticket for that host, since the session cookie set here belongs to the login host only.
+/// <c>/signin/{tenant}/{provider}</c>: where an upstream sends the browser back. On success the upstream's claims
+/// are read by the provider's profile (<see cref="UpstreamProfileMapper"/>), mapped to the gateway account, and
+/// the gateway session starts. On failure the login page comes back, with the return URL the user started
+/// with and every other sign-in option:
+/// <list type="bullet">
+/// <item>a refusal at the upstream's token endpoint (back channel, between the gateway and the upstream) is
+/// evidence: classified and reported as a cut-off when it is one (<see cref="CutoffReporter"/>);</item>
+/// <item>a refusal in the browser's query string is only a hint (<see cref="FrontchannelHints"/>): whoever holds
+/// the browser wrote it;</item>
+/// <item>an upstream that did not answer in time is said so plainly.</item>
+/// </list>
+/// Anything unexpected ends on the gateway's own error page with a reference that is also in the log.
+/// A return URL on an app host gets a one-time sign-in ticket for that host, since the session cookie set here
+/// belongs to the login host only.
 /// </summary>
 internal static class CallbackEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext http, string tenant, string provider,
-        IssuerDirectory issuers, TenantDirectory tenants, AccountLinker linker, CutoffReporter reporter, TimeProvider time,
-        AppSessionTickets tickets, IOptions<IdentityOptions> identityOptions)
+        IssuerDirectory issuers, TenantDirectory tenants, AccountLinker linker, CutoffReporter reporter, FrontchannelHints hints, TimeProvider time,
+        AppSessionTickets tickets, IOptions<IdentityOptions> identityOptions, ILoggerFactory loggers)
     {
-        var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
         if (issuers.FindByTenant(tenant) is not { } issuer || tenants.Find(tenant) is not { } options || options.FindProvider(provider) is not { } providerName)
         {
             return Results.NotFound();
         }
 
-        var attempt = http.Items[UpstreamAttempt.ItemKey] as UpstreamAttempt;
-        var expected = UpstreamRegistrations.RegistrationId(tenant, providerName);
-        if (!result.Succeeded || result.Principal is not { } principal)
+        var logger = loggers.CreateLogger(SignInLog.Category);
+        try
         {
-            var message = "The sign-in did not complete. Try again, or use another sign-in option below.";
-            if (attempt is { Error: { } error } && attempt.RegistrationId == expected)
+            var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+            var attempt = http.Items[UpstreamAttempt.ItemKey] as UpstreamAttempt;
+            var allowHttp = identityOptions.Value.AllowInsecureHttp;
+            var returnUrl = ReturnUrl.Check(result.Properties?.RedirectUri ?? attempt?.ReturnUrl, options, issuer.Issuer, allowHttp) ?? "/";
+            var displayName = options.Providers[providerName]?.DisplayName ?? providerName;
+            if (!result.Succeeded || result.Principal is null)
             {
-                var kind = await reporter.ReportAsync(tenant, providerName, attempt.User, error, http.RequestAborted);
-                message = kind is CutoffClass.PerUser or CutoffClass.Tenant or CutoffClass.Policy
-                    ? $"{options.Providers[providerName].DisplayName ?? providerName} refused the sign-in. Use another sign-in option below."
-                    : message;
+                var message = await FailureMessageAsync(http, tenant, providerName, displayName, attempt, reporter, hints, logger, result.Failure);
+                return LoginPage.Render(issuer, options, returnUrl, attempt?.User, message, StatusCodes.Status403Forbidden, failedProvider: providerName);
             }
 
-            return LoginPage.Render(issuer, options, "/", attempt?.User, message, StatusCodes.Status403Forbidden);
-        }
+            var claims = UpstreamClaims.From(result);
+            if (claims.Get(Claims.Private.RegistrationId) != UpstreamRegistrations.RegistrationId(tenant, providerName))
+            {
+                return Results.BadRequest();
+            }
 
-        if (principal.GetClaim(Claims.Private.RegistrationId) != expected)
+            var mapping = UpstreamProfileMapper.Map(tenant, providerName, options.Providers[providerName]!.Identity!, claims);
+            if (mapping.Identity is not { } upstream)
+            {
+                SignInLog.Refused(logger, tenant, providerName, mapping.Refusal!);
+                return LoginPage.Render(issuer, options, returnUrl, attempt?.User,
+                    $"{displayName} signed you in with an account this organisation does not accept. Contact your administrator, or use another sign-in option below.",
+                    StatusCodes.Status403Forbidden, failedProvider: providerName);
+            }
+
+            var link = await linker.ResolveAsync(upstream);
+            if (link.Account is not { } account)
+            {
+                return LoginPage.Render(issuer, options, returnUrl, attempt?.User ?? upstream.Email,
+                    "This sign-in cannot be used for this organisation's account. Contact your administrator.", StatusCodes.Status403Forbidden, failedProvider: providerName);
+            }
+
+            var session = SessionFor(account, upstream, tenant, providerName, time);
+            await http.SignInAsync(IdentityDefaults.CookieScheme, session);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Redirect(ReturnUrl.IsApp(returnUrl) ? tickets.RedirectFor(tenant, new Uri(returnUrl), session) : returnUrl);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
-            return Results.BadRequest();
+            var reference = http.TraceIdentifier;
+            SignInLog.Failed(logger, tenant, providerName, reference, e);
+            return LoginPage.Failed(reference);
         }
+    }
 
-        var upstream = new UpstreamIdentity(
-            tenant, providerName, options.Providers[providerName].Identity!.Authority,
-            principal.GetClaim(Claims.Subject) ?? "",
-            principal.GetClaim(Claims.Email),
-            bool.TryParse(principal.GetClaim(Claims.EmailVerified), out var verified) && verified,
-            principal.GetClaim(Claims.Name));
-        if (upstream.Subject.Length == 0)
+    private static async Task<string> FailureMessageAsync(
+        HttpContext http, string tenant, string provider, string displayName, UpstreamAttempt? attempt,
+        CutoffReporter reporter, FrontchannelHints hints, ILogger logger, Exception? failure)
+    {
+        if (attempt is not { Error: { } error } || attempt.RegistrationId != UpstreamRegistrations.RegistrationId(tenant, provider))
         {
-            return Results.BadRequest();
+            SignInLog.NotCompleted(logger, tenant, provider, failure?.Message ?? "no upstream answer");
+            return attempt?.RegistrationId is null
+                ? "The sign-in did not complete. Try again, or use another sign-in option below."
+                : $"{displayName} did not complete the sign-in in time. Use another sign-in option below, or try again later.";
         }
 
-        var link = await linker.ResolveAsync(upstream);
-        if (link.Account is not { } account)
-        {
-            return LoginPage.Render(issuer, options, "/", upstream.Email, "This sign-in cannot be used for this organisation's account. Contact your administrator.", StatusCodes.Status403Forbidden);
-        }
+        var kind = error.Where == "token"
+            ? await reporter.ReportAsync(tenant, provider, attempt.User, error, http.RequestAborted)
+            : await hints.RecordAsync(tenant, provider, attempt.User, error, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
+        return kind is CutoffClass.PerUser or CutoffClass.Tenant or CutoffClass.Policy
+            ? $"{displayName} refused the sign-in. Use another sign-in option below."
+            : "The sign-in did not complete. Try again, or use another sign-in option below.";
+    }
 
+    private static ClaimsPrincipal SessionFor(Account account, UpstreamIdentity upstream, string tenant, string provider, TimeProvider time)
+    {
         var identity = new ClaimsIdentity(IdentityDefaults.CookieScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, account.Id));
         identity.AddClaim(new Claim(Claims.Email, account.Email));
         identity.AddClaim(new Claim(IdentityDefaults.TenantClaim, tenant));
-        identity.AddClaim(new Claim(IdentityDefaults.ProviderClaim, providerName));
+        identity.AddClaim(new Claim(IdentityDefaults.ProviderClaim, provider));
         identity.AddClaim(new Claim(IdentityDefaults.SessionStartedClaim, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if ((account.Name ?? upstream.Name) is { Length: > 0 } name)
         {
@@ -84,11 +125,6 @@ internal static class CallbackEndpoint
         }
 
         identity.AddClaim(new Claim(AppSessionClaims.SessionId, AppSessionClaims.NewSessionId()));
-        var session = new ClaimsPrincipal(identity);
-        await http.SignInAsync(IdentityDefaults.CookieScheme, session);
-        // The return URL was checked at the login page and travelled protected in the state token; checked again all the same.
-        var target = ReturnUrl.Check(result.Properties?.RedirectUri, options, issuer.Issuer, identityOptions.Value.AllowInsecureHttp) ?? "/";
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.Redirect(ReturnUrl.IsApp(target) ? tickets.RedirectFor(tenant, new Uri(target), session) : target);
+        return new ClaimsPrincipal(identity);
     }
 }

@@ -2,6 +2,7 @@ using Continuity.Identity.Cutoff;
 using Microsoft.AspNetCore.Http;
 using OpenIddict.Abstractions;
 using OpenIddict.Client;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Client.OpenIddictClientEvents;
 
 namespace Continuity.Identity.Federation;
@@ -9,7 +10,7 @@ namespace Continuity.Identity.Federation;
 /// <summary>
 /// Runs on the redirection endpoint after the state token was validated and just before OpenIddict
 /// turns an upstream error into its own generic one: records who was signing in, through which
-/// registration, and the upstream's error exactly as sent (<c>error</c>, <c>error_description</c>, <c>error_codes</c>).
+/// registration, where the user was going, and the upstream's error exactly as sent (<c>error</c>, <c>error_description</c>, <c>error_codes</c>).
 /// </summary>
 internal sealed class FrontchannelErrorCapture(IHttpContextAccessor accessor) : IOpenIddictClientHandler<ProcessAuthenticationContext>
 {
@@ -31,6 +32,7 @@ internal sealed class FrontchannelErrorCapture(IHttpContextAccessor accessor) : 
         var attempt = Attempt(http);
         attempt.RegistrationId = context.Registration?.RegistrationId;
         attempt.User = context.StateTokenPrincipal?.GetClaim(IdentityDefaults.UserHintClaim);
+        attempt.ReturnUrl = context.StateTokenPrincipal?.GetClaim(Claims.TargetLinkUri);
         attempt.Error ??= CutoffClassifier.Read("authorization", context.Request);
         return default;
     }

@@ -7,6 +7,7 @@ using Continuity.Identity.Configuration;
 using Continuity.Identity.Tenants;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.Client.AspNetCore;
 
@@ -43,14 +44,20 @@ internal static class LoginEndpoints
     }
 
     public static async Task<IResult> SubmitAsync(
-        HttpContext http, IssuerDirectory issuers, TenantDirectory tenants, RouteTable routes, IOptions<IdentityOptions> identity)
+        HttpContext http, IssuerDirectory issuers, TenantDirectory tenants, RouteTable routes, IOptions<IdentityOptions> identity,
+        UpstreamAvailability availability, ILoggerFactory loggers)
     {
         if (issuers.FindByHost(http.Request.Host.Host) is not { } tenant || tenants.Find(tenant.TenantId) is not { } options)
         {
             return Results.NotFound();
         }
 
-        var form = await http.Request.ReadFormAsync();
+        if (!http.Request.HasFormContentType)
+        {
+            return LoginPage.Render(tenant, options, "/", null, "Enter your address and press Continue.", StatusCodes.Status400BadRequest);
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
         if (ReturnUrl.Check(form["returnUrl"], options, tenant.Issuer, identity.Value.AllowInsecureHttp) is not { } returnUrl)
         {
             return LoginPage.RefusedReturnUrl();
@@ -69,6 +76,14 @@ internal static class LoginEndpoints
         if (provider is null || options.Providers[provider]?.Identity is null)
         {
             return LoginPage.Render(tenant, options, returnUrl, address, "That sign-in option is not available.", StatusCodes.Status400BadRequest);
+        }
+
+        if (await availability.UnavailableAsync(tenant.TenantId, provider, http.RequestAborted) is { } why)
+        {
+            SignInLog.UpstreamUnavailable(loggers.CreateLogger(SignInLog.Category), tenant.TenantId, provider, why);
+            return LoginPage.Render(tenant, options, returnUrl, address,
+                $"{options.Providers[provider]!.DisplayName ?? provider} cannot be reached right now. Use another sign-in option below, or try again later.",
+                StatusCodes.Status503ServiceUnavailable, failedProvider: provider);
         }
 
         var properties = new AuthenticationProperties(new Dictionary<string, string?>

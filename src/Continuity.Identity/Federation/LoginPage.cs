@@ -9,11 +9,13 @@ namespace Continuity.Identity.Federation;
 /// <summary>
 /// The gateway's login page: one field for the address, a Continue button (the user's current route),
 /// and one button per other provider of the tenant ("Sign in with …"), because an upstream that cut a
-/// user off often shows its error on its own page and never sends the browser back.
+/// user off often shows its error on its own page and never sends the browser back. When a provider just
+/// failed (refused, down, or did not answer), the page offers every other provider instead.
 /// </summary>
 internal static class LoginPage
 {
-    public static IResult Render(TenantIssuer tenant, TenantOptions options, string returnUrl, string? address, string? message, int status = 200)
+    public static IResult Render(
+        TenantIssuer tenant, TenantOptions options, string returnUrl, string? address, string? message, int status = 200, string? failedProvider = null)
     {
         var html = HtmlEncoder.Default;
         var page = new StringBuilder();
@@ -32,7 +34,8 @@ internal static class LoginPage
             .Append("<button type=\"submit\" name=\"provider\" value=\"\">Continue</button>");
         foreach (var (name, provider) in options.Providers)
         {
-            if (provider?.Identity is not null && !string.Equals(name, options.DefaultProvider, StringComparison.OrdinalIgnoreCase))
+            var skip = failedProvider ?? options.DefaultProvider;
+            if (provider?.Identity is not null && !string.Equals(name, skip, StringComparison.OrdinalIgnoreCase))
             {
                 page.Append("<button type=\"submit\" name=\"provider\" value=\"").Append(html.Encode(name)).Append("\">Sign in with ")
                     .Append(html.Encode(provider.DisplayName ?? name)).Append("</button>");
@@ -42,6 +45,13 @@ internal static class LoginPage
         page.Append("</form></main></body></html>");
         return Results.Content(page.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
+
+    /// <summary>
+    /// Something failed while signing in that the user cannot fix by choosing another option: the gateway's own
+    /// page, with a reference that matches the log line, never a library's text or an empty 500.
+    /// </summary>
+    public static IResult Failed(string reference) => AppSessions.AppSessionEndpoint.Page(StatusCodes.Status500InternalServerError, "Sign-in failed",
+        $"The sign-in could not be completed. Try again in a moment. If it keeps failing, give your administrator this reference: {reference}");
 
     /// <summary>A return URL that is neither a path here nor one of the tenant's app hosts (an open-redirect attempt): a 400 page.</summary>
     public static IResult RefusedReturnUrl() => AppSessions.AppSessionEndpoint.Page(StatusCodes.Status400BadRequest, "Sign-in link not valid",

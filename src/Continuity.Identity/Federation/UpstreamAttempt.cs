@@ -15,6 +15,9 @@ internal sealed class UpstreamAttempt
     /// <summary>The address the user typed on the login page (from the state token).</summary>
     public string? User { get; set; }
 
+    /// <summary>The return URL the login page accepted (from the state token), so that every detour keeps it.</summary>
+    public string? ReturnUrl { get; set; }
+
     /// <summary>The upstream error as sent, if the upstream refused.</summary>
     public UpstreamError? Error { get; set; }
 }

@@ -192,9 +192,30 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
 
         Assert.Equal("applied", (await JsonAsync(response))["outcome"]!.GetValue<string>());
         var audit = (await JsonAsync(await client.GetAsync("admin/api/audit"))).AsArray();
-        var record = Assert.Single(audit)!;
-        Assert.Equal("signal:api:monitor", record["actor"]!.GetValue<string>());
-        Assert.Contains("AADSTS50057", record["details"]!.GetValue<string>(), StringComparison.Ordinal);
+        var signal = Assert.Single(audit, r => r!["action"]!.GetValue<string>() == "signal.recorded")!;
+        var moved = Assert.Single(audit, r => r!["action"]!.GetValue<string>() == "route.changed")!;
+        Assert.Equal("signal:api:ops@demo.test via monitor", signal["actor"]!.GetValue<string>());
+        Assert.Equal("signal:api:ops@demo.test via monitor", moved["actor"]!.GetValue<string>());
+        Assert.Contains("AADSTS50057", signal["details"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("AADSTS50057", moved["details"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostSignals_SuggestPolicyWithSourcePosingAsAnotherAdmin_SignalAuditedUnderTheCallersName()
+    {
+        await using var gateway = await StartAsync(automatic: "Suggest");
+        using var client = gateway.Client();
+
+        var response = await client.PostAsJsonAsync("admin/api/tenants/demo/signals",
+            new { user = "alice@demo.test", provider = "primary", source = "second@demo.test", evidence = "NO [AUTHENTICATIONFAILED]" });
+
+        Assert.Equal("suggested", (await JsonAsync(response))["outcome"]!.GetValue<string>());
+        var audit = (await JsonAsync(await client.GetAsync("admin/api/audit"))).AsArray();
+        var signal = Assert.Single(audit, r => r!["action"]!.GetValue<string>() == "signal.recorded")!;
+        Assert.StartsWith("signal:api:ops@demo.test", signal["actor"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("alice@demo.test", signal["user"]!.GetValue<string>());
+        Assert.Contains("NO [AUTHENTICATIONFAILED]", signal["details"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(audit, r => r!["action"]!.GetValue<string>() == "approval.requested");
     }
 
     [Fact]

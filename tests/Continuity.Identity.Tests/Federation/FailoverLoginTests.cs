@@ -9,9 +9,7 @@ namespace Continuity.Identity.Tests.Federation;
 
 /// <summary>
 /// The point of the gateway: a real relying party logs users in through it, and when a user's
-/// upstream changes the relying party sees the same issuer, subject and address. (Stand-in upstreams;
-/// cut-offs and outages are tested against oidc-provider in <see cref="UpstreamCutoffTests"/> and
-/// <see cref="UpstreamOutageTests"/>: a refusal through the browser is no longer evidence.)
+/// upstream changes the relying party sees the same issuer, subject and address.
 /// </summary>
 public sealed class FailoverLoginTests
 {
@@ -37,6 +35,67 @@ public sealed class FailoverLoginTests
         Assert.NotEqual(aliceBefore.Subject, bobBefore.Subject);
         Assert.Equal(["alice@demo.test", "bob@demo.test", "bob@demo.test"], world.Primary.Logins);
         Assert.Equal(["alice@demo.test"], world.Sovereign.Logins);
+    }
+
+    [Fact]
+    public async Task Login_PrimaryCutsAliceOffAtTokenEndpoint_SignalAppliesRouteAndSovereignKeepsSubject()
+    {
+        await using var world = await IdentityWorld.StartAsync(AutomaticFailover.Apply);
+        var before = await LoginThroughRelyingPartyAsync(world, "alice@demo.test");
+        var bob = await LoginThroughRelyingPartyAsync(world, "bob@demo.test");
+        world.Primary.Refusals["alice@demo.test"] = new UpstreamRefusal(AtTokenEndpoint: true, Code: "50057");
+
+        using var refused = new Browser();
+        var page = await refused.NavigateAsync(new Uri(world.Rp.BaseUri, "me"), "alice@demo.test");
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Contains("Sign in with Sovereign IdP", page.Body, StringComparison.Ordinal);
+        await world.WaitForRouteAsync("alice@demo.test", "sovereign");
+        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var moved = Assert.Single(records, r => r.Action == "route.changed" && r.User == "alice@demo.test");
+        Assert.Contains("50057", moved.Details, StringComparison.Ordinal);
+        Assert.Equal("signal:identity", moved.Actor);
+
+        var after = await LoginThroughRelyingPartyAsync(world, "alice@demo.test");
+        var bobAgain = await LoginThroughRelyingPartyAsync(world, "bob@demo.test");
+        Assert.Equal((before.Issuer, before.Subject, before.Email), (after.Issuer, after.Subject, after.Email));
+        Assert.Equal(bob.Subject, bobAgain.Subject);
+        Assert.Equal("primary", world.A.Get<Continuity.Core.Routing.RouteTable>().Resolve("demo", "bob@demo.test"));
+    }
+
+    [Fact]
+    public async Task Login_RefusalOnlyInBrowserQueryWithApplyPolicy_HintAuditedRouteUnchanged()
+    {
+        await using var world = await IdentityWorld.StartAsync(AutomaticFailover.Apply);
+        world.Primary.Refusals["alice@demo.test"] = new UpstreamRefusal(AtTokenEndpoint: false, Code: "50057");
+
+        using var refused = new Browser();
+        var page = await refused.NavigateAsync(new Uri(world.Rp.BaseUri, "me"), "alice@demo.test");
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Contains("Sign in with Sovereign IdP", page.Body, StringComparison.Ordinal);
+        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var hint = Assert.Single(records, r => r.Action == "identity.cutoff.hint");
+        Assert.Equal("alice@demo.test", hint.User);
+        Assert.Contains("front channel (unverified)", hint.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(records, r => r.Action is "route.changed" or "approval.requested");
+        Assert.Empty(await world.A.Get<FailoverService>().ListPendingAsync());
+        Assert.Equal("primary", world.A.Get<Continuity.Core.Routing.RouteTable>().Resolve("demo", "alice@demo.test"));
+    }
+
+    [Fact]
+    public async Task Login_PrimaryRefusesAtTokenEndpointWithSuggestPolicy_PendingFailoverForAlice()
+    {
+        await using var world = await IdentityWorld.StartAsync(AutomaticFailover.Suggest);
+        world.Primary.Refusals["alice@demo.test"] = new UpstreamRefusal(AtTokenEndpoint: true, Code: "50057");
+
+        using var browser = new Browser();
+        var page = await browser.NavigateAsync(new Uri(world.Rp.BaseUri, "me"), "alice@demo.test");
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        var pending = Assert.Single(await world.A.Get<FailoverService>().ListPendingAsync());
+        Assert.Equal("alice@demo.test", pending.User);
+        Assert.Equal("sovereign", pending.To);
+        Assert.Equal("primary", world.A.Get<Continuity.Core.Routing.RouteTable>().Resolve("demo", "alice@demo.test"));
     }
 
     [Fact]
