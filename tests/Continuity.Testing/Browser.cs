@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace Continuity.Identity.Tests.Support;
+namespace Continuity.Testing;
 
 /// <summary>
 /// A browser for tests: a cookie jar, redirects followed one by one, auto-submitting <c>form_post</c>
 /// pages, and the gateway's login page filled in with the address (and the provider button, if one
 /// is chosen). It can stop at a URL prefix to hand an authorization code to the test.
 /// </summary>
-internal sealed partial class Browser : IDisposable
+public sealed partial class Browser : IDisposable
 {
     private const int MaxSteps = 40;
     private readonly HttpClient _client;
@@ -27,9 +27,31 @@ internal sealed partial class Browser : IDisposable
     public List<Uri> Visited { get; } = [];
 
     /// <summary>Follows everything from <paramref name="start"/>; answers the login page with <paramref name="address"/>.</summary>
-    public async Task<BrowserPage> NavigateAsync(Uri start, string? address = null, string? provider = null, string? stopAt = null)
+    public Task<BrowserPage> NavigateAsync(Uri start, string? address = null, string? provider = null, string? stopAt = null) =>
+        FollowAsync(new HttpRequestMessage(HttpMethod.Get, start), address, provider, stopAt);
+
+    /// <summary>
+    /// Answers a login page the browser stopped at (a <see cref="NavigateAsync"/> without address): posts
+    /// <paramref name="address"/>, the page's own return URL and <paramref name="provider"/>, then follows on.
+    /// A login page shown again is returned, not answered.
+    /// </summary>
+    public Task<BrowserPage> SubmitLoginAsync(BrowserPage loginPage, string address, string? provider = null, string? stopAt = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, start);
+        ArgumentNullException.ThrowIfNull(loginPage);
+        return FollowAsync(LoginPost(loginPage.Url, address, loginPage.ReturnUrl ?? "", provider), null, null, stopAt);
+    }
+
+    private static HttpRequestMessage LoginPost(Uri at, string address, string returnUrl, string? provider) =>
+        new(HttpMethod.Post, new Uri(at, "/login"))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["address"] = address, ["returnUrl"] = returnUrl, ["provider"] = provider ?? "",
+            }),
+        };
+
+    private async Task<BrowserPage> FollowAsync(HttpRequestMessage request, string? address, string? provider, string? stopAt)
+    {
         for (var step = 0; step < MaxSteps; step++)
         {
             Visited.Add(request.RequestUri!);
@@ -50,14 +72,7 @@ internal sealed partial class Browser : IDisposable
 
             if (response.StatusCode == HttpStatusCode.OK && address is not null && body.Contains("name=\"address\"", StringComparison.Ordinal))
             {
-                var returnUrl = WebUtility.HtmlDecode(ReturnUrlPattern().Match(body).Groups[1].Value);
-                request = new HttpRequestMessage(HttpMethod.Post, new Uri(at, "/login"))
-                {
-                    Content = new FormUrlEncodedContent(new Dictionary<string, string>
-                    {
-                        ["address"] = address, ["returnUrl"] = returnUrl, ["provider"] = provider ?? "",
-                    }),
-                };
+                request = LoginPost(at, address, BrowserPage.ReturnUrlOf(body) ?? "", provider);
                 address = null; // Once: a second login page is an answer, not a question.
                 continue;
             }
@@ -83,9 +98,6 @@ internal sealed partial class Browser : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
-    private static partial Regex ReturnUrlPattern();
-
     [GeneratedRegex("<form[^>]*method=\"post\"[^>]*action=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
     private static partial Regex FormPattern();
 
@@ -94,8 +106,20 @@ internal sealed partial class Browser : IDisposable
 }
 
 /// <summary>Where the browser ended, and what it showed.</summary>
-internal sealed record BrowserPage(Uri Url, HttpStatusCode Status, string Body)
+public sealed partial record BrowserPage(Uri Url, HttpStatusCode Status, string Body)
 {
     public string? Query(string name) =>
         System.Web.HttpUtility.ParseQueryString(Url.Query)[name];
+
+    /// <summary>True when this is the gateway's login page (it asks for an address).</summary>
+    public bool IsLoginPage => Body.Contains("name=\"address\"", StringComparison.Ordinal);
+
+    /// <summary>The login page's hidden <c>returnUrl</c> field, decoded; null when the page has none.</summary>
+    public string? ReturnUrl => ReturnUrlOf(Body);
+
+    internal static string? ReturnUrlOf(string body) =>
+        ReturnUrlPattern().Match(body) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
+
+    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
+    private static partial Regex ReturnUrlPattern();
 }
