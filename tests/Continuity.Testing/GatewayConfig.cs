@@ -74,10 +74,12 @@ public static class GatewayConfig
         "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))).ToLowerInvariant();
 
     /// <summary>The configuration file's text: <c>{ "Continuity": … }</c>. DataDir comes from <c>--data-dir</c>.</summary>
-    public static string ToJson(ContinuityOptions options)
+    /// <param name="sections">Adds or changes what the options do not carry (<c>Identity</c>, <c>Mail</c>, …) in the <c>Continuity</c> object; or null.</param>
+    public static string ToJson(ContinuityOptions options, Action<JsonObject>? sections = null)
     {
         var tree = JsonSerializer.SerializeToNode(options, Json)!.AsObject();
         tree.Remove(nameof(ContinuityOptions.DataDir));
+        sections?.Invoke(tree);
         return new JsonObject { [ContinuityOptions.SectionName] = tree }.ToJsonString(Json);
     }
 }
