@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace Continuity.Identity.Tests.Support;
+namespace Continuity.Testing;
 
 /// <summary>
 /// A browser for tests: a cookie jar, redirects followed one by one, auto-submitting <c>form_post</c>
 /// pages, and the gateway's login page filled in with the address (and the provider button, if one
 /// is chosen). It can stop at a URL prefix to hand an authorization code to the test.
 /// </summary>
-internal sealed partial class Browser : IDisposable
+public sealed partial class Browser : IDisposable
 {
     private const int MaxSteps = 40;
     private readonly HttpClient _client;
@@ -94,7 +94,7 @@ internal sealed partial class Browser : IDisposable
 }
 
 /// <summary>Where the browser ended, and what it showed.</summary>
-internal sealed record BrowserPage(Uri Url, HttpStatusCode Status, string Body)
+public sealed record BrowserPage(Uri Url, HttpStatusCode Status, string Body)
 {
     public string? Query(string name) =>
         System.Web.HttpUtility.ParseQueryString(Url.Query)[name];

@@ -8,13 +8,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Continuity.Identity.Tests.Support;
+namespace Continuity.Testing;
 
 /// <summary>
 /// A real relying party: ASP.NET Core's OpenIdConnect handler (code flow, PKCE, id_token signature,
 /// issuer and nonce validation) against the gateway. <c>/me</c> shows what it received.
 /// </summary>
-internal sealed class RelyingParty : IAsyncDisposable
+public sealed class RelyingParty : IAsyncDisposable
 {
     public const string ClientId = "webapp";
     public const string ClientSecret = "rp-secret-0123456789-0123456789-0123456789";
@@ -89,4 +89,4 @@ internal sealed class RelyingParty : IAsyncDisposable
 }
 
 /// <summary>What the relying party knows about the signed-in user.</summary>
-internal sealed record RelyingPartyView(string? Issuer, string? Subject, string? Email, string? Tenant, string? IdToken);
+public sealed record RelyingPartyView(string? Issuer, string? Subject, string? Email, string? Tenant, string? IdToken);
