@@ -95,8 +95,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <c>/health/ready</c>. <paramref name="dataDir"/>: a directory the caller owns, or null for one of this object's own.
     /// </summary>
     /// <param name="sections">
-    /// Adds what <see cref="ContinuityOptions"/> does not carry to the <c>Continuity</c> object of the file
-    /// (<c>Identity</c>, <c>Mail</c>, …), or null.
+    /// Adds what <see cref="ContinuityOptions"/> does not carry to the file (see <see cref="GatewayConfig.ToJson"/>), or null.
     /// </param>
     /// <param name="port">
     /// The HTTP port, when the caller must know it before the start (an issuer or redirect URI in other parts'

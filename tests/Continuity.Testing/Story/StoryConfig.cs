@@ -27,11 +27,6 @@ public sealed record StoryConfig(
 
     public const string UpstreamClientSecret = "upstream-secret-0123456789-0123456789-0123";
 
-    /// <summary>The relying party's registration at the gateway (a real secret of at least 32 characters).</summary>
-    public const string RelyingPartyClientId = "webapp";
-
-    public const string RelyingPartyClientSecret = "rp-secret-0123456789-0123456789-0123456789";
-
     /// <summary>The Entra directory id of the tenant (the primary's <c>tid</c>).</summary>
     public const string EntraTenantId = "6f1c2c0e-3b8a-4c55-9d57-0a4f1e2b7c31";
 
@@ -74,10 +69,18 @@ public sealed record StoryConfig(
         return options;
     }
 
-    /// <summary>What <see cref="ContinuityOptions"/> does not carry: provider profiles, the gateway's OIDC server, mail and sync.</summary>
-    public void Sections(JsonObject continuity)
+    /// <summary>
+    /// What <see cref="ContinuityOptions"/> does not carry: provider profiles, the gateway's OIDC server, mail and sync;
+    /// and quieter logs (a line per sync run every second would push the story's events out of the kept output).
+    /// </summary>
+    public void Sections(JsonObject root)
     {
-        ArgumentNullException.ThrowIfNull(continuity);
+        ArgumentNullException.ThrowIfNull(root);
+        root["Logging"] = new JsonObject
+        {
+            ["LogLevel"] = new JsonObject { ["Continuity.Mail.Sync.MailboxSynchronizer"] = "Warning" },
+        };
+        var continuity = root[ContinuityOptions.SectionName]!;
         var providers = continuity["Tenants"]![GatewayConfig.Tenant]!["Providers"]!;
         providers["primary"]!["Identity"]!["Profile"] = "Entra";
         providers["primary"]!["Identity"]!["TenantId"] = EntraTenantId;
@@ -93,10 +96,10 @@ public sealed record StoryConfig(
             ["Tenants"] = new JsonObject { [GatewayConfig.Tenant] = new JsonObject { [nameof(Issuer)] = Issuer.AbsoluteUri } },
             ["Clients"] = new JsonObject
             {
-                [RelyingPartyClientId] = new JsonObject
+                [RelyingParty.ClientId] = new JsonObject
                 {
                     ["DisplayName"] = "Court web app",
-                    ["SecretHash"] = GatewayConfig.Hash(RelyingPartyClientSecret),
+                    ["SecretHash"] = GatewayConfig.Hash(RelyingParty.ClientSecret),
                     ["RedirectUris"] = new JsonArray(RelyingPartyRedirect.AbsoluteUri),
                     ["Scopes"] = new JsonArray("openid", "email", "profile", "offline_access"),
                 },
