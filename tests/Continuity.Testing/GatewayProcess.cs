@@ -125,7 +125,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     public static async Task<GatewayProcess> StartLiveAsync(string name, ContinuityOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var gateway = new GatewayProcess(name, options, null) { _readyPath = "health/live" };
+        var gateway = new GatewayProcess(name, options, null, null, null) { _readyPath = "health/live" };
         try
         {
             await gateway.StartProcessAsync();
