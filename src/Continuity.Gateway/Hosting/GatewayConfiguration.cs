@@ -78,13 +78,6 @@ internal static class GatewayConfiguration
         }
     }
 
-    public static ContinuityOptions Bind(IConfiguration configuration)
-    {
-        var options = new ContinuityOptions();
-        configuration.GetSection(ContinuityOptions.SectionName).Bind(options);
-        return options;
-    }
-
     /// <summary>"FILE, line L, column C: what is wrong", from the JSON provider's "Failed to load configuration from file …".</summary>
     private static string Describe(InvalidDataException ex)
     {
