@@ -20,6 +20,7 @@ internal static partial class GatewayRateLimiting
     {
         services.AddOptions<RateLimitsOptions>().Bind(configuration.GetSection(RateLimitsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>();
+        services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitsOptions>>((o, limits) =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
