@@ -3,6 +3,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Health;
+using Continuity.Gateway.RateLimiting;
 using Continuity.Identity;
 using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Validation;
@@ -40,6 +41,8 @@ internal static class GatewayHost
         builder.Services.AddContinuityGateway(builder.Configuration);
 
         var app = builder.Build();
+        // First: a flood of logins, token requests or admin calls is refused before it costs authentication or the store.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapContinuityHealth();
@@ -81,6 +84,7 @@ internal static class GatewayHost
             .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminSignInDefaults.Scheme, TokenValidationDefaults.AdminBearerScheme)
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
+        services.AddContinuityRateLimiting(configuration);
         services.AddProblemDetails();
         // Enums as their names in every JSON answer ("Applied", not 1): stable for scripts and people.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
