@@ -42,9 +42,11 @@ internal static class AccountsApi
             return denied;
         }
 
-        var type = http.Request.ContentType ?? "";
-        var json = type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
-        if (!json && !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+        // JSON or CSV only: text/plain (like form types) is a "simple" content type that a page of another origin may post
+        // without a preflight, so it never reaches an import (issue 16, item 3).
+        var type = MediaType(http.Request.ContentType);
+        var json = type == "application/json";
+        if (!json && type != "text/csv")
         {
             return AdminRequests.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 "Send the export as application/json ([{email, name?, links:[{provider, issuer?, subject}]}]) or text/csv (email,provider,subject[,name]).");
@@ -154,6 +156,10 @@ internal static class AccountsApi
             ? actor.CanChange(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' may not change tenant '{tenant}'.")
             : actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
     }
+
+    /// <summary>The media type without parameters, lower case ("" when absent or unparsable).</summary>
+    private static string MediaType(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() ?? "" : "";
 
     private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(HttpRequest request, int limit)
     {

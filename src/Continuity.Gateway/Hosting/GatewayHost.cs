@@ -71,11 +71,13 @@ internal static class GatewayHost
         services.AddSingleton<AdminKeyring>();
         services.AddSingleton<GatewayMetrics>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
         // Admins come with an API key, signed in through the gateway's own login, or with an access token of the gateway's
-        // own server with the admin scope (the address listed under Admins in each case; the role from there).
+        // own server with the admin scope (the address listed under Admins in each case; the role from there). Exactly one
+        // of them per request: the policy's only scheme picks the one presented and refuses two (AdminAuthenticationHandler).
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy.Name, p => p
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminSignInDefaults.Scheme, TokenValidationDefaults.AdminBearerScheme)
+            .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
         services.AddProblemDetails();
