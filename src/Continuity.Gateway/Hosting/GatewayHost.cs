@@ -31,12 +31,18 @@ internal static class GatewayHost
         GatewayConfiguration.Apply(builder.Configuration, configFile, dataDir);
         // Command-line overrides (--urls, --Continuity:…) win over everything.
         builder.Configuration.AddCommandLine(args);
+        if (ManagementListener.Urls(builder.Configuration) is { } urls)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
         // No "Server: Kestrel" on every answer (proxied ones included): nothing for a client to fingerprint, one header less.
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
         builder.Services.AddContinuityGateway(builder.Configuration);
 
         var app = builder.Build();
+        app.UseContinuityManagementListener();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapContinuityHealth();
@@ -80,6 +86,7 @@ internal static class GatewayHost
             .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
+        services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(ManagementListener.AddPolicy);
         services.AddProblemDetails();
         // Enums as their names in every JSON answer ("Applied", not 1): stable for scripts and people.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -94,7 +101,8 @@ internal static class GatewayHost
         {
             if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
             {
-                registry.Register(new ListenerInfo("http", uri.Scheme, uri.Host, uri.Port));
+                var management = uri.Port == app.Services.GetRequiredService<IOptions<ContinuityOptions>>().Value.Listeners.Management;
+                registry.Register(new ListenerInfo(management ? "management" : "http", uri.Scheme, uri.Host, uri.Port));
             }
         }
 
