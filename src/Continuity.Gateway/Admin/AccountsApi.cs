@@ -1,3 +1,4 @@
+using Continuity.Core.Failover;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Identity.Accounts;
@@ -35,7 +36,7 @@ internal static class AccountsApi
         return app;
     }
 
-    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer)
+    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer, FailoverService failover)
     {
         if (Deny(tenant, http, tenants, change: true) is { } denied)
         {
@@ -57,14 +58,24 @@ internal static class AccountsApi
             return AdminRequests.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"Imports are limited to {MaxImportBytes / (1024 * 1024)} MB; split the file.");
         }
 
+        if (tenants.Find(tenant)!.Failover.Approvals >= 2)
+        {
+            // Two-person rule (issue 16, item 6): a link decides whose account an upstream identity signs in to.
+            var (errors, rows) = importer.Validate(tenant, body, json);
+            if (errors.Count > 0)
+            {
+                return BadRows(errors);
+            }
+
+            var request = await failover.RequestActionAsync(http.User.Actor(), tenant, null, AccountImportApproval.KindName,
+                $"account link import: {rows} row(s)", json ? "json" : "csv", body);
+            return Results.Accepted($"/admin/api/approvals/{request.Id}", new { status = "pending", tenant, rows, request });
+        }
+
         var outcome = await importer.ImportAsync(http.User.Actor().Name, tenant, body, json);
         if (outcome.Errors.Count > 0)
         {
-            return Results.Problem(
-                detail: $"{outcome.Errors.Count} bad row(s); nothing was imported.",
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Bad request",
-                extensions: new Dictionary<string, object?> { ["errors"] = outcome.Errors.Select(e => new { line = e.Line, message = e.Message }).ToList() });
+            return BadRows(outcome.Errors);
         }
 
         var summary = outcome.Summary;
@@ -156,6 +167,13 @@ internal static class AccountsApi
             ? actor.CanChange(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' may not change tenant '{tenant}'.")
             : actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
     }
+
+    private static IResult BadRows(IReadOnlyList<LinkImportError> errors) =>
+        Results.Problem(
+            detail: $"{errors.Count} bad row(s); nothing was imported.",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Bad request",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { line = e.Line, message = e.Message }).ToList() });
 
     /// <summary>The media type without parameters, lower case ("" when absent or unparsable).</summary>
     private static string MediaType(string? contentType) =>

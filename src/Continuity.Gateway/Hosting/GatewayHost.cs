@@ -75,6 +75,9 @@ internal static class GatewayHost
         services.AddSingleton<IBearerTokenValidator, GatewayBearerTokens>();
 
         services.AddSingleton<AdminKeyring>();
+        // Two-person rule beyond route changes: an app password for another user, an account link import.
+        services.AddSingleton<Continuity.Core.Approvals.IApprovalAction, AppPasswordApproval>();
+        services.AddSingleton<Continuity.Core.Approvals.IApprovalAction, AccountImportApproval>();
         services.AddSingleton<GatewayMetrics>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
