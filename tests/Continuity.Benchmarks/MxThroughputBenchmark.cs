@@ -120,7 +120,7 @@ internal static class MxThroughputBenchmark
 
     private static async Task<int> GatewayQueuedAsync(GatewayProcess gateway)
     {
-        var metrics = await gateway.Anonymous.GetStringAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false);
+        var metrics = await gateway.Admin.GetStringAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false);
         const string Name = "continuity_mail_queue_messages ";
         var line = metrics.Split('\n').Single(l => l.StartsWith(Name, StringComparison.Ordinal));
         return int.Parse(line[Name.Length..], CultureInfo.InvariantCulture);
