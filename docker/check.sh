@@ -107,7 +107,7 @@ else
   # What mcr.microsoft.com/dotnet/aspnet:10.0 provides: the shared runtimes in /usr/share/dotnet, user 'app' (1654).
   cat >"$work/runtime.Dockerfile" <<EOF
 FROM $base_image
-RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates libssl3 tzdata \\
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates libicu72 libssl3 tzdata \\
  && rm -rf /var/lib/apt/lists/* \\
  && mkdir -p /usr/share/dotnet/shared \\
  && cp -a /host-dotnet/dotnet /host-dotnet/host /host-dotnet/LICENSE.txt /usr/share/dotnet/ \\
