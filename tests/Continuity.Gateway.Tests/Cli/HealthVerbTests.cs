@@ -23,9 +23,10 @@ public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRed
     {
         await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
 
-        var result = await RunAsync("health", "--url", gateway.BaseAddress.ToString());
+        // A generous timeout: this asserts the answer, not the machine's speed.
+        var result = await RunAsync("health", "--url", gateway.BaseAddress.ToString(), "--timeout", "60");
 
-        Assert.Equal(0, result.Code);
+        Assert.True(result.Code == 0, result.Err);
         Assert.Contains("/health/ready: 200", result.Out, StringComparison.Ordinal);
     }
 
