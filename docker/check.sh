@@ -133,10 +133,11 @@ begin "build gateway image"
 # From a clean clone of HEAD: what is not committed is not in the image.
 git clone -q --no-hardlinks "$repo" "$work/src" >"$work/clone.log" 2>&1 || fail "git clone" "$work/clone.log"
 # The build stage runs on the runtime image with the host's SDK mounted (it stands in for dotnet/sdk:10.0)
-# and the host's NuGet cache (packages already there are not downloaded again).
+# and the host's NuGet cache (packages already there are not downloaded again) and trust store (the
+# NuGet feed may be reached through a proxy whose CA only the host trusts).
 podman build --format docker -f docker/Dockerfile \
   --build-arg "SDK_IMAGE=$runtime_image" --build-arg "RUNTIME_IMAGE=$runtime_image" \
-  -v "$dotnet_root:/usr/share/dotnet:ro" -v "$nuget_packages:/root/.nuget/packages" \
+  -v "$dotnet_root:/usr/share/dotnet:ro" -v "$nuget_packages:/root/.nuget/packages" -v /etc/ssl/certs:/etc/ssl/certs:ro \
   -t "$gateway_image" "$work/src" >"$work/gateway.log" 2>&1 || fail "docker/Dockerfile" "$work/gateway.log" 40
 size="$(podman image inspect "$gateway_image" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
 app_size="$(podman run --rm --entrypoint du "$gateway_image" -sm /app 2>/dev/null | cut -f1)"
