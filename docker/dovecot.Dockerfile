@@ -8,9 +8,9 @@ RUN apt-get update \
  && groupadd --gid 1000 vmail && useradd --uid 1000 --gid vmail --no-create-home --home-dir /srv/mail --shell /usr/sbin/nologin vmail \
  && mkdir -p /srv/mail && chown vmail:vmail /srv/mail
 COPY dovecot.conf /etc/dovecot/dovecot.conf
+COPY imap-ready /usr/local/bin/imap-ready
 VOLUME /srv/mail
 EXPOSE 143 24
 # Healthy = the IMAP listener greets ("* OK"), not merely a running master process.
-HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/143 && read -t 4 -r line <&3 && [[ $line == '* OK'* ]]"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 CMD ["imap-ready"]
 CMD ["dovecot", "-F"]
