@@ -27,6 +27,7 @@ project="continuity-check-$$"
 work="$(mktemp -d /tmp/continuity-check.XXXXXX)"
 compose_started=0
 
+check_start=$(date +%s.%N)
 step_start=0
 begin() { step_name="$1"; step_start=$(date +%s.%N); }
 ok() { printf 'ok   %s (%ss)%s\n' "$step_name" "$(elapsed)" "${1:+ — $1}"; }
@@ -56,6 +57,7 @@ cleanup() {
     fi
   fi
   rm -rf "$work"
+  ((rc == 0)) && printf 'ok   container check passed in %.0fs\n' "$(echo "$(date +%s.%N) - $check_start" | bc)"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -206,7 +208,9 @@ reason="container check $project"
 out="$(api demo-ops-key -X POST "http://127.0.0.1:$port_a/admin/api/tenants/demo/routes" \
   -d "{\"user\":\"alice@demo.test\",\"to\":\"sovereign\",\"reason\":\"$reason\"}")"
 code="${out##*$'\n'}"; body="${out%$'\n'*}"
+how="applied on A"
 if [[ "$code" == 202 ]]; then
+  how="pending on A, approved on B by a second operator"
   # The two-person rule: a second operator approves (on node B, so the approval travels too).
   id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["request"]["id"])' <<<"$body")" || fail "202 without a request id: $body"
   out="$(api demo-second-admin-key -X POST "http://127.0.0.1:$port_b/admin/api/approvals/$id/approve" -d '{}')"
@@ -219,7 +223,7 @@ until api demo-viewer-key "http://127.0.0.1:$port_b/admin/api/tenants/demo/route
   (( $(date +%s) > deadline )) && fail "node B does not show alice@demo.test → sovereign after 10 s"
   sleep 0.5
 done
-ok "alice@demo.test → sovereign on B"
+ok "alice@demo.test → sovereign ($how), seen on B"
 
 begin "redis keeps an AOF"
 aof="$(podman exec "${project}_redis_1" redis-cli config get appendonly | tail -1)"
