@@ -6,6 +6,7 @@
 #
 #   docker/check.sh            # run the check (base images are kept for the next run)
 #   docker/check.sh --clean    # also remove the cached base images at the end
+#   docker/check.sh --base-only   # only make the Debian base image (CHECK_BASE_IMAGE, default continuity-base:test)
 #
 # Needs: apt-get install -y podman podman-compose runc debootstrap openssl curl python3, and the .NET SDK
 # (the one that builds this repository). No image registry is needed: the Debian base is made with
@@ -16,10 +17,15 @@ set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-clean_bases=0
-[[ "${1:-}" == "--clean" ]] && clean_bases=1
+clean_bases=0 base_only=0
+case "${1:-}" in
+  --clean) clean_bases=1 ;;
+  --base-only) base_only=1 ;;
+  "") ;;
+  *) echo "usage: docker/check.sh [--clean | --base-only]" >&2; exit 2 ;;
+esac
 
-base_image=continuity-base:test          # debootstrap bookworm minbase
+base_image="${CHECK_BASE_IMAGE:-continuity-base:test}"   # debootstrap bookworm minbase
 redis_image=continuity-redis:test        # stand-in for redis:7-bookworm
 dovecot_image=continuity-dovecot:test
 gateway_image=continuity:check
@@ -101,6 +107,7 @@ else
   rm -rf "$work/rootfs"
   ok "debootstrap bookworm minbase from $mirror"
 fi
+((base_only)) && exit 0
 
 begin "build runtime image"
 if podman image exists "$runtime_image"; then
