@@ -63,7 +63,7 @@ cleanup() {
     fi
   fi
   rm -rf "$work"
-  ((rc == 0)) && printf 'ok   container check passed in %.0fs\n' "$(echo "$(date +%s.%N) - $check_start" | bc)"
+  ((rc == 0 && !base_only)) && printf 'ok   container check passed in %.0fs\n' "$(echo "$(date +%s.%N) - $check_start" | bc)"
   exit "$rc"
 }
 trap cleanup EXIT
