@@ -48,8 +48,13 @@ internal sealed class CoreHarness : IDisposable
     public RouteTable Table { get; } = new();
     public AuditLog Audit { get; }
 
-    /// <summary>The audit chains' HMAC key of this harness (random: kept outside the store, as in production).</summary>
-    public AuditKey AuditKey { get; } = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    /// <summary>
+    /// The audit chains' HMAC key (random, kept outside the store, as in production). One for every harness of the
+    /// run, as every node of a deployment is given the same key file: two harnesses on one prefix are two nodes.
+    /// </summary>
+    public AuditKey AuditKey { get; } = SharedAuditKey;
+
+    private static readonly AuditKey SharedAuditKey = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     public ApprovalStore Approvals { get; }
     public UserDirectory Users { get; }
     public FailoverService Failover { get; }
