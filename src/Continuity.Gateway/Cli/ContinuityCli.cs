@@ -29,8 +29,9 @@ internal static partial class ContinuityCli
           continuity reject ID [--reason TEXT]
           continuity users list --tenant T
           continuity users import --tenant T FILE      (one address per line, or CSV with the address first)
-          continuity audit show [--count N]
-          continuity audit verify
+          continuity audit show [--tenant T] [--count N]
+          continuity audit verify [--tenant T]          (the tenant's keyed hash chain; default the caller's tenant)
+          continuity audit head --tenant T              (records and head hash: keep it outside the store)
           continuity queue list [--recipient A] [--state pending|held|failed|delivered]
           continuity queue show|retry|delete ID          (this node's mail spool; delete is audited)
           continuity accounts import --tenant T FILE     (JSON [{email,name?,links:[{provider,issuer?,subject}]}] or CSV email,provider,subject[,name])
@@ -72,6 +73,7 @@ internal static partial class ContinuityCli
                 "users" when cli.Word(1) == "import" => await UsersImportAsync(cli, stdout, stderr),
                 "audit" when cli.Word(1) == "show" => await AuditShowAsync(cli, stdout, stderr),
                 "audit" when cli.Word(1) == "verify" => await AuditVerifyAsync(cli, stdout, stderr),
+                "audit" when cli.Word(1) == "head" => await AuditHeadAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) is "list" or "" => await QueueListAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) == "show" => await QueueShowAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) is "retry" or "delete" => await QueueActAsync(cli, stdout, stderr),
