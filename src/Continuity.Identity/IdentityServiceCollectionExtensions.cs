@@ -5,6 +5,7 @@ using Continuity.Identity.AppSessions;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Cutoff;
 using Continuity.Identity.Federation;
+using Continuity.Identity.KeyProtection;
 using Continuity.Identity.Keys;
 using Continuity.Identity.Probes;
 using Continuity.Identity.Stores;
@@ -71,8 +72,11 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddictClientOptions>, ConfigureTime>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIddict.Core.OpenIddictCoreOptions>, ConfigureTime>());
 
-        services.AddDataProtection().SetApplicationName("continuity");
+        ConfigureKeyProtection.UseCertificate(services.AddDataProtection().SetApplicationName("continuity"), configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>, SharedDataProtection>());
+        // Encrypted at rest: the keys in the store sign every session cookie and sign-in ticket.
+        services.TryAddSingleton<DataProtectionKey>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>, ConfigureKeyProtection>());
         services.AddAuthorization();
         services.AddAuthentication().AddCookie(IdentityDefaults.CookieScheme, cookie =>
         {

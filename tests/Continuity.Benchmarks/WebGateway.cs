@@ -268,6 +268,7 @@ internal sealed partial class WebGateway : IAsyncDisposable
         {
             ["Continuity:DataDir"] = dir.Combine("data"),
             ["Continuity:State:Redis"] = redis.ConnectionString,
+            ["Continuity:Development"] = "true", // benchmark node: clear Data Protection keys in the benchmark store
             ["Continuity:Tenants:demo:Domains:0"] = "demo.test",
             ["Continuity:Tenants:demo:Hosts:Login"] = LoginHost,
             ["Continuity:Tenants:demo:Hosts:Apps:webmail"] = AppHost,

@@ -41,6 +41,8 @@ public static class GatewayConfig
     /// </summary>
     public static ContinuityOptions Demo(string? redis) => new()
     {
+        // A test node: generated identity keys, clear Data Protection keys in the external test store.
+        Development = true,
         State = new StateOptions { Redis = redis, RouteRecheckInterval = TimeSpan.FromMilliseconds(500) },
         Listeners = new ListenerOptions { Address = "127.0.0.1" },
         Tenants =
@@ -74,10 +76,16 @@ public static class GatewayConfig
         "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))).ToLowerInvariant();
 
     /// <summary>The configuration file's text: <c>{ "Continuity": … }</c>. DataDir comes from <c>--data-dir</c>.</summary>
-    public static string ToJson(ContinuityOptions options)
+    /// <param name="sections">
+    /// Adds or changes what the options do not carry: it gets the file's root object, whose <c>Continuity</c> object
+    /// holds the options (add <c>Identity</c>, <c>Mail</c>, … there, or <c>Logging</c> beside it); or null.
+    /// </param>
+    public static string ToJson(ContinuityOptions options, Action<JsonObject>? sections = null)
     {
         var tree = JsonSerializer.SerializeToNode(options, Json)!.AsObject();
         tree.Remove(nameof(ContinuityOptions.DataDir));
-        return new JsonObject { [ContinuityOptions.SectionName] = tree }.ToJsonString(Json);
+        var root = new JsonObject { [ContinuityOptions.SectionName] = tree };
+        sections?.Invoke(root);
+        return root.ToJsonString(Json);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using Continuity.Core.Configuration;
 
 namespace Continuity.Testing;
@@ -28,14 +29,18 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private HttpClient? _admin;
     private HttpClient? _anonymous;
     private bool _exitNoted;
+    private string _readyPath = "health/ready";
 
-    private GatewayProcess(string name, ContinuityOptions options, string? dataDir)
+    private readonly int? _port;
+
+    private GatewayProcess(string name, ContinuityOptions options, string? dataDir, Action<JsonObject>? sections, int? port)
     {
         Name = name;
         Options = options;
+        _port = port;
         DataDir = dataDir ?? _home.Combine("data");
         ConfigFile = _home.Combine("continuity.json");
-        File.WriteAllText(ConfigFile, GatewayConfig.ToJson(options));
+        File.WriteAllText(ConfigFile, GatewayConfig.ToJson(options, sections));
     }
 
     /// <summary>A label for messages (<c>A</c>, <c>B</c>, …).</summary>
@@ -51,7 +56,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>The fail-static route copy the node writes.</summary>
     public string SnapshotFile => Path.Combine(DataDir, "routes.snapshot.json");
 
-    /// <summary><c>http://127.0.0.1:PORT/</c> of the current run (a new free port at each start).</summary>
+    /// <summary><c>http://127.0.0.1:PORT/</c> of the current run (a new free port at each start, unless one was given).</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>A client that sends the demo operator's key (<see cref="GatewayConfig.OpsKey"/>).</summary>
@@ -90,10 +95,37 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// Writes <paramref name="options"/> as the configuration file, starts the gateway and waits for
     /// <c>/health/ready</c>. <paramref name="dataDir"/>: a directory the caller owns, or null for one of this object's own.
     /// </summary>
-    public static async Task<GatewayProcess> StartAsync(string name, ContinuityOptions options, string? dataDir = null)
+    /// <param name="sections">
+    /// Adds what <see cref="ContinuityOptions"/> does not carry to the file (see <see cref="GatewayConfig.ToJson"/>), or null.
+    /// </param>
+    /// <param name="port">
+    /// The HTTP port, when the caller must know it before the start (an issuer or redirect URI in other parts'
+    /// configuration); null: a new free port at each start.
+    /// </param>
+    public static async Task<GatewayProcess> StartAsync(string name, ContinuityOptions options, string? dataDir = null, Action<JsonObject>? sections = null, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var gateway = new GatewayProcess(name, options, dataDir);
+        var gateway = new GatewayProcess(name, options, dataDir, sections, port);
+        try
+        {
+            await gateway.StartProcessAsync();
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="StartAsync"/>, but waits only until the node answers <c>/health/live</c>: for nodes that are
+    /// meant to start not ready (no store and no fail-static copy).
+    /// </summary>
+    public static async Task<GatewayProcess> StartLiveAsync(string name, ContinuityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var gateway = new GatewayProcess(name, options, null, null, null) { _readyPath = "health/live" };
         try
         {
             await gateway.StartProcessAsync();
@@ -201,7 +233,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         _process?.Dispose();
         _exitNoted = false;
-        var port = FreePort.Next();
+        var port = _port ?? FreePort.Next();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         var psi = new ProcessStartInfo(DotnetHost)
         {
@@ -220,6 +252,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         psi.Environment["DOTNET_gcServer"] = "0";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["Logging__LogLevel__System.Net.Http.HttpClient"] = "Warning"; // a line per probe request drowns the rest
         psi.Environment["Logging__Console__FormatterName"] = "simple";
         psi.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         psi.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
@@ -258,7 +291,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
                 try
                 {
-                    using var response = await _anonymous!.GetAsync("health/ready");
+                    using var response = await _anonymous!.GetAsync(_readyPath);
                     last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                     return response.IsSuccessStatusCode;
                 }
@@ -276,7 +309,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"gateway {Name} was not ready within {StartTimeout.TotalSeconds:0} s (last /health/ready: {last}).\n{Describe()}");
+            throw new TimeoutException($"gateway {Name} was not ready within {StartTimeout.TotalSeconds:0} s (last /{_readyPath}: {last}).\n{Describe()}");
         }
     }
 

@@ -31,7 +31,8 @@ public sealed class RelyingParty : IAsyncDisposable
 
     public Uri RedirectUri => new(BaseUri, "signin-oidc");
 
-    public static async Task<RelyingParty> StartAsync(int port, Uri issuer)
+    /// <param name="scopes">Scopes asked for beyond <c>openid email profile</c> (e.g. <c>offline_access</c> for a refresh token).</param>
+    public static async Task<RelyingParty> StartAsync(int port, Uri issuer, IEnumerable<string>? scopes = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -53,6 +54,11 @@ public sealed class RelyingParty : IAsyncDisposable
             o.UsePkce = true;
             o.Scope.Add("email");
             o.Scope.Add("profile");
+            foreach (var scope in scopes ?? [])
+            {
+                o.Scope.Add(scope);
+            }
+
             o.MapInboundClaims = false;
             o.SaveTokens = true;
             o.GetClaimsFromUserInfoEndpoint = true;
@@ -75,7 +81,9 @@ public sealed class RelyingParty : IAsyncDisposable
                 Subject: user.FindFirst("sub")?.Value,
                 Email: user.FindFirst("email")?.Value,
                 Tenant: user.FindFirst("tenant")?.Value,
-                IdToken: idToken));
+                IdToken: idToken,
+                AccessToken: await http.GetTokenAsync("access_token"),
+                RefreshToken: await http.GetTokenAsync("refresh_token")));
         }).RequireAuthorization();
         await app.StartAsync();
         return new RelyingParty(app, new Uri($"http://127.0.0.1:{port}/"));
@@ -88,5 +96,5 @@ public sealed class RelyingParty : IAsyncDisposable
     }
 }
 
-/// <summary>What the relying party knows about the signed-in user.</summary>
-public sealed record RelyingPartyView(string? Issuer, string? Subject, string? Email, string? Tenant, string? IdToken);
+/// <summary>What the relying party knows about the signed-in user, and the tokens it saved (a refresh token only with <c>offline_access</c>).</summary>
+public sealed record RelyingPartyView(string? Issuer, string? Subject, string? Email, string? Tenant, string? IdToken, string? AccessToken = null, string? RefreshToken = null);

@@ -11,7 +11,18 @@ public sealed class ContinuityOptions
     /// </summary>
     public string DataDir { get; set; } = "data";
 
+    /// <summary>
+    /// A single development or test node. Allows what must never reach production: identity signing keys
+    /// generated into the data directory (instead of key files given to every node) and an external state
+    /// store holding the Data Protection keys unencrypted. Default false. <c>Continuity:Identity:AllowInsecureHttp</c>
+    /// implies it for the identity keys.
+    /// </summary>
+    public bool Development { get; set; }
+
     public StateOptions State { get; set; } = new();
+
+    /// <summary>Encryption at rest of the ASP.NET Data Protection keys (in the state store).</summary>
+    public DataProtectionKeyOptions DataProtection { get; set; } = new();
 
     public ListenerOptions Listeners { get; set; } = new();
 

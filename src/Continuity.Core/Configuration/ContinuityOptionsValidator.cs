@@ -32,6 +32,7 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
         }
 
         CheckState(options.State, Error);
+        CheckDataProtection(options, Error);
         CheckListeners(options.Listeners, Error);
 
         if (options.Tenants.Count == 0)
@@ -59,6 +60,43 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
         }
 
         return errors;
+    }
+
+    private static void CheckDataProtection(ContinuityOptions options, Action<string, string> error)
+    {
+        var keys = options.DataProtection;
+        const string path = Root + ":DataProtection";
+        if (keys.KeyFile is not null && keys.Certificate is not null)
+        {
+            error(path, "set KeyFile or Certificate, not both");
+        }
+
+        if (keys.KeyFile is { } file && !File.Exists(file))
+        {
+            error($"{path}:KeyFile", $"'{file}' does not exist (make one with: openssl rand -base64 32 > FILE; chmod 600 FILE)");
+        }
+
+        if (keys.Certificate is { } certificate && !File.Exists(certificate))
+        {
+            error($"{path}:Certificate", $"'{certificate}' does not exist");
+        }
+    }
+
+    /// <summary>
+    /// The rule that depends on where the store is: an external store needs a Data Protection key (file or
+    /// certificate) unless <see cref="ContinuityOptions.Development"/> is on — anyone who can read the store would
+    /// otherwise read the keys that sign every session cookie and sign-in ticket. Separate from <see cref="Check"/>
+    /// because <c>continuity serve</c> checks it against the real configuration before the host is built, and the
+    /// host-level check there runs against a stand-in external store.
+    /// </summary>
+    public static List<string> CheckStoreSecrets(ContinuityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var keys = options.DataProtection;
+        return options.State.Redis is not null && keys.KeyFile is null && keys.Certificate is null && !options.Development
+            ? [$"{Root}:DataProtection:KeyFile: is required with an external state store (Continuity:State:Redis): the Data Protection keys kept there " +
+                "must be encrypted (or set Continuity:DataProtection:Certificate; Continuity:Development: true allows clear keys on a development node)"]
+            : [];
     }
 
     private static void CheckState(StateOptions state, Action<string, string> error)

@@ -20,14 +20,16 @@ public sealed class RouteSnapshotFile(string dataDir)
         var dto = new SnapshotDto(snapshot.Version, snapshot.LoadedAt,
             snapshot.Tenants.ToDictionary(t => t.Key, t => new TenantDto(t.Value.DefaultProvider, t.Value.UserOverrides.ToDictionary())));
         var directory = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var temp = Path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        // 0600: who reads the snapshot learns who was moved where.
+        using (var stream = new FileStream(temp, PrivateFiles.CreateOptions(FileMode.Create, FileOptions.WriteThrough)))
         {
             JsonSerializer.Serialize(stream, dto, Json);
             stream.Flush(flushToDisk: true);
         }
 
+        PrivateFiles.Restrict(temp);
         File.Move(temp, Path, overwrite: true);
         DurableDirectory.Fsync(directory);
     }

@@ -107,7 +107,7 @@ public sealed partial class RouteSnapshotService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _store.Connection.ConnectionRestored += (_, _) => _ = RefreshQuietlyAsync(force: true);
+        _store.Connection.ConnectionRestored += OnConnectionRestored;
         var channel = RedisChannel.Literal(_store.Keys.RouteChannel);
         await SubscribeAsync(channel).ConfigureAwait(false);
         await RefreshQuietlyAsync(force: true).ConfigureAwait(false);
@@ -123,7 +123,13 @@ public sealed partial class RouteSnapshotService : BackgroundService
         catch (OperationCanceledException)
         {
         }
+        finally
+        {
+            _store.Connection.ConnectionRestored -= OnConnectionRestored;
+        }
     }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = RefreshQuietlyAsync(force: true);
 
     public override void Dispose()
     {
@@ -160,6 +166,11 @@ public sealed partial class RouteSnapshotService : BackgroundService
         {
             Log.RefreshFailed(_logger, ex.GetType().Name);
         }
+        catch (Exception ex)
+        {
+            // Last resort: this runs fire-and-forget (pub/sub, reconnect); nothing may end it unseen. The next tick retries.
+            Log.RefreshCrashed(_logger, ex);
+        }
     }
 
     private void RefreshInBackground() => _ = RefreshQuietlyAsync(force: false);
@@ -186,6 +197,9 @@ public sealed partial class RouteSnapshotService : BackgroundService
 
         [LoggerMessage(1204, LogLevel.Warning, "The state store was at route version {StoreVersion}, behind this node's {NodeVersion}: routes restored from this node's snapshot (audited)")]
         public static partial void Restored(ILogger logger, long storeVersion, long nodeVersion);
+
+        [LoggerMessage(1205, LogLevel.Error, "Route refresh failed unexpectedly; routing from the current snapshot, the next check retries")]
+        public static partial void RefreshCrashed(ILogger logger, Exception exception);
 
         [LoggerMessage(1203, LogLevel.Warning, "Could not write the fail-static route copy {Path}: {Error}")]
         public static partial void DiskWriteFailed(ILogger logger, string path, string error);

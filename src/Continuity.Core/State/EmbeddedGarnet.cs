@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Continuity.Core.IO;
 using Garnet;
 using Microsoft.Extensions.Logging;
 
@@ -41,7 +42,8 @@ public sealed partial class EmbeddedGarnet : IDisposable
     public static EmbeddedGarnet Start(string dataDir, int port, string memory, ILoggerFactory? loggerFactory = null)
     {
         var stateDir = Path.Combine(Path.GetFullPath(dataDir), "state");
-        Directory.CreateDirectory(stateDir);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(stateDir)!);
+        PrivateFiles.CreateDirectory(stateDir);
         var dataDirLock = LockDataDirectory(stateDir);
         var password = ReadOrCreatePassword(Path.Combine(stateDir, "password"));
         if (port == 0)
@@ -78,6 +80,9 @@ public sealed partial class EmbeddedGarnet : IDisposable
             throw;
         }
 
+        // The AOF holds every secret in the store (Data Protection keys, token entries): Garnet creates its files
+        // with the process umask (077 when started by 'continuity serve'); files of an older version are narrowed here.
+        PrivateFiles.Tighten(stateDir);
         if (loggerFactory is not null)
         {
             Log.Started(loggerFactory.CreateLogger<EmbeddedGarnet>(), port, stateDir);
@@ -100,7 +105,13 @@ public sealed partial class EmbeddedGarnet : IDisposable
     {
         try
         {
-            return new FileStream(Path.Combine(stateDir, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = PrivateFiles.FileMode;
+            }
+
+            return new FileStream(Path.Combine(stateDir, "lock"), options);
         }
         catch (IOException ex)
         {
@@ -122,24 +133,8 @@ public sealed partial class EmbeddedGarnet : IDisposable
         }
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Created 0600 from the first byte: no window in which another local user could read it.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(path, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(password);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        // Created 0600 from the first byte: no window in which another local user could read it.
+        PrivateFiles.WriteAllText(path, password);
         return password;
     }
 

@@ -1,4 +1,5 @@
 using Continuity.Core.Configuration;
+using Continuity.Core.IO;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.State;
@@ -15,11 +16,11 @@ public sealed class NodeIdentity
     {
         ArgumentNullException.ThrowIfNull(options);
         var dataDir = Path.GetFullPath(options.Value.DataDir);
-        Directory.CreateDirectory(dataDir);
+        PrivateFiles.CreateDirectory(dataDir);
         var path = Path.Combine(dataDir, "node-id");
         if (!File.Exists(path) || File.ReadAllText(path).Trim() is not { Length: 32 })
         {
-            File.WriteAllText(path, Guid.NewGuid().ToString("N"));
+            PrivateFiles.WriteAllText(path, Guid.NewGuid().ToString("N"));
         }
 
         Id = File.ReadAllText(path).Trim();

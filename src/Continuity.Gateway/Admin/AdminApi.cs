@@ -85,7 +85,13 @@ internal static class AdminApi
         }
 
         var snapshot = table.Current;
-        var routes = snapshot.Tenants[tenant];
+        if (!snapshot.Tenants.TryGetValue(tenant, out var routes))
+        {
+            // Before this node's first snapshot (store unreachable since start and no fail-static copy yet).
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Routes not loaded yet",
+                detail: "This node has not loaded the routes yet (the state store is unreachable and there is no fail-static copy). Try again shortly.");
+        }
+
         return Results.Ok(new
         {
             tenant,

@@ -56,7 +56,9 @@ internal static partial class ContinuityCli
             user = cli["user"],
             to = Require(cli, "to"),
             reason = Require(cli, "reason"),
-            expectedVersion = cli["expected-version"] is { } v ? long.Parse(v, CultureInfo.InvariantCulture) : (long?)null,
+            expectedVersion = cli["expected-version"] is { } v
+                ? long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : throw new UsageException($"--expected-version must be a route version number, not '{v}'")
+                : (long?)null,
         };
         using var client = AdminClient.Create(cli);
         var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/routes", body);

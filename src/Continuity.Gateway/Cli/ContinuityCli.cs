@@ -103,6 +103,8 @@ internal static partial class ContinuityCli
             return await WriteAsync(stderr, "The configuration is not valid:\n" + string.Concat(errors.Select(e => $"  {e}\n")), Usage);
         }
 
+        // Before any file is made, by this code or a library (Garnet's AOF): new files are the gateway user's only.
+        Core.IO.PrivateFiles.RestrictUmask();
         var hostArgs = args.SkipWhile(a => a == "serve").ToArray();
         await using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
         await app.RunAsync();
@@ -138,7 +140,9 @@ internal static partial class ContinuityCli
     /// </summary>
     private static List<string> ValidateAll(string? configFile, string? dataDir, string[] args)
     {
-        var errors = ContinuityOptionsValidator.Check(GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args)));
+        var options = GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args));
+        var errors = ContinuityOptionsValidator.Check(options);
+        errors.AddRange(ContinuityOptionsValidator.CheckStoreSecrets(options));
         if (errors.Count > 0)
         {
             return errors;

@@ -58,6 +58,13 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
 
         CheckKeys($"{Root}:Keys:Signing", options.Keys.Signing, Error);
         CheckKeys($"{Root}:Keys:Encryption", options.Keys.Encryption, Error);
+        if ((options.Keys.Signing.Count == 0 || options.Keys.Encryption.Count == 0) && !options.AllowInsecureHttp && !continuity.Development)
+        {
+            // A generated key lives in one node's data directory: another node would reject its tokens, and it is
+            // only as safe as that directory. Production gives every node the same key files.
+            Error($"{Root}:Keys", "Signing and Encryption key files are required: generated development keys are used only with " +
+                $"{Root}:AllowInsecureHttp or {ContinuityOptions.SectionName}:Development set to true");
+        }
         foreach (var (id, client) in options.Clients)
         {
             CheckClient($"{Root}:Clients:{id}", client, options, continuity, Error);

@@ -72,10 +72,15 @@ internal static class SpoolJournal
                 delivered.Status = TargetStatus.Delivered;
                 delivered.Provider = parts[3];
                 break;
-            case "T" when parts.Length >= 5:
+            // A damaged number (a disk error, a hand edit) skips that line only: the recipient stays due, which at
+            // worst retries it early; the rest of this journal and of the spool recovers as written.
+            case "T" when parts.Length >= 5
+                && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var attempts)
+                && long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var next)
+                && next <= MaxUnixMilliseconds:
                 var deferred = r.Get(ParseKind(parts[2]));
-                deferred.Attempts = int.Parse(parts[3], CultureInfo.InvariantCulture);
-                deferred.NextAttempt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[4], CultureInfo.InvariantCulture));
+                deferred.Attempts = attempts;
+                deferred.NextAttempt = DateTimeOffset.FromUnixTimeMilliseconds(next);
                 deferred.LastError = parts.Length > 5 ? parts[5] : null;
                 break;
             case "F":
@@ -98,6 +103,9 @@ internal static class SpoolJournal
                 break;
         }
     }
+
+    /// <summary>The last instant <see cref="DateTimeOffset.FromUnixTimeMilliseconds"/> takes (9999-12-31).</summary>
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private static string? Rest(string[] parts, int from) =>
         parts.Length > from ? string.Join(' ', parts[from..]) : null;

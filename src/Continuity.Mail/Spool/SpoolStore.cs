@@ -29,8 +29,9 @@ internal sealed partial class SpoolStore
         _incoming = Path.Combine(Directory, "incoming");
         _queue = Path.Combine(Directory, "queue");
         _logger = logger;
-        System.IO.Directory.CreateDirectory(_incoming);
-        System.IO.Directory.CreateDirectory(_queue);
+        // Mail waiting for delivery is the owner's only (0700 directories; the process umask makes the files 0600).
+        Core.IO.PrivateFiles.CreateDirectory(_incoming);
+        Core.IO.PrivateFiles.CreateDirectory(_queue);
     }
 
     public string Directory { get; }

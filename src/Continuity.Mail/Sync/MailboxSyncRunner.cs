@@ -119,7 +119,23 @@ internal sealed partial class MailboxSyncRunner(
         }
         finally
         {
+            await ReleaseQuietlyAsync(tenant, user, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Gives the lease back without hiding the run's own outcome: a store that is gone now (the very failure the run
+    /// may be reporting) is logged, and the lease then ends by its TTL.
+    /// </summary>
+    private async Task ReleaseQuietlyAsync(string tenant, string user, string token)
+    {
+        try
+        {
             await users.ReleaseLeaseAsync(tenant, user, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.ReleaseFailed(logger, tenant, user, e.GetType().Name);
         }
     }
 
@@ -139,5 +155,8 @@ internal sealed partial class MailboxSyncRunner(
 
         [LoggerMessage(2321, LogLevel.Warning, "Mailbox sync {Tenant}/{User} {Direction} failed; the next run resumes from the checkpoints: {Error}")]
         public static partial void Failed(ILogger logger, string tenant, string user, SyncDirection direction, string error);
+
+        [LoggerMessage(2322, LogLevel.Warning, "Mailbox sync {Tenant}/{User}: the lease could not be released ({Error}); it ends by its TTL")]
+        public static partial void ReleaseFailed(ILogger logger, string tenant, string user, string error);
     }
 }

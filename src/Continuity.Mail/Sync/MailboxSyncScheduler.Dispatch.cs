@@ -80,6 +80,12 @@ internal sealed partial class MailboxSyncScheduler
         {
             Log.JobFailed(logger, key.Tenant, key.User, e.GetType().Name, e.Message);
         }
+        catch (Exception e)
+        {
+            // Last resort: this job runs fire-and-forget; whatever it throws is logged with its stack and the
+            // scheduler goes on (the finally below frees the user's slot for the next run).
+            Log.JobCrashed(logger, key.Tenant, key.User, e);
+        }
         finally
         {
             _running.TryRemove(key, out _);

@@ -14,5 +14,8 @@ internal sealed partial class MailboxSyncScheduler
 
         [LoggerMessage(2332, LogLevel.Error, "Mailbox sync {Tenant}/{User}: job failed: {Error}: {Message}")]
         public static partial void JobFailed(ILogger logger, string tenant, string user, string error, string message);
+
+        [LoggerMessage(2333, LogLevel.Error, "Mailbox sync {Tenant}/{User}: job failed unexpectedly; the next run resumes from the checkpoints")]
+        public static partial void JobCrashed(ILogger logger, string tenant, string user, Exception exception);
     }
 }

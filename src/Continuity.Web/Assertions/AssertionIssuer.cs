@@ -13,7 +13,7 @@ namespace Continuity.Web.Assertions;
 
 /// <summary>
 /// Signed user assertions for backends: a JWT from the tenant's issuer (<c>sub</c>, <c>email</c>,
-/// <c>tenant</c>, <c>aud</c> = app, <c>exp</c> ≤ 60 s) signed with the gateway's current signing key,
+/// <c>tenant</c>, <c>aud</c> = <c>urn:continuity:app:</c>app, <c>typ</c> <c>continuity-assertion+jwt</c>, <c>exp</c> ≤ 60 s) signed with the gateway's current signing key,
 /// so it verifies against the issuer's JWKS. A token is reused for a user and app while more than
 /// half its lifetime is left: an RSA signature per proxied request would cost more than the proxying.
 /// </summary>
@@ -26,6 +26,12 @@ internal sealed class AssertionIssuer(
 {
     /// <summary>Cached tokens kept before the cache is emptied: bounded memory whatever the number of users.</summary>
     private const int MaxCached = 10_000;
+
+    /// <summary>The JWT <c>typ</c> header of an assertion (an ID token has <c>JWT</c>, an access token <c>at+jwt</c>).</summary>
+    public const string TokenType = "continuity-assertion+jwt";
+
+    /// <summary>An assertion's <c>aud</c> is this followed by the app name (<c>urn:continuity:app:webmail</c>), never a bare client id.</summary>
+    public const string AudiencePrefix = "urn:continuity:app:";
 
     private readonly JsonWebTokenHandler _handler = new();
     private readonly ConcurrentDictionary<(string Tenant, string Sub, string Email, string App), (string Token, DateTimeOffset Renew)> _cache = new();
@@ -51,7 +57,10 @@ internal sealed class AssertionIssuer(
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = IssuerOf(tenantId),
-            Audience = app,
+            // Its own type and audience namespace: never valid as an ID token or access token at a relying
+            // party whose client id happens to equal the app name (RFC 8725 §3.11, §3.9).
+            TokenType = TokenType,
+            Audience = AudiencePrefix + app,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = (now + lifetime).UtcDateTime,

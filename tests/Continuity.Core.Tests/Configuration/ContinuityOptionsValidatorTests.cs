@@ -13,6 +13,26 @@ public sealed class ContinuityOptionsValidatorTests
     }
 
     [Fact]
+    public void Check_ExternalStoreWithoutDataProtectionKey_ErrorUnlessDevelopment()
+    {
+        var options = Valid();
+        options.State.Redis = "127.0.0.1:6379";
+
+        var error = Assert.Single(ContinuityOptionsValidator.CheckStoreSecrets(options));
+        options.Development = true;
+        var development = ContinuityOptionsValidator.CheckStoreSecrets(options);
+        options.Development = false;
+        options.DataProtection.KeyFile = "/no/such/key";
+        var withFile = ContinuityOptionsValidator.CheckStoreSecrets(options);
+        var missingFile = ContinuityOptionsValidator.Check(options);
+
+        Assert.StartsWith("Continuity:DataProtection:KeyFile: is required with an external state store", error, StringComparison.Ordinal);
+        Assert.Empty(development);
+        Assert.Empty(withFile);
+        Assert.Equal(["Continuity:DataProtection:KeyFile: '/no/such/key' does not exist (make one with: openssl rand -base64 32 > FILE; chmod 600 FILE)"], missingFile);
+    }
+
+    [Fact]
     public void Check_ManyMistakes_ReportsEveryOneWithItsPath()
     {
         var options = Valid();

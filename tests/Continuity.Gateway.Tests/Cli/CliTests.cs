@@ -62,7 +62,10 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
         var missing = await RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey);
         var nobody = await RunAsync("route", "show", "--url", $"http://127.0.0.1:{FreePort.Next()}", "--api-key", "x");
         var unknown = await RunAsync("frobnicate");
+        var badVersion = await RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--reason", "r", "--expected-version", "abc",
+            "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey);
 
+        Assert.Equal((2, true), (badVersion.Code, badVersion.Err.Contains("--expected-version must be a route version number, not 'abc'", StringComparison.Ordinal)));
         Assert.Equal((1, true), (badKey.Code, badKey.Err.Contains("401", StringComparison.Ordinal)));
         Assert.Equal((2, true), (missing.Code, missing.Err.Contains("--reason is required", StringComparison.Ordinal)));
         Assert.Equal((1, true), (nobody.Code, nobody.Err.Contains("cannot reach the gateway", StringComparison.Ordinal)));

@@ -19,11 +19,12 @@ public abstract class MultiNodeTestBed(ITestOutputHelper output) : IAsyncLifetim
     protected RedisServer Redis => _redis ??= new RedisServer();
 
     /// <summary>Starts a gateway process for the demo tenant; <paramref name="configure"/> adjusts its configuration first.</summary>
-    protected async Task<GatewayProcess> StartNodeAsync(string name, string? redis, Action<ContinuityOptions>? configure = null)
+    protected async Task<GatewayProcess> StartNodeAsync(
+        string name, string? redis, Action<ContinuityOptions>? configure = null, Action<System.Text.Json.Nodes.JsonObject>? sections = null)
     {
         var options = GatewayConfig.Demo(redis);
         configure?.Invoke(options);
-        var node = await GatewayProcess.StartAsync(name, options);
+        var node = await GatewayProcess.StartAsync(name, options, sections: sections);
         _nodes.Add(node);
         return node;
     }

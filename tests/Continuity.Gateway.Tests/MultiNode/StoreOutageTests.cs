@@ -69,6 +69,22 @@ public sealed class StoreOutageTests(ITestOutputHelper output) : MultiNodeTestBe
     }
 
     [Fact]
+    public async Task GetRoutes_NodeStartedWithoutStoreOrSnapshot_Answers503ProblemNot500()
+    {
+        // Arrange: a store address nothing listens on, and a fresh data directory (no fail-static copy).
+        await using var node = await GatewayProcess.StartLiveAsync("C", GatewayConfig.Demo($"127.0.0.1:{FreePort.Next()},connectTimeout=500"));
+
+        // Act
+        using var response = await node.Admin.GetAsync("admin/api/tenants/demo/routes");
+
+        // Assert
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not loaded the routes yet", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NodeKilledAndRestarted_DuringStoreOutage_RoutesFromItsDiskSnapshot()
     {
         // Arrange

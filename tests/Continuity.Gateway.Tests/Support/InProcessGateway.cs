@@ -81,6 +81,8 @@ internal sealed class InProcessGateway : IAsyncDisposable
             Continuity = new
             {
                 DataDir = dataDir,
+                // A test node: generated identity keys, clear Data Protection keys in the external test store.
+                Development = true,
                 Listeners = new { Address = "127.0.0.1", Smtp = smtpPort },
                 State = new { Redis = redis, KeyPrefix = "{g" + Guid.NewGuid().ToString("N")[..12] + "}:", RouteRecheckInterval = "00:00:00.500" },
                 Tenants = new Dictionary<string, object>

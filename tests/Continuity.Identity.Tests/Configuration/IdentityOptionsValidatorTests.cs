@@ -7,6 +7,7 @@ public sealed class IdentityOptionsValidatorTests
 {
     private static ContinuityOptions Core() => new()
     {
+        Development = true, // generated identity keys allowed; the rule itself has its own tests below
         Tenants =
         {
             ["demo"] = new TenantOptions
@@ -65,6 +66,22 @@ public sealed class IdentityOptionsValidatorTests
         core.Tenants["demo"].Hosts.Login = "login.demo.test";
 
         Assert.Empty(IdentityOptionsValidator.Check(new IdentityOptions(), core));
+    }
+
+    [Fact]
+    public void Check_NoKeyFilesOutsideDevelopment_ErrorNamesTheSettings()
+    {
+        var core = Core();
+        core.Tenants["demo"].Hosts.Login = "login.demo.test";
+        core.Development = false;
+
+        var errors = IdentityOptionsValidator.Check(new IdentityOptions(), core);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Continuity:Identity:Keys: Signing and Encryption key files are required", error, StringComparison.Ordinal);
+        Assert.Contains("Continuity:Identity:AllowInsecureHttp", error, StringComparison.Ordinal);
+        Assert.Contains("Continuity:Development", error, StringComparison.Ordinal);
+        Assert.Empty(IdentityOptionsValidator.Check(new IdentityOptions { AllowInsecureHttp = true }, core));
     }
 
     [Theory]

@@ -109,6 +109,7 @@ internal sealed class IdentityWorld : IAsyncDisposable
         {
             ["Continuity:DataDir"] = data,
             ["Continuity:State:Redis"] = Redis.ConnectionString,
+            ["Continuity:Development"] = "true", // test nodes: clear Data Protection keys in the test store
             ["Continuity:State:KeyPrefix"] = _prefix,
             ["Continuity:State:RouteRecheckInterval"] = "00:00:00.200",
             ["Continuity:Tenants:demo:DisplayName"] = "Demo Court",

@@ -48,6 +48,28 @@ public sealed class SpoolStoreTests : IDisposable
         Assert.Equal(TargetStatus.Pending, recovered.Recipients[1].Main.Status);
     }
 
+    [Theory]
+    [InlineData("T 1 main abc 1000 451 down\n")]
+    [InlineData("T 1 main 2 notanumber 451 down\n")]
+    [InlineData("T 1 main 2 99999999999999999999 451 down\n")]
+    [InlineData("T 1 main 2 999999999999999999 451 down\n")]
+    [InlineData("T 1 main -2 1000 451 down\n")]
+    public void Recover_DamagedJournalLine_SkipsThatLineAndLosesNoMessage(string damaged)
+    {
+        var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);
+        var first = store.Write(Envelope("m4"), [], new ReadOnlySequence<byte>("x"u8.ToArray()));
+        File.WriteAllText(first.JournalPath, "D 0 main primary\n" + damaged + "H 2 primary 550 5.2.1 disabled\n");
+        store.Write(Envelope("m5"), [], new ReadOnlySequence<byte>("y"u8.ToArray()));
+
+        var recovered = store.Recover();
+
+        Assert.Equal(["m4", "m5"], recovered.Select(m => m.Id));
+        var m4 = recovered[0];
+        Assert.Equal(TargetStatus.Delivered, m4.Recipients[0].Main.Status);
+        Assert.Equal((TargetStatus.Pending, 0), (m4.Recipients[1].Main.Status, m4.Recipients[1].Main.Attempts));
+        Assert.Equal(TargetStatus.Held, m4.Recipients[2].Main.Status);
+    }
+
     [Fact]
     public void Recover_HalfReceivedAndOrphanFiles_AreRemoved()
     {

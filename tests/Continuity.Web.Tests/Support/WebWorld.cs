@@ -124,6 +124,7 @@ internal sealed class WebWorld : IAsyncDisposable
         {
             ["Continuity:DataDir"] = _dir.Combine("data"),
             ["Continuity:State:Redis"] = Redis.ConnectionString,
+            ["Continuity:Development"] = "true", // test nodes: clear Data Protection keys in the test store
             ["Continuity:State:RouteRecheckInterval"] = "00:00:00.200",
             ["Continuity:Tenants:demo:Domains:0"] = "demo.test",
             ["Continuity:Tenants:demo:Hosts:Login"] = LoginHost,
