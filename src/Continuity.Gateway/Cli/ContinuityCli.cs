@@ -1,7 +1,5 @@
-using Continuity.Core.Configuration;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace Continuity.Gateway.Cli;
 
@@ -21,7 +19,8 @@ internal static partial class ContinuityCli
         continuity — tenant identity and mail continuity gateway
 
           continuity [serve] [--config FILE] [--data-dir DIR] [--urls URLS]
-          continuity config check [--config FILE]
+          continuity config check [--config FILE]        (every error with its path; exit 2 if any)
+          continuity config show [--config FILE]         (the effective configuration as JSON, secrets redacted)
           continuity route show [--tenant T]
           continuity route set --tenant T [--user ADDRESS] --to PROVIDER --reason TEXT [--expected-version N]
           continuity approvals
@@ -61,6 +60,7 @@ internal static partial class ContinuityCli
             {
                 "serve" => await ServeAsync(args, cli, stderr),
                 "config" when cli.Word(1) == "check" => ConfigCheck(cli, stdout, stderr),
+                "config" when cli.Word(1) == "show" => ConfigShow(cli, stdout, stderr),
                 "route" when cli.Word(1) == "show" => await RouteShowAsync(cli, stdout, stderr),
                 "route" when cli.Word(1) == "set" => await RouteSetAsync(cli, stdout, stderr),
                 "approvals" or "pending" => await ApprovalsAsync(cli, stdout, stderr),
@@ -109,74 +109,6 @@ internal static partial class ContinuityCli
         await using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
         await app.RunAsync();
         return Ok;
-    }
-
-    private static int ConfigCheck(CliArguments cli, TextWriter stdout, TextWriter stderr)
-    {
-        var configFile = cli["config"];
-        if (configFile is not null && !File.Exists(configFile))
-        {
-            stderr.WriteLine($"configuration file not found: {configFile}");
-            return Usage;
-        }
-
-        var options = GatewayConfiguration.Bind(LoadConfiguration(configFile, cli["data-dir"], []));
-        var errors = ValidateAll(configFile, cli["data-dir"], []);
-        if (errors.Count > 0)
-        {
-            stderr.WriteLine($"The configuration is not valid ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):");
-            errors.ForEach(e => stderr.WriteLine($"  {e}"));
-            return Failed;
-        }
-
-        stdout.WriteLine($"configuration OK: {options.Tenants.Count} tenant(s), state {(options.State.Redis is null ? "embedded" : "external")}");
-        return Ok;
-    }
-
-    /// <summary>
-    /// Every configuration error of every part (Core, identity, mail, mail access, sync, web), each with its path.
-    /// The Core check runs first; when it passes, the host is built (nothing is started) and each part's
-    /// validators run as they would at start.
-    /// </summary>
-    private static List<string> ValidateAll(string? configFile, string? dataDir, string[] args)
-    {
-        var options = GatewayConfiguration.Bind(LoadConfiguration(configFile, dataDir, args));
-        var errors = ContinuityOptionsValidator.Check(options);
-        errors.AddRange(ContinuityOptionsValidator.CheckStoreSecrets(options));
-        if (errors.Count > 0)
-        {
-            return errors;
-        }
-
-        // Some parts' option set-up touches the state store: give this throw-away host a store address that
-        // refuses at once, so checking never starts an embedded store (nor fights a running node for its data dir).
-        string[] hostArgs = [.. args.SkipWhile(a => a == "serve"), "--Continuity:State:Redis=127.0.0.1:1,abortConnect=false,connectTimeout=100", "--Logging:LogLevel:Default=Warning"];
-        using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
-        try
-        {
-            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
-        }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
-        {
-            errors.AddRange(ex.Failures.SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries)));
-        }
-        catch (AggregateException ex)
-        {
-            errors.AddRange(ex.InnerExceptions.OfType<Microsoft.Extensions.Options.OptionsValidationException>()
-                .SelectMany(e => e.Failures).SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries)));
-        }
-
-        return errors;
-    }
-
-    private static IConfiguration LoadConfiguration(string? configFile, string? dataDir, string[] args)
-    {
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true);
-        GatewayConfiguration.Apply(builder, configFile, dataDir);
-        builder.AddCommandLine(args.SkipWhile(a => a == "serve").Where(a => a.StartsWith("--Continuity", StringComparison.Ordinal)).ToArray());
-        return builder.Build();
     }
 
     private static int ApiKeyNew(TextWriter stdout)

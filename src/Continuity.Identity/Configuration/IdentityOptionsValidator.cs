@@ -133,8 +133,8 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
             error($"{path}:RedirectUris", "at least one is required for authorization_code");
         }
 
-        CheckUris($"{path}:RedirectUris", client.RedirectUris, error);
-        CheckUris($"{path}:PostLogoutRedirectUris", client.PostLogoutRedirectUris, error);
+        CheckUris($"{path}:RedirectUris", client.RedirectUris, options.AllowInsecureHttp, error);
+        CheckUris($"{path}:PostLogoutRedirectUris", client.PostLogoutRedirectUris, options.AllowInsecureHttp, error);
         for (var i = 0; i < client.Scopes.Count; i++)
         {
             if (!StandardScopes.Contains(client.Scopes[i]) && !options.Scopes.ContainsKey(client.Scopes[i]))
@@ -149,14 +149,35 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
         }
     }
 
-    private static void CheckUris(string path, List<string> uris, Action<string, string> error)
+    /// <summary>
+    /// A redirect URI receives codes and tokens: https, or http only to a loopback address with
+    /// <see cref="IdentityOptions.AllowInsecureHttp"/> (development); never a fragment (RFC 6749 §3.1.2), never another
+    /// scheme (<c>javascript:</c>, <c>data:</c>, <c>file:</c> would run or read on the gateway's own origin).
+    /// </summary>
+    private static void CheckUris(string path, List<string> uris, bool allowInsecureHttp, Action<string, string> error)
     {
         for (var i = 0; i < uris.Count; i++)
         {
             // On Unix "/path" parses as an absolute file: URI; a redirect URI is never a file.
-            if (!Uri.TryCreate(uris[i], UriKind.Absolute, out var uri) || uri.IsFile || uri.Fragment.Length > 0)
+            if (!Uri.TryCreate(uris[i], UriKind.Absolute, out var uri) || uri.IsFile || uri.Fragment.Length > 0 || uris[i].Contains('#', StringComparison.Ordinal))
             {
-                error($"{path}:{i}", $"'{uris[i]}' must be an absolute URL without fragment");
+                error($"{path}:{i}", $"'{uris[i]}' must be an absolute https URL without fragment");
+            }
+            else if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+            {
+                error($"{path}:{i}", $"'{uris[i]}' must be https (http only to a loopback address, with {Root}:AllowInsecureHttp)");
+            }
+            else if (uri.Scheme == Uri.UriSchemeHttp && !allowInsecureHttp)
+            {
+                error($"{path}:{i}", $"'{uris[i]}' is http: allowed to a loopback address only with {Root}:AllowInsecureHttp (development)");
+            }
+            else if (uri.Scheme is not ("https" or "http"))
+            {
+                error($"{path}:{i}", $"'{uris[i]}' must be an https URL, not {uri.Scheme}:");
+            }
+            else if (uri.UserInfo.Length > 0)
+            {
+                error($"{path}:{i}", $"'{uris[i]}' must not carry a user name or password");
             }
         }
     }

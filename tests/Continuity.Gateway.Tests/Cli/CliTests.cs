@@ -88,7 +88,7 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
         var serve = await RunAsync("serve", "--config", file, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
         var good = await RunAsync("config", "check", "--config", Path.Combine(RepoRoot(), "config", "demo.json"));
 
-        Assert.Equal(1, check.Code);
+        Assert.Equal(2, check.Code);
         Assert.Contains("Continuity:Tenants:demo:DefaultProvider: 'nowhere'", check.Err, StringComparison.Ordinal);
         Assert.Contains("Continuity:Tenants:demo:Failover:Approvals: must be 1 or 2", check.Err, StringComparison.Ordinal);
         Assert.Contains("Continuity:Tenants:demo:Providers:primary:Mail:Inbound:", check.Err, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
         var check = await RunAsync("config", "check", "--config", file);
         var serve = await RunAsync("serve", "--config", file, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
 
-        Assert.Equal(1, check.Code);
+        Assert.Equal(2, check.Code);
         Assert.Contains("Continuity:Tenants:demo:Providers:primary:Mail:Login:Master:", check.Err, StringComparison.Ordinal);
         Assert.Contains("Continuity:Mail:Limits:MaxMessageSize", check.Err, StringComparison.Ordinal);
         Assert.Equal(2, serve.Code);

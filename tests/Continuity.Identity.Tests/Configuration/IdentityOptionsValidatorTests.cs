@@ -54,6 +54,33 @@ public sealed class IdentityOptionsValidatorTests
         Assert.Contains(errors, e => e.StartsWith("Continuity:Identity:Lifetimes:AccessToken:", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("javascript:alert(1)", false, true)]
+    [InlineData("data:text/html,x", true, true)]
+    [InlineData("com.example.app:/callback", true, true)]
+    [InlineData("http://app.example/cb", true, true)]
+    [InlineData("https://app.example/cb#frag", false, true)]
+    [InlineData("https://user:pw@app.example/cb", false, true)]
+    [InlineData("http://127.0.0.1:8765/cb", false, true)]
+    [InlineData("http://127.0.0.1:8765/cb", true, false)]
+    [InlineData("http://[::1]/cb", true, false)]
+    [InlineData("https://app.example/cb", false, false)]
+    public void Check_RedirectUri_HttpsOrLoopbackHttpInDevelopmentOnly(string uri, bool allowInsecureHttp, bool refused)
+    {
+        var core = Core();
+        core.Tenants["demo"].Hosts.Login = "login.demo.test";
+        var options = new IdentityOptions
+        {
+            AllowInsecureHttp = allowInsecureHttp,
+            Clients = { ["app"] = new ClientOptions { RedirectUris = [uri], PostLogoutRedirectUris = [uri] } },
+        };
+
+        var errors = IdentityOptionsValidator.Check(options, core);
+
+        Assert.Equal(refused, errors.Exists(e => e.StartsWith("Continuity:Identity:Clients:app:RedirectUris:0:", StringComparison.Ordinal)));
+        Assert.Equal(refused, errors.Exists(e => e.StartsWith("Continuity:Identity:Clients:app:PostLogoutRedirectUris:0:", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Check_TenantWithUpstreamButNoLoginHostOrIssuer_Error() =>
         Assert.Equal(["Continuity:Tenants:demo:Hosts:Login: is required for a tenant with identity upstreams (or set Continuity:Identity:Tenants:demo:Issuer)"],
