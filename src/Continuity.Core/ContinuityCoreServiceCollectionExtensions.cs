@@ -29,6 +29,7 @@ public static class ContinuityCoreServiceCollectionExtensions
         services.TryAddSingleton<StateStore>();
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<RouteStore>();
+        services.TryAddSingleton<AuditKey>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<ApprovalStore>();
         services.TryAddSingleton<UserDirectory>();

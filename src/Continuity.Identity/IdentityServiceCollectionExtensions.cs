@@ -78,6 +78,8 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<DataProtectionKey>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>, ConfigureKeyProtection>());
         services.AddAuthorization();
+        // The end-session confirmation form (no id_token_hint: the user is asked, and only the form's POST signs out).
+        services.AddAntiforgery();
         services.AddAuthentication().AddCookie(IdentityDefaults.CookieScheme, cookie =>
         {
             cookie.Cookie.Name = settings.CookieName;

@@ -37,7 +37,7 @@ internal static class RoutePropagationBenchmark
         await using var storeB = new StateStore(wrappedB, NullLoggerFactory.Instance);
         var tableB = new RouteTable();
         using var serviceB = new RouteSnapshotService(
-            tableB, new RouteStore(storeB, wrappedB, TimeProvider.System), storeB, wrappedB, TimeProvider.System, NullLogger<RouteSnapshotService>.Instance);
+            tableB, new RouteStore(storeB, wrappedB, new Continuity.Core.Audit.AuditKey(new byte[32]), TimeProvider.System), storeB, wrappedB, TimeProvider.System, NullLogger<RouteSnapshotService>.Instance);
         var seenByB = new ConcurrentDictionary<long, long>();
         using var swapped = new SemaphoreSlim(0);
         tableB.Changed += (_, next) =>

@@ -27,8 +27,8 @@ internal sealed class CoreHarness : IDisposable
         configure?.Invoke(Options.Tenants["demo"]);
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Store = new StateStore(options, NullLoggerFactory.Instance);
-        Routes = new RouteStore(Store, options, Time);
-        Audit = new AuditLog(Store, Time);
+        Routes = new RouteStore(Store, options, AuditKey, Time);
+        Audit = new AuditLog(Store, AuditKey, Time);
         Approvals = new ApprovalStore(Store);
         Users = new UserDirectory(Store);
         Failover = new FailoverService(options, Routes, Approvals, Audit, Users, Time);
@@ -47,6 +47,14 @@ internal sealed class CoreHarness : IDisposable
     public RouteStore Routes { get; }
     public RouteTable Table { get; } = new();
     public AuditLog Audit { get; }
+
+    /// <summary>
+    /// The audit chains' HMAC key (random, kept outside the store, as in production). One for every harness of the
+    /// run, as every node of a deployment is given the same key file: two harnesses on one prefix are two nodes.
+    /// </summary>
+    public AuditKey AuditKey { get; } = SharedAuditKey;
+
+    private static readonly AuditKey SharedAuditKey = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     public ApprovalStore Approvals { get; }
     public UserDirectory Users { get; }
     public FailoverService Failover { get; }

@@ -5,19 +5,23 @@ using System.Text.Json;
 
 namespace Continuity.Core.Audit;
 
-/// <summary>Builds and checks the audit hash chain. Pure: no store, no clock.</summary>
+/// <summary>
+/// Builds and checks an audit chain (one per tenant, plus <c>*</c> for gateway-wide records). Each link is
+/// HMAC-SHA256 under the <see cref="AuditKey"/>, which lives outside the store: someone who can write the store
+/// but not read the key cannot rewrite a chain (or a whole tenant's chain) that still verifies. Pure: no store, no clock.
+/// </summary>
 public static class AuditChain
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
     /// <summary>The next record after a chain of <paramref name="count"/> records whose newest hash is <paramref name="head"/>.</summary>
-    public static AuditRecord Seal(AuditEntry entry, long count, string head, DateTimeOffset at)
+    public static AuditRecord Seal(AuditEntry entry, long count, string head, DateTimeOffset at, AuditKey key)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var unsealed = new AuditRecord(
             count + 1, at.ToUniversalTime(), entry.Actor, entry.Action, entry.Tenant, entry.User,
             entry.Before, entry.After, entry.Reason, entry.Details, head, "");
-        return unsealed with { Hash = ComputeHash(unsealed) };
+        return unsealed with { Hash = ComputeHash(unsealed, key) };
     }
 
     public static string Serialize(AuditRecord record) => JsonSerializer.Serialize(record, Json);
@@ -34,19 +38,20 @@ public static class AuditChain
         }
     }
 
-    /// <summary>SHA-256 (hex) of the record's canonical JSON with an empty hash.</summary>
-    public static string ComputeHash(AuditRecord record)
+    /// <summary>HMAC-SHA256 (hex) under <paramref name="key"/> of the record's canonical JSON with an empty hash.</summary>
+    public static string ComputeHash(AuditRecord record, AuditKey key)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(key);
         var canonical = JsonSerializer.SerializeToUtf8Bytes(record with { Hash = "" }, Json);
-        return Convert.ToHexString(SHA256.HashData(canonical)).ToLowerInvariant();
+        return Convert.ToHexString(HMACSHA256.HashData(key.Bytes, canonical)).ToLowerInvariant();
     }
 
     /// <summary>
     /// Checks a whole chain as stored (raw JSON, oldest first) against the stored head hash.
     /// Reports every problem, each naming the position and sequence number concerned.
     /// </summary>
-    public static AuditVerification Verify(IReadOnlyList<string> rawRecords, string head)
+    public static AuditVerification Verify(IReadOnlyList<string> rawRecords, string head, AuditKey key)
     {
         ArgumentNullException.ThrowIfNull(rawRecords);
         var problems = new List<string>();
@@ -73,9 +78,9 @@ public static class AuditChain
                 problems.Add($"record #{seq}: its link to the previous record is broken — the previous record was changed, removed or moved");
             }
 
-            if (!string.Equals(ComputeHash(record), record.Hash, StringComparison.Ordinal))
+            if (!string.Equals(ComputeHash(record, key), record.Hash, StringComparison.Ordinal))
             {
-                problems.Add($"record #{seq}: its content does not match its hash — the record was changed");
+                problems.Add($"record #{seq}: its content does not match its hash — the record was changed (or sealed without the audit key)");
             }
 
             previousHash = record.Hash;
@@ -97,4 +102,14 @@ public static class AuditChain
 }
 
 /// <summary>Result of <see cref="AuditChain.Verify"/>.</summary>
-public sealed record AuditVerification(int Records, bool Intact, IReadOnlyList<string> Problems);
+public sealed record AuditVerification(int Records, bool Intact, IReadOnlyList<string> Problems)
+{
+    /// <summary>The tenant whose chain was checked.</summary>
+    public string? Tenant { get; init; }
+}
+
+/// <summary>
+/// A tenant chain's head (<c>continuity audit head</c>): kept somewhere the store's writers cannot reach (a
+/// ticket, a mail to the auditor, a notary), it later proves that no record up to <see cref="Records"/> was removed.
+/// </summary>
+public sealed record AuditChainHead(string Tenant, long Records, string Head);

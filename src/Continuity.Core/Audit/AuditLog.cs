@@ -4,15 +4,15 @@ using StackExchange.Redis;
 namespace Continuity.Core.Audit;
 
 /// <summary>
-/// The audit chain in the state store.
+/// The audit chains in the state store: one per tenant (records of tenant <c>*</c>, gateway-wide, have their own).
 /// <code>
-/// {continuity}:audit:log    LIST    AuditRecord JSON, oldest first (RPUSH only). No TTL.
-/// {continuity}:audit:head   STRING  hash of the newest record; absent before the first. No TTL.
+/// {continuity}:audit:{tenant}:log    LIST    AuditRecord JSON, oldest first (RPUSH only). No TTL.
+/// {continuity}:audit:{tenant}:head   STRING  keyed hash of the newest record; absent before the first. No TTL.
 /// </code>
-/// Appends are optimistic: the record is sealed against the head read just before, and the
-/// script refuses it if the head moved meanwhile (another node appended); then it is resealed.
+/// Appends are optimistic: the record is sealed (HMAC under <see cref="AuditKey"/>) against the head read just
+/// before, and the script refuses it if the head moved meanwhile (another node appended); then it is resealed.
 /// </summary>
-public sealed class AuditLog(StateStore store, TimeProvider time)
+public sealed class AuditLog(StateStore store, AuditKey key, TimeProvider time)
 {
     // KEYS: log, head. Returns { LLEN, head }.
     internal const string ReadHeadScript = """
@@ -30,14 +30,16 @@ public sealed class AuditLog(StateStore store, TimeProvider time)
 
     private const int MaxAttempts = 200;
 
-    public Task<AuditRecord> AppendAsync(AuditEntry entry) =>
-        store.RunAsync(async db =>
+    public Task<AuditRecord> AppendAsync(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return store.RunAsync(async db =>
         {
-            var keys = new RedisKey[] { store.Keys.AuditLog, store.Keys.AuditHead };
+            var keys = Keys(entry.Tenant);
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
                 var (count, head) = await ReadHeadAsync(db, keys).ConfigureAwait(false);
-                var record = AuditChain.Seal(entry, count, head, time.GetUtcNow());
+                var record = AuditChain.Seal(entry, count, head, time.GetUtcNow(), key);
                 var ok = (long)await db.ScriptEvaluateAsync(AppendScript, keys, [head, AuditChain.Serialize(record), record.Hash]).ConfigureAwait(false);
                 if (ok == 1)
                 {
@@ -49,35 +51,46 @@ public sealed class AuditLog(StateStore store, TimeProvider time)
 
             throw new InvalidOperationException("The audit log kept moving under concurrent appends; try again.");
         });
+    }
 
-    /// <summary>Records with sequence numbers in [<paramref name="fromSeq"/>, fromSeq + count), oldest first.</summary>
-    public Task<IReadOnlyList<AuditRecord>> ReadAsync(long fromSeq, int count) =>
+    /// <summary>Records of <paramref name="tenant"/> with sequence numbers in [<paramref name="fromSeq"/>, fromSeq + count), oldest first.</summary>
+    public Task<IReadOnlyList<AuditRecord>> ReadAsync(string tenant, long fromSeq, int count) =>
         store.RunAsync<IReadOnlyList<AuditRecord>>(async db =>
         {
             var start = Math.Max(0, fromSeq - 1);
-            var raw = await db.ListRangeAsync(store.Keys.AuditLog, start, start + Math.Max(1, count) - 1).ConfigureAwait(false);
+            var raw = await db.ListRangeAsync(store.Keys.AuditLog(tenant), start, start + Math.Max(1, count) - 1).ConfigureAwait(false);
             return raw.Select(r => AuditChain.TryParse(r.ToString())).OfType<AuditRecord>().ToList();
         });
 
-    /// <summary>The newest <paramref name="count"/> records, oldest first.</summary>
-    public Task<IReadOnlyList<AuditRecord>> TailAsync(int count) =>
+    /// <summary>The newest <paramref name="count"/> records of <paramref name="tenant"/>, oldest first.</summary>
+    public Task<IReadOnlyList<AuditRecord>> TailAsync(string tenant, int count) =>
         store.RunAsync<IReadOnlyList<AuditRecord>>(async db =>
         {
-            var raw = await db.ListRangeAsync(store.Keys.AuditLog, -Math.Max(1, count), -1).ConfigureAwait(false);
+            var raw = await db.ListRangeAsync(store.Keys.AuditLog(tenant), -Math.Max(1, count), -1).ConfigureAwait(false);
             return raw.Select(r => AuditChain.TryParse(r.ToString())).OfType<AuditRecord>().ToList();
         });
 
-    /// <summary>Reads the whole chain and checks it (<c>continuity audit verify</c>).</summary>
-    public Task<AuditVerification> VerifyAsync() =>
+    /// <summary>Reads a tenant's whole chain and checks it (<c>continuity audit verify --tenant T</c>).</summary>
+    public Task<AuditVerification> VerifyAsync(string tenant) =>
         store.RunAsync(async db =>
         {
             var batch = db.CreateTransaction();
-            var rawTask = batch.ListRangeAsync(store.Keys.AuditLog);
-            var headTask = batch.StringGetAsync(store.Keys.AuditHead);
+            var rawTask = batch.ListRangeAsync(store.Keys.AuditLog(tenant));
+            var headTask = batch.StringGetAsync(store.Keys.AuditHead(tenant));
             await batch.ExecuteAsync().ConfigureAwait(false);
             var raw = (await rawTask.ConfigureAwait(false)).Select(r => r.ToString()).ToList();
-            return AuditChain.Verify(raw, (await headTask.ConfigureAwait(false)).ToString() ?? "");
+            return AuditChain.Verify(raw, (await headTask.ConfigureAwait(false)).ToString() ?? "", key) with { Tenant = tenant };
         });
+
+    /// <summary>A tenant chain's length and head hash, read atomically (<c>continuity audit head --tenant T</c>).</summary>
+    public Task<AuditChainHead> HeadAsync(string tenant) =>
+        store.RunAsync(async db =>
+        {
+            var (count, head) = await ReadHeadAsync(db, Keys(tenant)).ConfigureAwait(false);
+            return new AuditChainHead(tenant, count, head);
+        });
+
+    internal RedisKey[] Keys(string tenant) => [store.Keys.AuditLog(tenant), store.Keys.AuditHead(tenant)];
 
     internal static async Task<(long Count, string Head)> ReadHeadAsync(IDatabase db, RedisKey[] logAndHead)
     {

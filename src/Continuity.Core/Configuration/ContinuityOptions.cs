@@ -21,6 +21,9 @@ public sealed class ContinuityOptions
 
     public StateOptions State { get; set; } = new();
 
+    /// <summary>The audit chains' HMAC key.</summary>
+    public AuditOptions Audit { get; set; } = new();
+
     /// <summary>Encryption at rest of the ASP.NET Data Protection keys (in the state store).</summary>
     public DataProtectionKeyOptions DataProtection { get; set; } = new();
 

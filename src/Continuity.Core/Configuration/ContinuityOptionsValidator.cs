@@ -76,6 +76,11 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
             error($"{path}:KeyFile", $"'{file}' does not exist (make one with: openssl rand -base64 32 > FILE; chmod 600 FILE)");
         }
 
+        if (options.Audit.KeyFile is { } auditKey && !File.Exists(auditKey))
+        {
+            error($"{Root}:Audit:KeyFile", $"'{auditKey}' does not exist (make one with: openssl rand -base64 32 > FILE; chmod 600 FILE)");
+        }
+
         if (keys.Certificate is { } certificate && !File.Exists(certificate))
         {
             error($"{path}:Certificate", $"'{certificate}' does not exist");
@@ -83,9 +88,10 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
     }
 
     /// <summary>
-    /// The rule that depends on where the store is: an external store needs a Data Protection key (file or
-    /// certificate) unless <see cref="ContinuityOptions.Development"/> is on — anyone who can read the store would
-    /// otherwise read the keys that sign every session cookie and sign-in ticket. Separate from <see cref="Check"/>
+    /// The rules that depend on where the store is: an external store needs a Data Protection key (file or
+    /// certificate) and an audit key file unless <see cref="ContinuityOptions.Development"/> is on — anyone who can
+    /// read the store would otherwise read the keys that sign every session cookie and sign-in ticket, and nodes
+    /// with keys of their own could not verify each other's audit records. Separate from <see cref="Check"/>
     /// because <c>continuity serve</c> checks it against the real configuration before the host is built, and the
     /// host-level check there runs against a stand-in external store.
     /// </summary>
@@ -93,10 +99,26 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
     {
         ArgumentNullException.ThrowIfNull(options);
         var keys = options.DataProtection;
-        return options.State.Redis is not null && keys.KeyFile is null && keys.Certificate is null && !options.Development
-            ? [$"{Root}:DataProtection:KeyFile: is required with an external state store (Continuity:State:Redis): the Data Protection keys kept there " +
-                "must be encrypted (or set Continuity:DataProtection:Certificate; Continuity:Development: true allows clear keys on a development node)"]
-            : [];
+        var errors = new List<string>();
+        if (options.State.Redis is null || options.Development)
+        {
+            return errors;
+        }
+
+        if (keys.KeyFile is null && keys.Certificate is null)
+        {
+            errors.Add($"{Root}:DataProtection:KeyFile: is required with an external state store (Continuity:State:Redis): the Data Protection keys kept there " +
+                "must be encrypted (or set Continuity:DataProtection:Certificate; Continuity:Development: true allows clear keys on a development node)");
+        }
+
+        if (options.Audit.KeyFile is null)
+        {
+            // Every node appends to the same chains: a key generated per node would make the others' records unverifiable.
+            errors.Add($"{Root}:Audit:KeyFile: is required with an external state store (Continuity:State:Redis): every node signs the audit chains " +
+                "with the same key, kept outside the store (Continuity:Development: true generates one per node for development)");
+        }
+
+        return errors;
     }
 
     private static void CheckState(StateOptions state, Action<string, string> error)

@@ -12,6 +12,9 @@ namespace Continuity.Core.Routing;
 /// </summary>
 public sealed partial class RouteStore
 {
+    /// <summary>The audit chain of gateway-wide records (not one tenant's).</summary>
+    public const string SystemTenant = "*";
+
     // KEYS: version, audit log, audit head, then one hash per tenant.
     // ARGV: snapshot version, expected audit head, audit JSON, audit hash, channel,
     //       then per tenant (in KEYS order): field count n, then n field/value pairs.
@@ -45,20 +48,21 @@ public sealed partial class RouteStore
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var tenants = snapshot.Tenants.Where(t => options.Value.Tenants.ContainsKey(t.Key)).ToList();
-        var keys = new List<RedisKey> { store.Keys.RouteVersion, store.Keys.AuditLog, store.Keys.AuditHead };
+        // The restore record is gateway-wide: it goes to the chain of tenant "*".
+        var keys = new List<RedisKey> { store.Keys.RouteVersion, store.Keys.AuditLog(SystemTenant), store.Keys.AuditHead(SystemTenant) };
         keys.AddRange(tenants.Select(t => (RedisKey)store.Keys.TenantRoutes(t.Key)));
         var overrides = tenants.Sum(t => t.Value.UserOverrides.Count);
         return store.RunAsync(async db =>
         {
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                var (count, head) = await AuditLog.ReadHeadAsync(db, [store.Keys.AuditLog, store.Keys.AuditHead]).ConfigureAwait(false);
+                var (count, head) = await AuditLog.ReadHeadAsync(db, [store.Keys.AuditLog(SystemTenant), store.Keys.AuditHead(SystemTenant)]).ConfigureAwait(false);
                 var storeVersion = await ReadVersionAsync().ConfigureAwait(false);
                 var record = AuditChain.Seal(
-                    new AuditEntry(actor, "routes.restored", "*", Reason: "the state store had lost its routes",
+                    new AuditEntry(actor, "routes.restored", SystemTenant, Reason: "the state store had lost its routes",
                         Details: string.Create(CultureInfo.InvariantCulture,
                             $"store was at version {storeVersion}; restored version {snapshot.Version} ({overrides} user routes) from this node's snapshot; audit records before this one were lost with the store")),
-                    count, head, time.GetUtcNow());
+                    count, head, time.GetUtcNow(), auditKey);
                 var args = new List<RedisValue> { snapshot.Version, head, AuditChain.Serialize(record), record.Hash, store.Keys.RouteChannel };
                 foreach (var (_, routes) in tenants)
                 {

@@ -15,9 +15,9 @@ namespace Continuity.Core.Routing;
 /// {continuity}:routes:changed         CHANNEL  message: the new version, published by the change script.
 /// </code>
 /// A change is one script: check the version (and the audit head) read just before, write the
-/// route, bump the version, append the audit record, publish. Nothing is half-done.
+/// route, bump the version, append the audit record (to the tenant's own chain), publish. Nothing is half-done.
 /// </summary>
-public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOptions> options, TimeProvider time)
+public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOptions> options, AuditKey auditKey, TimeProvider time)
 {
     internal const string TenantField = "*";
 
@@ -51,7 +51,7 @@ public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOpti
         var tenant = options.Value.Tenants[change.Tenant];
         var user = change.User?.ToLowerInvariant();
         var field = user ?? TenantField;
-        var keys = new RedisKey[] { store.Keys.RouteVersion, store.Keys.TenantRoutes(change.Tenant), store.Keys.AuditLog, store.Keys.AuditHead };
+        var keys = new RedisKey[] { store.Keys.RouteVersion, store.Keys.TenantRoutes(change.Tenant), store.Keys.AuditLog(change.Tenant), store.Keys.AuditHead(change.Tenant) };
         return store.RunAsync(async db =>
         {
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -78,7 +78,7 @@ public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOpti
                 var record = AuditChain.Seal(
                     new AuditEntry(change.Actor, "route.changed", change.Tenant, user, before, change.To, change.Reason,
                         change.Details is null ? $"version {version + 1}" : $"version {version + 1}; {change.Details}"),
-                    (long)read[2], read[3].ToString() ?? "", time.GetUtcNow());
+                    (long)read[2], read[3].ToString() ?? "", time.GetUtcNow(), auditKey);
 
                 var result = (RedisResult[])(await db.ScriptEvaluateAsync(ChangeScript, keys,
                 [

@@ -14,8 +14,8 @@ public sealed class StateKeys(string prefix)
     public string RouteChannel => Prefix + "routes:changed";
 
     // AuditLog
-    public string AuditLog => Prefix + "audit:log";
-    public string AuditHead => Prefix + "audit:head";
+    public string AuditLog(string tenant) => Prefix + "audit:" + tenant.ToLowerInvariant() + ":log";
+    public string AuditHead(string tenant) => Prefix + "audit:" + tenant.ToLowerInvariant() + ":head";
 
     // ApprovalStore
     public string Approval(string id) => Prefix + "approvals:" + id;

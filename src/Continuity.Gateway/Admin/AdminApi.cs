@@ -50,6 +50,7 @@ internal static class AdminApi
         api.MapPost("/approvals/{id}/reject", Reject);
         api.MapGet("/audit", ReadAudit);
         api.MapGet("/audit/verify", VerifyAudit);
+        api.MapGet("/audit/head", AuditHead);
         return app;
     }
 
@@ -266,15 +267,33 @@ internal static class AdminApi
         return Results.Ok(await failover.RejectAsync(http.User.Actor(), id, reason));
     }
 
-    private static async Task<IResult> ReadAudit(HttpContext http, AuditLog audit, long? from, int? count)
+    /// <summary>Records of one tenant's chain (<c>?tenant=</c>, default the caller's own).</summary>
+    private static async Task<IResult> ReadAudit(HttpContext http, AuditLog audit, string? tenant, long? from, int? count)
     {
+        if (AuditTenant(http, tenant) is (null, { } problem))
+        {
+            return problem;
+        }
+
+        var id = AuditTenant(http, tenant).Tenant!;
         var take = Math.Clamp(count ?? 100, 1, 1000);
-        var records = from is { } start ? await audit.ReadAsync(start, take) : await audit.TailAsync(take);
-        var actor = http.User.Actor();
-        return Results.Ok(records.Where(r => actor.CanRead(r.Tenant)));
+        var records = from is { } start ? await audit.ReadAsync(id, start, take) : await audit.TailAsync(id, take);
+        return Results.Ok(records);
     }
 
-    private static async Task<IResult> VerifyAudit(AuditLog audit) => Results.Ok(await audit.VerifyAsync());
+    private static async Task<IResult> VerifyAudit(HttpContext http, AuditLog audit, string? tenant) =>
+        AuditTenant(http, tenant) is (string id, null) ? Results.Ok(await audit.VerifyAsync(id)) : AuditTenant(http, tenant).Problem!;
+
+    private static async Task<IResult> AuditHead(HttpContext http, AuditLog audit, string? tenant) =>
+        AuditTenant(http, tenant) is (string id, null) ? Results.Ok(await audit.HeadAsync(id)) : AuditTenant(http, tenant).Problem!;
+
+    /// <summary>The tenant whose chain is asked for (default the caller's), when the caller may read it.</summary>
+    private static (string? Tenant, IResult? Problem) AuditTenant(HttpContext http, string? tenant)
+    {
+        var actor = http.User.Actor();
+        var id = string.IsNullOrWhiteSpace(tenant) ? actor.Tenant : tenant.Trim();
+        return actor.CanRead(id) ? (id.ToLowerInvariant(), null) : (null, AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{id}'."));
+    }
 
     /// <summary>The tenant's options when it exists and the caller may read (or, with <paramref name="change"/>, change) it; else the problem to answer.</summary>
     private static (TenantOptions? Tenant, IResult? Problem) Authorize(string tenant, HttpContext http, TenantDirectory tenants, bool change)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Continuity.Core.Configuration;
 using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Validation;
@@ -21,7 +22,8 @@ internal sealed class AdminAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<IdentityOptions> identity)
+    IOptionsMonitor<IdentityOptions> identity,
+    IOptions<ContinuityOptions> continuity)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ContinuityAdmin";
@@ -64,6 +66,17 @@ internal sealed class AdminAuthenticationHandler(
 
         // Exactly the one identity that scheme made, and nothing else: no claim can come from anywhere else.
         var source = inner.Principal.Identities.Single(i => i.IsAuthenticated);
+        // The cookie of an app host (a proxied app's origin) is no admin session: a script of that app could send the
+        // anti-forgery header from its own origin. Admins use the API with the cookie on their tenant's login host only.
+        if (credential == AdminCredential.Cookie
+            && source.FindFirst(ApiKeyAuthenticationHandler.TenantClaim)?.Value is { } tenant
+            && continuity.Value.Tenants.GetValueOrDefault(tenant)?.Hosts.Login is { Length: > 0 } login
+            && !string.Equals(Request.Host.Host, login, StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse(StatusCodes.Status403Forbidden, "Forbidden",
+                $"The admin API takes the session cookie only on the login host '{login}', not on '{Request.Host.Host}'.");
+        }
+
         var claims = source.Claims.Where(c => c.Type is ClaimTypes.Name or ApiKeyAuthenticationHandler.TenantClaim or ApiKeyAuthenticationHandler.RoleClaim)
             .Select(c => new Claim(c.Type, c.Value))
             .Append(new Claim(MethodClaim, AdminCredentials.Name(credential)));

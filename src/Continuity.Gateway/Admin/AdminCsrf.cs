@@ -7,7 +7,9 @@ namespace Continuity.Gateway.Admin;
 /// another origin cannot add without a CORS preflight that the gateway never grants — and come from the same origin:
 /// <c>Origin</c>, when sent, equals this request's scheme://host[:port]; <c>Sec-Fetch-Site</c>, when sent, is
 /// <c>same-origin</c>; and at least one of the two is sent (every browser sends Origin on a POST). SameSite=Lax alone is
-/// not enough: any page on a sibling host of the tenant (a proxied app) is "same site" (issue 16, item 3).
+/// not enough: any page on a sibling host of the tenant (a proxied app) is "same site" (issue 16, item 3). And the cookie
+/// counts only on the tenant's login host (<see cref="AdminAuthenticationHandler"/>), so a proxied app's own origin is never
+/// "same origin" with the admin API.
 /// </summary>
 internal static class AdminCsrf
 {

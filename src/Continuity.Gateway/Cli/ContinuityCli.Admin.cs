@@ -179,7 +179,7 @@ internal static partial class ContinuityCli
     private static async Task<int> AuditShowAsync(CliArguments cli, TextWriter stdout, TextWriter stderr)
     {
         using var client = AdminClient.Create(cli);
-        var response = await client.GetAsync($"admin/api/audit?count={cli["count"] ?? "50"}");
+        var response = await client.GetAsync($"admin/api/audit?count={cli["count"] ?? "50"}{TenantQuery(cli, "&")}");
         if (!response.Ok)
         {
             return Fail(stderr, response);
@@ -194,10 +194,28 @@ internal static partial class ContinuityCli
         return Ok;
     }
 
+    /// <summary><c>continuity audit head --tenant T</c>: the chain's length and head hash, to keep outside the store.</summary>
+    private static async Task<int> AuditHeadAsync(CliArguments cli, TextWriter stdout, TextWriter stderr)
+    {
+        using var client = AdminClient.Create(cli);
+        var response = await client.GetAsync($"admin/api/audit/head?tenant={Uri.EscapeDataString(Require(cli, "tenant"))}");
+        if (!response.Ok)
+        {
+            return Fail(stderr, response);
+        }
+
+        var json = response.Json!;
+        stdout.WriteLine(cli.Has("json") ? json.ToJsonString(Indented) : $"{json["tenant"]} {json["records"]} {json["head"]}");
+        return Ok;
+    }
+
+    private static string TenantQuery(CliArguments cli, string separator) =>
+        cli["tenant"] is { Length: > 0 } tenant && tenant != "true" ? $"{separator}tenant={Uri.EscapeDataString(tenant)}" : "";
+
     private static async Task<int> AuditVerifyAsync(CliArguments cli, TextWriter stdout, TextWriter stderr)
     {
         using var client = AdminClient.Create(cli);
-        var response = await client.GetAsync("admin/api/audit/verify");
+        var response = await client.GetAsync($"admin/api/audit/verify{TenantQuery(cli, "?")}");
         if (!response.Ok)
         {
             return Fail(stderr, response);
@@ -211,7 +229,7 @@ internal static partial class ContinuityCli
         }
         else if (intact)
         {
-            stdout.WriteLine($"audit chain intact: {json["records"]} record(s)");
+            stdout.WriteLine($"audit chain of {json["tenant"]} intact: {json["records"]} record(s)");
         }
         else
         {

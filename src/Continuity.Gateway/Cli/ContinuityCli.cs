@@ -21,6 +21,7 @@ internal static partial class ContinuityCli
           continuity [serve] [--config FILE] [--data-dir DIR] [--urls URLS]
           continuity config check [--config FILE]        (every error with its path; exit 2 if any)
           continuity config show [--config FILE]         (the effective configuration as JSON, secrets redacted)
+          continuity health [--url URL] [--timeout S]   (exit 0 when the node's /health/ready answers 200, else 1; no API key)
           continuity route show [--tenant T]
           continuity route set --tenant T [--user ADDRESS] --to PROVIDER --reason TEXT [--expected-version N]
           continuity approvals
@@ -28,8 +29,9 @@ internal static partial class ContinuityCli
           continuity reject ID [--reason TEXT]
           continuity users list --tenant T
           continuity users import --tenant T FILE      (one address per line, or CSV with the address first)
-          continuity audit show [--count N]
-          continuity audit verify
+          continuity audit show [--tenant T] [--count N]
+          continuity audit verify [--tenant T]          (the tenant's keyed hash chain; default the caller's tenant)
+          continuity audit head --tenant T              (records and head hash: keep it outside the store)
           continuity queue list [--recipient A] [--state pending|held|failed|delivered]
           continuity queue show|retry|delete ID          (this node's mail spool; delete is audited)
           continuity accounts import --tenant T FILE     (JSON [{email,name?,links:[{provider,issuer?,subject}]}] or CSV email,provider,subject[,name])
@@ -61,6 +63,7 @@ internal static partial class ContinuityCli
                 "serve" => await ServeAsync(args, cli, stderr),
                 "config" when cli.Word(1) == "check" => ConfigCheck(cli, stdout, stderr),
                 "config" when cli.Word(1) == "show" => ConfigShow(cli, stdout, stderr),
+                "health" => await HealthAsync(cli, stdout, stderr),
                 "route" when cli.Word(1) == "show" => await RouteShowAsync(cli, stdout, stderr),
                 "route" when cli.Word(1) == "set" => await RouteSetAsync(cli, stdout, stderr),
                 "approvals" or "pending" => await ApprovalsAsync(cli, stdout, stderr),
@@ -70,6 +73,7 @@ internal static partial class ContinuityCli
                 "users" when cli.Word(1) == "import" => await UsersImportAsync(cli, stdout, stderr),
                 "audit" when cli.Word(1) == "show" => await AuditShowAsync(cli, stdout, stderr),
                 "audit" when cli.Word(1) == "verify" => await AuditVerifyAsync(cli, stdout, stderr),
+                "audit" when cli.Word(1) == "head" => await AuditHeadAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) is "list" or "" => await QueueListAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) == "show" => await QueueShowAsync(cli, stdout, stderr),
                 "queue" when cli.Word(1) is "retry" or "delete" => await QueueActAsync(cli, stdout, stderr),

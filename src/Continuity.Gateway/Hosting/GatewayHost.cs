@@ -33,8 +33,7 @@ internal static class GatewayHost
         // Command-line overrides (--urls, --Continuity:…) win over everything.
         builder.Configuration.AddCommandLine(args);
         // The data directory holds keys, the store's files and the route snapshot: 0700, made (or narrowed) before anything writes there.
-        Core.IO.PrivateFiles.CreateDirectory(
-            builder.Configuration[$"{ContinuityOptions.SectionName}:{nameof(ContinuityOptions.DataDir)}"] ?? new ContinuityOptions().DataDir);
+        Core.IO.PrivateFiles.CreateDirectory(GatewayConfiguration.Bind(builder.Configuration).DataDir);
         if (ManagementListener.Urls(builder.Configuration) is { } urls)
         {
             builder.WebHost.UseUrls(urls);

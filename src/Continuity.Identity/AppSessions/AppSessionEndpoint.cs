@@ -8,14 +8,15 @@ namespace Continuity.Identity.AppSessions;
 /// <summary>
 /// <c>GET /.continuity/session?ticket=…</c> on an app host: redeems the login host's ticket once, starts
 /// this host's own session cookie (host-only, HttpOnly, SameSite=Lax, Secure unless insecure http is
-/// allowed for tests) and redirects to the page the user asked for. A bad ticket gets a 400 page and no cookie.
+/// allowed for tests) and redirects to the page the user asked for. A bad ticket, or one presented by a browser
+/// other than the one that asked for it (<see cref="AppSessionBinding"/>), gets a 400 page and no cookie.
 /// </summary>
 internal static class AppSessionEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext http, AppSessionTickets tickets, TenantDirectory tenants, string? ticket)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var redemption = await tickets.RedeemAsync(ticket, http.Request.Host.Host, tenants.Find);
+        var redemption = await tickets.RedeemAsync(ticket, http.Request.Host.Host, http.Request.Cookies[AppSessionBinding.CookieName], tenants.Find);
         switch (redemption.Outcome)
         {
             case AppSessionOutcome.Redeemed:

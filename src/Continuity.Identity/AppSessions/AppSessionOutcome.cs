@@ -14,6 +14,9 @@ internal enum AppSessionOutcome
     /// <summary>Made for another host, or the host is not an app of the ticket's tenant.</summary>
     WrongHost,
 
+    /// <summary>Presented by a browser other than the one that asked for it (no or another nonce cookie): login CSRF.</summary>
+    Unbound,
+
     /// <summary>Already redeemed (on any node).</summary>
     Replayed,
 

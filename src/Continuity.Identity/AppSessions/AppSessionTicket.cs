@@ -13,7 +13,8 @@ namespace Continuity.Identity.AppSessions;
 /// <param name="ExpiresAt">Unix ms after which the ticket is refused.</param>
 /// <param name="Id">Random one-time id, claimed in the state store on redemption.</param>
 /// <param name="Claims">The login session's claims, as (type, value) pairs.</param>
-internal sealed record AppSessionTicket(string Tenant, string Host, string ReturnPath, long ExpiresAt, string Id, string[][] Claims);
+/// <param name="Binding">SHA-256 of the app host's nonce cookie in the browser that asked (<see cref="AppSessionBinding"/>).</param>
+internal sealed record AppSessionTicket(string Tenant, string Host, string ReturnPath, long ExpiresAt, string Id, string[][] Claims, string? Binding = null);
 
 [JsonSerializable(typeof(AppSessionTicket))]
 internal sealed partial class AppSessionJsonContext : JsonSerializerContext;

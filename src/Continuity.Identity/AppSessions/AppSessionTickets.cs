@@ -17,7 +17,7 @@ namespace Continuity.Identity.AppSessions;
 /// <para>
 /// A ticket is Data Protection output (keys shared by every node), lives <see cref="Lifetime"/>, names one
 /// app host and is claimed once in the state store, so a node other than the issuing one can redeem it and
-/// no node can redeem it twice:
+/// no node can redeem it twice. It is bound to the browser that asked for it (<see cref="AppSessionBinding"/>):
 /// </para>
 /// <code>
 /// {continuity}:id:{tenant}:ticket:{id}   STRING "1", PX 2 × Lifetime   set NX on redemption; present = used
@@ -39,20 +39,25 @@ internal sealed class AppSessionTickets(IDataProtectionProvider protection, Stat
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(principal);
+        var (returnPath, binding) = AppSessionBinding.Take(target);
         var ticket = new AppSessionTicket(
             tenant,
             target.Host.ToLowerInvariant(),
-            target.PathAndQuery,
+            returnPath,
             (time.GetUtcNow() + Lifetime).ToUnixTimeMilliseconds(),
             Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
-            [.. principal.Claims.Select(c => new[] { c.Type, c.Value })]);
+            [.. principal.Claims.Select(c => new[] { c.Type, c.Value })],
+            binding);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(ticket, AppSessionJsonContext.Default.AppSessionTicket);
         var protectedTicket = Base64Url.EncodeToString(_protector.Protect(bytes));
         return $"{target.GetLeftPart(UriPartial.Authority)}{Path}?ticket={protectedTicket}";
     }
 
-    /// <summary>Reads, checks and claims a ticket presented on <paramref name="host"/>.</summary>
-    public async Task<AppSessionRedemption> RedeemAsync(string? value, string host, Func<string, TenantOptions?> findTenant)
+    /// <summary>
+    /// Reads, checks and claims a ticket presented on <paramref name="host"/> by a browser holding
+    /// <paramref name="nonce"/> (its <see cref="AppSessionBinding.CookieName"/> cookie there).
+    /// </summary>
+    public async Task<AppSessionRedemption> RedeemAsync(string? value, string host, string? nonce, Func<string, TenantOptions?> findTenant)
     {
         ArgumentNullException.ThrowIfNull(findTenant);
         if (Read(value) is not { } ticket)
@@ -69,6 +74,12 @@ internal sealed class AppSessionTickets(IDataProtectionProvider protection, Stat
         if (time.GetUtcNow().ToUnixTimeMilliseconds() >= ticket.ExpiresAt)
         {
             return new AppSessionRedemption(AppSessionOutcome.Expired);
+        }
+
+        if (!AppSessionBinding.Matches(nonce, ticket.Binding))
+        {
+            // Not claimed: the browser that asked for it may still come.
+            return new AppSessionRedemption(AppSessionOutcome.Unbound);
         }
 
         if (!ReturnUrl.IsLocalPath(ticket.ReturnPath) || ticket.Claims.Any(c => c is not [_, _]))

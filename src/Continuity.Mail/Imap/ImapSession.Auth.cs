@@ -161,6 +161,9 @@ internal sealed partial class ImapSession
         switch (login.Status)
         {
             case BackendLoginStatus.LoggedIn:
+                // Logged in: the session belongs to a user now, and a user's long IDLE sessions never count against the
+                // address. Given up before the client hears OK, so its next connection finds the place free.
+                _preLogin.Dispose();
                 await _stream.WriteAsync(login.Response, cancellationToken).ConfigureAwait(false);
                 _backend = login;
                 _user = user;

@@ -56,8 +56,6 @@ internal sealed partial class ImapSession
             await CommandLoopAsync(stopping).ConfigureAwait(false);
             if (_state == ImapState.Spliced)
             {
-                // Logged in: the session belongs to a user now, and a user's long IDLE sessions never count against the address.
-                _preLogin.Dispose();
                 await SpliceAsync(stopping).ConfigureAwait(false);
             }
         }

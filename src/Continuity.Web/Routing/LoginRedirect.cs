@@ -16,9 +16,10 @@ internal static class LoginRedirect
     /// the browser to this host's <c>/.continuity/session</c> with a one-time ticket.
     /// The app URL has the scheme the browser used: https when the request came over TLS, else the
     /// issuer's (behind a load balancer that ends TLS the gateway sees http, but the browser used https,
-    /// as it does for the issuer).
+    /// as it does for the issuer). <paramref name="binding"/> (the hash of this browser's nonce cookie on the app
+    /// host) rides in the return URL to the ticket, which the app host then accepts only from this browser.
     /// </summary>
-    public static string? For(string tenantId, TenantOptions tenant, IdentityOptions identity, HttpRequest request)
+    public static string? For(string tenantId, TenantOptions tenant, IdentityOptions identity, HttpRequest request, string? binding = null)
     {
         var configured = identity.Tenants.GetValueOrDefault(tenantId)?.Issuer;
         var issuer = configured ?? (tenant.Hosts.Login is { } login ? $"https://{login}/" : null);
@@ -29,6 +30,11 @@ internal static class LoginRedirect
 
         var scheme = request.IsHttps ? Uri.UriSchemeHttps : issuerUri.Scheme;
         var returnUrl = UriHelper.BuildAbsolute(scheme, request.Host, request.PathBase, request.Path, request.QueryString);
+        if (binding is not null)
+        {
+            returnUrl = Identity.AppSessions.AppSessionBinding.AddTo(returnUrl, binding);
+        }
+
         return $"{issuer.TrimEnd('/')}{IdentityDefaults.LoginPath}?returnUrl={Uri.EscapeDataString(returnUrl)}";
     }
 }

@@ -1,6 +1,7 @@
 using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Identity;
+using Continuity.Identity.AppSessions;
 using Continuity.Identity.Configuration;
 using Continuity.Web.Configuration;
 using Continuity.Web.Errors;
@@ -94,9 +95,14 @@ internal sealed partial class UserRouting(
     private Task ChallengeAsync(HttpContext context, string tenantId, TenantOptions tenant)
     {
         var request = context.Request;
-        var target = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-            ? LoginRedirect.For(tenantId, tenant, identity.CurrentValue, request)
-            : null;
+        string? target = null;
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            var settings = identity.CurrentValue;
+            var binding = AppSessionBinding.Bind(context, secure: request.IsHttps || !settings.AllowInsecureHttp);
+            target = LoginRedirect.For(tenantId, tenant, settings, request, binding);
+        }
+
         if (target is null)
         {
             // Not a page a browser can be sent away from (a POST, an XHR): say so, plainly.

@@ -16,9 +16,9 @@ public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<Redis
             await h.Routes.ChangeAsync(new RouteChange("demo", $"{user}@demo.test", to, "ops@demo.test", $"move {user}"));
         }
 
-        var verification = await h.Audit.VerifyAsync();
+        var verification = await h.Audit.VerifyAsync("demo");
         Assert.True(verification.Intact, string.Join("; ", verification.Problems));
-        return (h, h.Store.Database, h.Store.Keys.AuditLog);
+        return (h, h.Store.Database, h.Store.Keys.AuditLog("demo"));
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<Redis
         var second = (await db.ListGetByIndexAsync(key, 1)).ToString();
 
         await db.ListSetByIndexAsync(key, 1, second.Replace("\"actor\":\"ops@demo.test\"", "\"actor\":\"someone-else@demo.test\"", StringComparison.Ordinal));
-        var result = await h.Audit.VerifyAsync();
+        var result = await h.Audit.VerifyAsync("demo");
 
         Assert.False(result.Intact);
         Assert.Contains(result.Problems, p => p.StartsWith("record #2: its content does not match its hash", StringComparison.Ordinal));
@@ -43,11 +43,51 @@ public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<Redis
         var second = AuditChain.TryParse((await db.ListGetByIndexAsync(key, 1)).ToString())!;
         var forged = second with { Reason = "routine", Hash = "" };
 
-        await db.ListSetByIndexAsync(key, 1, AuditChain.Serialize(forged with { Hash = AuditChain.ComputeHash(forged) }));
-        var result = await h.Audit.VerifyAsync();
+        await db.ListSetByIndexAsync(key, 1, AuditChain.Serialize(forged with { Hash = AuditChain.ComputeHash(forged, h.AuditKey) }));
+        var result = await h.Audit.VerifyAsync("demo");
 
         Assert.False(result.Intact);
         Assert.Contains(result.Problems, p => p.StartsWith("record #3: its link to the previous record is broken", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_WholeChainRewrittenWithoutTheKey_ReportsEveryRecord()
+    {
+        // Write access to the store but not to the key file: the attacker rebuilds the whole chain, consistently,
+        // with a key of his own (as an unkeyed SHA-256 chain could be rebuilt by anyone).
+        var (h, db, key) = await ChainOfFourAsync();
+        using var _ = h;
+        var attackersKey = new AuditKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var records = (await db.ListRangeAsync(key)).Select(r => AuditChain.TryParse(r.ToString())!).ToList();
+        var prev = "";
+        await db.KeyDeleteAsync(key);
+        foreach (var record in records)
+        {
+            var forged = record with { Reason = "routine", Prev = prev, Hash = "" };
+            forged = forged with { Hash = AuditChain.ComputeHash(forged, attackersKey) };
+            await db.ListRightPushAsync(key, AuditChain.Serialize(forged));
+            prev = forged.Hash;
+        }
+
+        await db.StringSetAsync(h.Store.Keys.AuditHead("demo"), prev);
+        var result = await h.Audit.VerifyAsync("demo");
+
+        Assert.False(result.Intact);
+        Assert.Equal(4, result.Problems.Count(p => p.Contains("its content does not match its hash", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_OneTenantsChain_OtherTenantsRecordsNotInIt()
+    {
+        var (h, _, _) = await ChainOfFourAsync();
+        using var __ = h;
+
+        await h.Audit.AppendAsync(new AuditEntry("ops@other.test", "note", "other", Reason: "elsewhere"));
+
+        Assert.Equal(4, (await h.Audit.VerifyAsync("demo")).Records);
+        Assert.Equal(1, (await h.Audit.VerifyAsync("other")).Records);
+        Assert.DoesNotContain(await h.Audit.TailAsync("demo", 10), r => r.Tenant == "other");
+        Assert.Equal(4, (await h.Audit.HeadAsync("demo")).Records);
     }
 
     [Fact]
@@ -58,7 +98,7 @@ public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<Redis
         var second = await db.ListGetByIndexAsync(key, 1);
 
         await db.ListRemoveAsync(key, second);
-        var result = await h.Audit.VerifyAsync();
+        var result = await h.Audit.VerifyAsync("demo");
 
         Assert.False(result.Intact);
         Assert.Equal(3, result.Records);
@@ -75,7 +115,7 @@ public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<Redis
 
         await db.ListSetByIndexAsync(key, 1, third);
         await db.ListSetByIndexAsync(key, 2, second);
-        var result = await h.Audit.VerifyAsync();
+        var result = await h.Audit.VerifyAsync("demo");
 
         Assert.False(result.Intact);
         Assert.Contains(result.Problems, p => p.StartsWith("position 2: holds record #3", StringComparison.Ordinal));
@@ -89,7 +129,7 @@ public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<Redis
         using var _ = h;
 
         await db.ListRightPopAsync(key);
-        var result = await h.Audit.VerifyAsync();
+        var result = await h.Audit.VerifyAsync("demo");
 
         Assert.False(result.Intact);
         Assert.Contains(result.Problems, p => p.Contains("newest records were removed", StringComparison.Ordinal));
@@ -104,6 +144,6 @@ public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<Redis
         var record = await h.Audit.AppendAsync(new AuditEntry("ops@demo.test", "note", "demo", Reason: "drill"));
 
         Assert.Equal(5, record.Seq);
-        Assert.True((await h.Audit.VerifyAsync()).Intact);
+        Assert.True((await h.Audit.VerifyAsync("demo")).Intact);
     }
 }

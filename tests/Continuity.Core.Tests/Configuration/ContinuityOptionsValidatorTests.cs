@@ -18,18 +18,24 @@ public sealed class ContinuityOptionsValidatorTests
         var options = Valid();
         options.State.Redis = "127.0.0.1:6379";
 
-        var error = Assert.Single(ContinuityOptionsValidator.CheckStoreSecrets(options));
+        var errors = ContinuityOptionsValidator.CheckStoreSecrets(options);
         options.Development = true;
         var development = ContinuityOptionsValidator.CheckStoreSecrets(options);
         options.Development = false;
         options.DataProtection.KeyFile = "/no/such/key";
+        options.Audit.KeyFile = "/no/such/audit-key";
         var withFile = ContinuityOptionsValidator.CheckStoreSecrets(options);
         var missingFile = ContinuityOptionsValidator.Check(options);
 
-        Assert.StartsWith("Continuity:DataProtection:KeyFile: is required with an external state store", error, StringComparison.Ordinal);
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("Continuity:DataProtection:KeyFile: is required with an external state store", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("Continuity:Audit:KeyFile: is required with an external state store", errors[1], StringComparison.Ordinal);
         Assert.Empty(development);
         Assert.Empty(withFile);
-        Assert.Equal(["Continuity:DataProtection:KeyFile: '/no/such/key' does not exist (make one with: openssl rand -base64 32 > FILE; chmod 600 FILE)"], missingFile);
+        Assert.Equal([
+            "Continuity:DataProtection:KeyFile: '/no/such/key' does not exist (make one with: openssl rand -base64 32 > FILE; chmod 600 FILE)",
+            "Continuity:Audit:KeyFile: '/no/such/audit-key' does not exist (make one with: openssl rand -base64 32 > FILE; chmod 600 FILE)",
+        ], missingFile);
     }
 
     [Fact]

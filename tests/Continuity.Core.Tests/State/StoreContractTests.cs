@@ -30,7 +30,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         Assert.Equal(1, snapshot.Version);
         Assert.Equal("sovereign", snapshot.Resolve("demo", "alice@demo.test"));
         Assert.Equal("primary", snapshot.Resolve("demo", "bob@demo.test"));
-        var audit = Assert.Single(await h.Audit.TailAsync(10));
+        var audit = Assert.Single(await h.Audit.TailAsync("demo", 10));
         Assert.Equal(("route.changed", "alice@demo.test", "primary", "sovereign", "sanctioned"), (audit.Action, audit.User, audit.Before, audit.After, audit.Reason));
     }
 
@@ -59,7 +59,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         Assert.Equal(RouteChangeStatus.VersionConflict, result.Status);
         Assert.Equal(1, result.Version);
         Assert.Equal("primary", (await h.Routes.LoadAsync()).Resolve("demo", "bob@demo.test"));
-        Assert.Single(await h.Audit.TailAsync(10));
+        Assert.Single(await h.Audit.TailAsync("demo", 10));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         Assert.Equal(RouteChangeStatus.Unchanged, result.Status);
         Assert.Equal(RouteChangeStatus.Unchanged, tenant.Status);
         Assert.Equal(1, await h.Routes.ReadVersionAsync());
-        Assert.Single(await h.Audit.TailAsync(10));
+        Assert.Single(await h.Audit.TailAsync("demo", 10));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         var snapshot = await a.Routes.LoadAsync();
         Assert.Equal(40, snapshot.Version);
         Assert.All(users, u => Assert.Equal("sovereign", snapshot.Resolve("demo", u)));
-        var verification = await a.Audit.VerifyAsync();
+        var verification = await a.Audit.VerifyAsync("demo");
         Assert.True(verification.Intact, string.Join("; ", verification.Problems));
         Assert.Equal(40, verification.Records);
     }
@@ -116,7 +116,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         await service.RefreshAsync();
         Assert.Equal(2, h.Table.Current.Version);
 
-        await h.Store.Database.KeyDeleteAsync([h.Store.Keys.RouteVersion, h.Store.Keys.TenantRoutes("demo"), h.Store.Keys.AuditLog, h.Store.Keys.AuditHead]);
+        await h.Store.Database.KeyDeleteAsync([h.Store.Keys.RouteVersion, h.Store.Keys.TenantRoutes("demo"), h.Store.Keys.AuditLog("demo"), h.Store.Keys.AuditHead("demo")]);
         await service.RefreshAsync();
 
         var stored = await h.Routes.LoadAsync();
@@ -124,7 +124,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         Assert.Equal("sovereign", stored.Resolve("demo", "alice@demo.test"));
         Assert.Equal("sovereign", stored.Resolve("demo", "bob@demo.test"));
         Assert.Equal("sovereign", h.Table.Resolve("demo", "alice@demo.test"));
-        var record = Assert.Single(await h.Audit.TailAsync(10));
+        var record = Assert.Single(await h.Audit.TailAsync(RouteStore.SystemTenant, 10)); // gateway-wide: the "*" chain
         Assert.Equal(("routes.restored", "system:route-restore"), (record.Action, record.Actor));
         Assert.Contains("store was at version 0; restored version 2", record.Details, StringComparison.Ordinal);
         var next = await h.Routes.ChangeAsync(new RouteChange("demo", "bob@demo.test", "primary", "ops", "after restore"));
@@ -170,7 +170,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         Assert.Equal(ApprovalStatus.Applied, approved.Status);
         Assert.Equal("sovereign", (await h.Routes.LoadAsync()).Resolve("demo", "alice@demo.test"));
         Assert.Empty(await h.Failover.ListPendingAsync());
-        var tail = await h.Audit.TailAsync(10);
+        var tail = await h.Audit.TailAsync("demo", 10);
         var changed = tail[^1];
         Assert.Equal(("route.changed", "second@demo.test"), (changed.Action, changed.Actor));
         Assert.Contains("by ops@demo.test", changed.Details, StringComparison.Ordinal);
@@ -189,7 +189,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         Assert.Equal(ApprovalStatus.Expired, (await h.Failover.GetAsync(pending.Id))!.Status);
         Assert.Empty(await h.Failover.ListPendingAsync());
         Assert.Equal("primary", (await h.Routes.LoadAsync()).Resolve("demo", "alice@demo.test"));
-        Assert.Contains(await h.Audit.TailAsync(10), r => r.Action == "approval.expired");
+        Assert.Contains(await h.Audit.TailAsync("demo", 10), r => r.Action == "approval.expired");
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
 
         Assert.Equal(kind, ex.Kind);
         Assert.Equal(0, await h.Routes.ReadVersionAsync());
-        Assert.Empty(await h.Audit.TailAsync(10));
+        Assert.Empty(await h.Audit.TailAsync("demo", 10));
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
         Assert.Equal(aliceAfter, (await h.Routes.LoadAsync()).Resolve("demo", "alice@demo.test"));
         Assert.Equal("primary", (await h.Routes.LoadAsync()).Resolve("demo", "bob@demo.test"));
         Assert.Equal(pending, (await h.Failover.ListPendingAsync()).Count); // a repeated signal adds no second request
-        Assert.Contains(await h.Audit.TailAsync(10), r => r.Details?.Contains("550 5.2.1 mailbox disabled", StringComparison.Ordinal) == true);
+        Assert.Contains(await h.Audit.TailAsync("demo", 10), r => r.Details?.Contains("550 5.2.1 mailbox disabled", StringComparison.Ordinal) == true);
         if (policy == AutomaticFailover.Suggest)
         {
             Assert.Equal(CutoffSignalOutcome.Suggested, again);

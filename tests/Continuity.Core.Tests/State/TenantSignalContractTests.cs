@@ -87,7 +87,7 @@ public abstract class TenantSignalContractTests<TBackend>(TBackend backend) : IC
         Assert.Equal("sovereign", routes.Resolve("demo", null));
         Assert.Equal("sovereign", routes.Resolve("demo", "dave@demo.test")); // no signal of his own
         Assert.Equal("primary", routes.Resolve("demo", "erin@demo.test")); // an admin's override stands
-        Assert.Contains(await h.Audit.TailAsync(20), r => r.User is null && r.After == "sovereign" && r.Details?.Contains("2 users of demo cut off by primary", StringComparison.Ordinal) == true);
+        Assert.Contains(await h.Audit.TailAsync("demo", 20), r => r.User is null && r.After == "sovereign" && r.Details?.Contains("2 users of demo cut off by primary", StringComparison.Ordinal) == true);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public abstract class TenantSignalContractTests<TBackend>(TBackend backend) : IC
         await b.Signals.RaiseAsync(Refused("dave@demo.test")); // over the threshold on the other node: no second one
         await a.Signals.RaiseAsync(Refused("erin@demo.test"));
 
-        var records = (await a.Audit.TailAsync(20)).Where(r => r.Action == "signal.recorded").ToList();
+        var records = (await a.Audit.TailAsync("demo", 20)).Where(r => r.Action == "signal.recorded").ToList();
         Assert.Equal(5, records.Count(r => r.User is not null));
         var tenantWide = Assert.Single(records, r => r.User is null);
         Assert.Contains("3 users of demo cut off by primary", tenantWide.Details, StringComparison.Ordinal);

@@ -26,6 +26,8 @@ public sealed class AdminCsrfTests(SharedRedis redis) : IClassFixture<SharedRedi
         var noToken = await bed.SendAsync(HttpMethod.Post, approve, [Cookie(ops), ("Origin", bed.Origin)]);
         var sameSite = await bed.SendAsync(HttpMethod.Post, approve, [Cookie(ops), ("X-Continuity-Csrf", "1"), ("Sec-Fetch-Site", "same-site")]);
         var nowhere = await bed.SendAsync(HttpMethod.Post, approve, [Cookie(ops), ("X-Continuity-Csrf", "1")]);
+        // A proxied app's own origin: "same origin" with itself, but the cookie is no admin session there.
+        var appHost = await bed.SendAsync(HttpMethod.Post, approve, [("Host", "mail.demo.test"), Cookie(ops), ("X-Continuity-Csrf", "1"), ("Origin", "http://mail.demo.test")]);
         var still = await bed.SendAsync(HttpMethod.Get, $"admin/api/approvals/{id}", [Cookie(ops)]);
         var legitimate = await bed.SendAsync(HttpMethod.Post, approve, [Cookie(ops), ("X-Continuity-Csrf", "1"), ("Origin", bed.Origin), ("Sec-Fetch-Site", "same-origin")]);
 
@@ -36,6 +38,8 @@ public sealed class AdminCsrfTests(SharedRedis redis) : IClassFixture<SharedRedi
         Assert.Contains("X-Continuity-Csrf", noToken.Json!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, sameSite.Status);
         Assert.Equal(HttpStatusCode.Forbidden, nowhere.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, appHost.Status);
+        Assert.Contains("login host", appHost.Json!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.OK, "Pending"), (still.Status, still.Json!["request"]!["status"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, legitimate.Status);
         Assert.Equal("Applied", legitimate.Json!["status"]!.GetValue<string>());

@@ -31,7 +31,7 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
         Assert.Equal(0, show.Code);
         Assert.Contains("alice@demo.test → sovereign", show.Out, StringComparison.Ordinal);
         Assert.Equal(0, verify.Code);
-        Assert.Contains("audit chain intact: 1 record(s)", verify.Out, StringComparison.Ordinal);
+        Assert.Contains("audit chain of demo intact: 1 record(s)", verify.Out, StringComparison.Ordinal);
         Assert.Contains("\"alice@demo.test\": \"sovereign\"", json.Out, StringComparison.Ordinal);
     }
 

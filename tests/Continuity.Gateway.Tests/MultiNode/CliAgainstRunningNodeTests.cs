@@ -59,6 +59,7 @@ public sealed class CliNodeFixture : IAsyncLifetime
 /// them: exit code 0 and readable output on success, 1 with the API's reason on failure, 2 for usage.
 /// Tests in this class run one after another on the same node (xunit runs a class sequentially).
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CliAgainstRunningNodeTests(CliNodeFixture fixture) : IClassFixture<CliNodeFixture>
 {
     [Fact]
@@ -123,7 +124,7 @@ public sealed class CliAgainstRunningNodeTests(CliNodeFixture fixture) : IClassF
         await fixture.Node.ChangeRouteAsync(Alice, "primary", "failback");
         await fixture.Node.ChangeRouteAsync(Alice, "sovereign", "failover again");
         var intact = await Cli("audit", "verify");
-        var key = fixture.Node.Options.State.KeyPrefix + "audit:log";
+        var key = fixture.Node.Options.State.KeyPrefix + "audit:demo:log";
         var original = await RedisCli.RunAsync(fixture.Redis.Port, "LINDEX", key, "0");
         var record = JsonNode.Parse(original)!;
         record["reason"] = "nothing to see here";
@@ -137,7 +138,7 @@ public sealed class CliAgainstRunningNodeTests(CliNodeFixture fixture) : IClassF
 
             // Assert
             Assert.True(intact.ExitCode == 0, intact.ToString());
-            Assert.Matches(@"^audit chain intact: \d+ record\(s\)$", intact.Stdout.Trim());
+            Assert.Matches(@"^audit chain of demo intact: \d+ record\(s\)$", intact.Stdout.Trim());
             Assert.True(broken.ExitCode == 1, broken.ToString());
             Assert.StartsWith("AUDIT CHAIN BROKEN", broken.Stdout, StringComparison.Ordinal);
             Assert.Contains("record #1: its content does not match its hash", broken.Stdout, StringComparison.Ordinal);
@@ -148,6 +149,65 @@ public sealed class CliAgainstRunningNodeTests(CliNodeFixture fixture) : IClassF
         {
             await RedisCli.RunAsync(fixture.Redis.Port, "LSET", key, "0", original);
         }
+    }
+
+    [Fact]
+    public async Task AuditChain_RewrittenConsistentlyWithoutTheKey_VerifyFailsAndHeadExportsTheRealHead()
+    {
+        // Arrange: someone with write access to the store (not to the node's key file) rewrites the tenant's whole
+        // chain so that every link is a correct SHA-256 of its record — what an unkeyed chain could not tell apart.
+        await fixture.Node.ChangeRouteAsync(Alice, "primary", "keyed chain");
+        await fixture.Node.ChangeRouteAsync(Alice, "sovereign", "keyed chain again");
+        var head = await Cli("audit", "head", "--tenant", Tenant);
+        var prefix = fixture.Node.Options.State.KeyPrefix;
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString);
+        var db = redis.GetDatabase();
+        var original = await db.ListRangeAsync(prefix + "audit:demo:log");
+        var originalHead = (string)(await db.StringGetAsync(prefix + "audit:demo:head"))!;
+        var previous = "";
+        var forged = new List<StackExchange.Redis.RedisValue>();
+        foreach (var raw in original)
+        {
+            var record = Continuity.Core.Audit.AuditChain.TryParse(raw.ToString())! with { Reason = "routine", Prev = previous, Hash = "" };
+            record = record with { Hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Continuity.Core.Audit.AuditChain.Serialize(record)))) };
+            forged.Add(Continuity.Core.Audit.AuditChain.Serialize(record));
+            previous = record.Hash;
+        }
+
+        try
+        {
+            await db.KeyDeleteAsync(prefix + "audit:demo:log");
+            await db.ListRightPushAsync(prefix + "audit:demo:log", [.. forged]);
+            await db.StringSetAsync(prefix + "audit:demo:head", previous);
+
+            // Act
+            var verify = await Cli("audit", "verify", "--tenant", Tenant);
+
+            // Assert
+            Assert.True(head.ExitCode == 0, head.ToString());
+            Assert.Equal($"demo {original.Length} {originalHead}", head.Stdout.Trim());
+            Assert.Matches("^[0-9a-f]{64}$", originalHead);
+            Assert.True(verify.ExitCode == 1, verify.ToString());
+            Assert.Contains("record #1: its content does not match its hash", verify.Stdout, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(fixture.Node.DataDir, "keys", "audit.key")));
+        }
+        finally
+        {
+            await db.KeyDeleteAsync(prefix + "audit:demo:log");
+            await db.ListRightPushAsync(prefix + "audit:demo:log", original);
+            await db.StringSetAsync(prefix + "audit:demo:head", originalHead);
+        }
+    }
+
+    [Fact]
+    public async Task AuditHead_OfAnotherTenant_Refused()
+    {
+        var other = await Cli("audit", "head", "--tenant", "other");
+        var missing = await Cli("audit", "head");
+
+        Assert.True(other.ExitCode == 1, other.ToString());
+        Assert.Contains("error: 403", other.Stderr, StringComparison.Ordinal);
+        Assert.True(missing.ExitCode == 2, missing.ToString());
     }
 
     [Theory]

@@ -109,6 +109,7 @@ public sealed class SecretsAtRestTests
         // Assert
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("Continuity:DataProtection:KeyFile: is required with an external state store", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Continuity:Audit:KeyFile: is required with an external state store", result.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task<List<string>> DataProtectionKeysAsync(string connectionString)

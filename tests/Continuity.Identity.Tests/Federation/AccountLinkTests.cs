@@ -26,7 +26,7 @@ public sealed class AccountLinkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.False(page.Url.AbsoluteUri.StartsWith(IdentityWorld.NativeRedirect, StringComparison.Ordinal));
         Assert.DoesNotContain(browser.Visited, u => u.AbsoluteUri.StartsWith(IdentityWorld.NativeRedirect, StringComparison.Ordinal));
-        var refused = Assert.Single(await _world.A.Get<AuditLog>().TailAsync(20), r => r.Action == "identity.link.refused");
+        var refused = Assert.Single(await _world.A.Get<AuditLog>().TailAsync("demo", 20), r => r.Action == "identity.link.refused");
         Assert.Equal("carol@demo.test", refused.User);
         Assert.Contains("not verified", refused.Reason, StringComparison.Ordinal);
     }
@@ -47,7 +47,7 @@ public sealed class AccountLinkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.False(page.Url.AbsoluteUri.StartsWith(IdentityWorld.NativeRedirect, StringComparison.Ordinal));
         Assert.DoesNotContain(browser.Visited, u => u.AbsoluteUri.StartsWith(IdentityWorld.NativeRedirect, StringComparison.Ordinal));
-        var records = await _world.A.Get<AuditLog>().TailAsync(20);
+        var records = await _world.A.Get<AuditLog>().TailAsync("demo", 20);
         Assert.Single(records, r => r.Action == "identity.link.created" && r.User == "alice@demo.test");
         var refused = Assert.Single(records, r => r.Action == "identity.link.refused");
         Assert.Equal("alice@demo.test", refused.User);

@@ -50,7 +50,7 @@ public sealed class FailoverLoginTests
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.Contains("Sign in with Sovereign IdP", page.Body, StringComparison.Ordinal);
         await world.WaitForRouteAsync("alice@demo.test", "sovereign");
-        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var records = await world.A.Get<AuditLog>().TailAsync("demo", 20);
         var moved = Assert.Single(records, r => r.Action == "route.changed" && r.User == "alice@demo.test");
         Assert.Contains("50057", moved.Details, StringComparison.Ordinal);
         Assert.Equal("signal:identity", moved.Actor);

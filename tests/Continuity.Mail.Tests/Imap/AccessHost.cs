@@ -94,6 +94,7 @@ public sealed class AccessHost : IAsyncDisposable
         collection.AddSingleton<RouteTable>();
         collection.AddSingleton<TenantDirectory>();
         collection.AddSingleton<ListenerRegistry>();
+        collection.AddSingleton(new AuditKey(new byte[32])); // a test key: no file
         collection.AddSingleton<AuditLog>();
         collection.AddSingleton<UserDirectory>();
         collection.AddSingleton<ICutoffSignals, RecordingCutoffSignals>();

@@ -26,6 +26,37 @@ public sealed class ImapProxyTests(ProxyTestBed bed) : IClassFixture<ProxyTestBe
     }
 
     [Fact]
+    public async Task PreLoginCap_LoggedInSessionsDoNotCount_OnlyConnectionsNotYetLoggedIn()
+    {
+        var settings = bed.Settings();
+        settings["Mail:Access:MaxPreLoginConnectionsPerAddress"] = "2";
+        await using var host = await AccessHost.StartAsync(bed.Redis.ConnectionString, settings);
+        var password = await host.NewPasswordAsync("alice@demo.test");
+
+        // Three logged-in sessions from 127.0.0.1, more than the cap: an office behind one address.
+        var sessions = new List<ImapClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            sessions.Add(await ProxyTestBed.LoginAsync(host.ImapPort, "alice@demo.test", password));
+        }
+
+        await using var waiting1 = await RawImap.ConnectAsync(host.ImapPort);
+        await using var waiting2 = await RawImap.ConnectAsync(host.ImapPort);
+        await using var refused = await RawImap.ConnectAsync(host.ImapPort);
+        var greetings = new[] { await waiting1.ReadLineAsync(), await waiting2.ReadLineAsync() };
+        var refusal = await refused.ReadLineAsync();
+
+        Assert.All(sessions, s => Assert.True(s.IsAuthenticated));
+        Assert.All(greetings, g => Assert.StartsWith("* OK ", g, StringComparison.Ordinal));
+        Assert.Equal("* BYE Too many connections from your address; try again later", refusal);
+        foreach (var session in sessions)
+        {
+            await session.NoOpAsync(); // still served
+            session.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Login_LoginCommand_Works()
     {
         await using var host = await AccessHost.StartAsync(bed.Redis.ConnectionString, bed.Settings());

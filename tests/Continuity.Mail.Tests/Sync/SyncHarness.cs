@@ -100,6 +100,7 @@ public sealed class SyncHarness : IAsyncDisposable
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<Continuity.Core.Approvals.ApprovalStore>();
         services.AddSingleton<RouteStore>();
+        services.AddSingleton(new Continuity.Core.Audit.AuditKey(new byte[32])); // a test key: no file
         services.AddSingleton<Continuity.Core.Audit.AuditLog>();
         services.AddSingleton<Continuity.Core.Failover.FailoverService>();
         services.AddSingleton<RouteSnapshotService>(); // the signal service refreshes this node's table after a route it moved

@@ -38,7 +38,7 @@ public sealed class AppSessionTests
         await using var world = await WebWorld.StartAsync();
         using var browser = world.Browser();
         var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", AppSessionTickets.Path)).Url;
-        using var client = world.Client();
+        using var client = world.Client(browser.CookieHeader(ticketUrl)); // the same browser: its binding cookie
 
         using var response = await client.GetAsync(ticketUrl);
 
@@ -70,12 +70,36 @@ public sealed class AppSessionTests
     }
 
     [Fact]
+    public async Task Ticket_MadeByAttackersSignIn_OpenedInVictimsBrowser_Is400WithoutCookie()
+    {
+        // Arrange: login CSRF. The attacker signs in as himself and stops before his ticket is used; the victim has
+        // visited the app before (her own binding cookie there) or not at all.
+        await using var world = await WebWorld.StartAsync();
+        using var attacker = world.Browser();
+        var ticketUrl = (await attacker.NavigateAsync(world.App("/inbox"), "bob@demo.test", AppSessionTickets.Path)).Url;
+        using var victim = world.Browser();
+        (await victim.GetAsync(world.App("/inbox"))).Dispose(); // her own challenge: her own nonce cookie on the app host
+        using var stranger = world.Client();
+
+        // Act: the attacker's link opened by the victim (a link, an <img>, a redirect from his page).
+        using var inVictimsBrowser = await victim.GetAsync(ticketUrl);
+        using var withoutBinding = await stranger.GetAsync(ticketUrl);
+        using var inAttackersBrowser = await world.Client(attacker.CookieHeader(ticketUrl)).GetAsync(ticketUrl);
+
+        // Assert: no session for the victim; the ticket still works in the browser that asked for it.
+        await AssertRefusedAsync(inVictimsBrowser);
+        await AssertRefusedAsync(withoutBinding);
+        Assert.Empty(victim.Cookies.GetCookies(world.App("/")));
+        Assert.Equal(HttpStatusCode.Redirect, inAttackersBrowser.StatusCode);
+    }
+
+    [Fact]
     public async Task Ticket_Replayed_Is400WithoutCookie()
     {
         await using var world = await WebWorld.StartAsync();
         using var browser = world.Browser();
         var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", AppSessionTickets.Path)).Url;
-        using var client = world.Client();
+        using var client = world.Client(browser.CookieHeader(ticketUrl));
         using var first = await client.GetAsync(ticketUrl);
 
         using var replay = await client.GetAsync(ticketUrl);

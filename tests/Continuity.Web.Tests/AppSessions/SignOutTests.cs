@@ -36,10 +36,37 @@ public sealed class SignOutTests
         using var browser = world.Browser();
         await browser.NavigateAsync(world.App("/"), "alice@demo.test");
 
-        using var endSession = await browser.GetAsync(world.App("/connect/endsession", WebWorld.LoginHost));
+        using var question = await browser.GetAsync(world.App("/connect/endsession", WebWorld.LoginHost));
+        using var endSession = await browser.PostAsync(world.App("/connect/endsession", WebWorld.LoginHost), Browser.HiddenFields(await question.Content.ReadAsStringAsync()));
 
+        Assert.Equal(HttpStatusCode.OK, question.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, endSession.StatusCode);
         await AssertSignedOutAsync(world, browser, WebWorld.WebmailHost);
+    }
+
+    [Fact]
+    public async Task EndSession_CrossSiteGetOrForgedPost_WithoutIdTokenHint_AsksAndKeepsTheSession()
+    {
+        // Arrange: alice is signed in; a page elsewhere makes her browser request the end-session endpoint
+        // (an <img src>, a link, a form it built itself without the confirmation page's anti-forgery token).
+        await using var world = await WebWorld.StartAsync();
+        using var browser = world.Browser();
+        await browser.NavigateAsync(world.App("/"), "alice@demo.test");
+        var endSessionUrl = world.App("/connect/endsession", WebWorld.LoginHost);
+
+        // Act
+        using var crossSiteGet = await browser.GetAsync(endSessionUrl);
+        var page = await crossSiteGet.Content.ReadAsStringAsync();
+        using var forgedPost = await browser.PostAsync(world.App("/connect/endsession", WebWorld.LoginHost), [new("continuity_confirm", "yes")]);
+
+        // Assert: a question with a POST form, nothing ended; still signed in at the app.
+        Assert.Equal(HttpStatusCode.OK, crossSiteGet.StatusCode);
+        Assert.Contains("<form method=\"post\" action=\"/connect/endsession\">", page, StringComparison.Ordinal);
+        Assert.Contains("__RequestVerificationToken", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, forgedPost.StatusCode);
+        using var app = await browser.GetAsync(world.App("/inbox"));
+        Assert.Equal(HttpStatusCode.OK, app.StatusCode);
+        Assert.Equal("primary webmail.demo.test", await app.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -106,6 +106,13 @@ internal sealed partial class Browser : IDisposable
     /// <summary>One POST of an empty form, no redirect followed.</summary>
     public Task<HttpResponseMessage> PostAsync(Uri url) => _client.PostAsync(url, new FormUrlEncodedContent([]));
 
+    /// <summary>One form POST with these fields, no redirect followed.</summary>
+    public Task<HttpResponseMessage> PostAsync(Uri url, IEnumerable<KeyValuePair<string, string>> fields) => _client.PostAsync(url, new FormUrlEncodedContent(fields));
+
+    /// <summary>The hidden fields of the first form of an HTML page.</summary>
+    public static Dictionary<string, string> HiddenFields(string html) =>
+        HiddenPattern().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+
     /// <summary>The <c>Cookie</c> header this browser sends to <paramref name="url"/>.</summary>
     public string CookieHeader(Uri url) => Cookies.GetCookieHeader(url);
 
