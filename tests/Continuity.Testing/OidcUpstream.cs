@@ -29,12 +29,11 @@ public sealed class OidcUpstream : IAsyncDisposable
     private readonly HttpClient _control;
     private Process? _process;
 
-    private OidcUpstream(OidcUpstreamProfile profile, string? tenantId, int port)
+    private OidcUpstream(OidcUpstreamProfile profile, string? tenantId)
     {
         Profile = profile;
         TenantId = tenantId;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        _control = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        _control = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public OidcUpstreamProfile Profile { get; }
@@ -43,7 +42,7 @@ public sealed class OidcUpstream : IAsyncDisposable
     public string? TenantId { get; }
 
     /// <summary><c>http://127.0.0.1:PORT/</c>: where the control API answers.</summary>
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>The issuer, as in its discovery document (Entra: <c>…/{tid}/v2.0</c>, Keycloak: <c>…/realms/test</c>; no trailing slash).</summary>
     public Uri Issuer { get; private set; } = null!;
@@ -63,7 +62,7 @@ public sealed class OidcUpstream : IAsyncDisposable
         var node = RequiredProgram.Find("node", "nodejs npm");
         var folder = Folder();
         var tenantId = profile == OidcUpstreamProfile.Entra ? entraTenantId ?? Guid.NewGuid().ToString() : null;
-        var upstream = new OidcUpstream(profile, tenantId, FreePort.Next());
+        var upstream = new OidcUpstream(profile, tenantId);
         try
         {
             var config = upstream._dir.Combine("upstream.json");
@@ -73,8 +72,19 @@ public sealed class OidcUpstream : IAsyncDisposable
                 clients = clients.Select(c => new { c.ClientId, c.ClientSecret, c.RedirectUris }),
                 users = users.Select(u => new { u.Address, u.Subject, u.Name, Claims = u.Claims ?? new Dictionary<string, object?>() }),
             }, Json));
-            await upstream.StartProcessAsync(node, folder, config);
-            return upstream;
+            // A free port can still be taken between the check and node's bind: then another one.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await upstream.StartProcessAsync(node, folder, config, FreePort.Next());
+                    return upstream;
+                }
+                catch (InvalidOperationException) when (attempt < 3 && upstream.Output.Contains("EADDRINUSE", StringComparison.Ordinal))
+                {
+                    upstream.KillProcess();
+                }
+            }
         }
         catch
         {
@@ -108,7 +118,7 @@ public sealed class OidcUpstream : IAsyncDisposable
     /// <summary>Addresses whose authorization code was redeemed here, in order.</summary>
     public async Task<IReadOnlyList<string>> LoginsAsync()
     {
-        using var response = await _control.GetAsync(new Uri("__control/logins", UriKind.Relative));
+        using var response = await _control.GetAsync(new Uri(BaseAddress, "__control/logins"));
         await EnsureAsync(response, "logins");
         return await response.Content.ReadFromJsonAsync<List<string>>(Json) ?? [];
     }
@@ -117,29 +127,36 @@ public sealed class OidcUpstream : IAsyncDisposable
     public string Describe() =>
         $"oidc-provider upstream ({Profile}) at {Issuer?.AbsoluteUri ?? BaseAddress.AbsoluteUri} ({(_process is { HasExited: false } ? "running" : "exited")})\n--- output ---\n{Output}--- end of output ---";
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_process is { } process)
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited between the check and the kill.
-            }
-
-            process.Dispose();
-            _process = null;
-        }
-
+        KillProcess();
         _control.Dispose();
         _dir.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void KillProcess()
+    {
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+
+        process.Dispose();
+        _process = null;
     }
 
     /// <summary><c>tests/oidc-upstream</c>, found by walking up from the test assembly; fails with the install command when its packages are missing.</summary>
@@ -161,8 +178,9 @@ public sealed class OidcUpstream : IAsyncDisposable
         throw new InvalidOperationException($"tests/oidc-upstream/upstream.mjs not found above {AppContext.BaseDirectory}.");
     }
 
-    private async Task StartProcessAsync(string node, string folder, string config)
+    private async Task StartProcessAsync(string node, string folder, string config, int port)
     {
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         var psi = new ProcessStartInfo(node)
         {
             UseShellExecute = false,
@@ -210,6 +228,11 @@ public sealed class OidcUpstream : IAsyncDisposable
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
+            if (process.HasExited)
+            {
+                process.WaitForExit(); // the rest of its output, for the message
+            }
+
             throw new InvalidOperationException($"The oidc-provider upstream did not start: {e.Message}.\n{Describe()}", e);
         }
 
@@ -230,7 +253,7 @@ public sealed class OidcUpstream : IAsyncDisposable
 
     private async Task PostAsync(string action, object body)
     {
-        using var response = await _control.PostAsJsonAsync(new Uri("__control/" + action, UriKind.Relative), body, Json);
+        using var response = await _control.PostAsJsonAsync(new Uri(BaseAddress, "__control/" + action), body, Json);
         await EnsureAsync(response, action);
     }
 

@@ -91,4 +91,19 @@ public sealed class EntraProfileTests
         Assert.Equal(first.Subject, second.Subject);
         Assert.Equal("carol@demo.test", second.Email);
     }
+
+    [Fact]
+    public async Task Login_NoPreferredUsernameButUpnInTenantDomain_Links()
+    {
+        await using var world = await FederationWorld.StartAsync();
+        await world.Primary.SetClaimsAsync("bob@demo.test", new Dictionary<string, object?>
+        {
+            ["preferred_username"] = null, ["upn"] = "bob@demo.test", ["email"] = null,
+        });
+
+        var bob = await GenericProfileTests.SignInAsync(world, "bob@demo.test");
+
+        Assert.Equal("bob@demo.test", bob.Email);
+        Assert.NotEqual(world.PrimarySubjects["bob@demo.test"], bob.Subject);
+    }
 }

@@ -90,4 +90,31 @@ public sealed class UpstreamCutoffTests
         Assert.True(viaSovereign.Status == HttpStatusCode.OK, $"{viaSovereign.Status} at {viaSovereign.Url}: {GenericProfileTests.Head(viaSovereign.Body)}\n{world.Describe()}");
         Assert.StartsWith(world.Rp.BaseUri.AbsoluteUri + "me", viaSovereign.Url.AbsoluteUri, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("error=access_denied&error_description=AADSTS50057%3A+The+user+account+is+disabled.&state=forged")]
+    [InlineData("error=access_denied&error_description=AADSTS50057%3A+The+user+account+is+disabled.")]
+    [InlineData("code=made-up&state=made-up")]
+    [InlineData("")]
+    public async Task Callback_ForgedByAttacker_OwnPageNoSignalNoRouteChange(string query)
+    {
+        await using var world = await FederationWorld.StartAsync(AutomaticFailover.Apply);
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+
+        using var response = await http.GetAsync(new Uri(world.A.BaseUri, "signin/demo/primary?" + query));
+        var body = await response.Content.ReadAsStringAsync();
+        await world.Primary.CutOffAsync("bob@demo.test");
+        using (var bobBrowser = new Browser())
+        {
+            await bobBrowser.NavigateAsync(new Uri(world.Rp.BaseUri, "me"), "bob@demo.test");
+        }
+
+        await Eventually.TrueAsync(() => world.Routes.Resolve("demo", "bob@demo.test") == "sovereign", TimeSpan.FromSeconds(10), "bob routed to sovereign");
+
+        Assert.True((int)response.StatusCode is >= 300 and < 500, $"{(int)response.StatusCode}: {GenericProfileTests.Head(body)}");
+        Assert.True((int)response.StatusCode < 400 || body.Length > 0, "an error answer has a body");
+        Assert.Equal("primary", world.Routes.Resolve("demo", "alice@demo.test"));
+        Assert.DoesNotContain(await world.A.Get<AuditLog>().TailAsync(30), r => r.Action == "route.changed" && r.User != "bob@demo.test");
+        Assert.Empty(await world.PendingAsync());
+    }
 }
