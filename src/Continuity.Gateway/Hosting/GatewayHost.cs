@@ -32,7 +32,7 @@ internal static class GatewayHost
         // Command-line overrides (--urls, --Continuity:…) win over everything.
         builder.Configuration.AddCommandLine(args);
         // The data directory holds keys, the store's files and the route snapshot: 0700, made (or narrowed) before anything writes there.
-        Core.IO.PrivateFiles.CreateDirectory(GatewayConfiguration.Bind(builder.Configuration).DataDir);
+        Core.IO.PrivateFiles.CreateDirectory(builder.Configuration.GetSection(ContinuityOptions.SectionName).Get<ContinuityOptions>()?.DataDir ?? new ContinuityOptions().DataDir);
         // No "Server: Kestrel" on every answer (proxied ones included): nothing for a client to fingerprint, one header less.
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
