@@ -49,7 +49,8 @@ public static class MailServiceCollectionExtensions
         services.TryAddSingleton<MessageDelivery>();
         services.TryAddSingleton<DeliveryService>();
         services.TryAddSingleton(sp => new MailQueue(
-            sp.GetRequiredService<SpoolQueue>(), sp.GetRequiredService<SpoolStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MailQueue>>()));
+            sp.GetRequiredService<SpoolQueue>(), sp.GetRequiredService<SpoolStore>(), sp.GetRequiredService<DeliveryPlanner>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MailQueue>>()));
 
         services.TryAddSingleton<BackendHealthRegistry>(); // Core registers the same one; a host without Core still gets one
         services.TryAddSingleton<InboundProbeService>();

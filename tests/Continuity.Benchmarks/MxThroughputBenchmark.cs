@@ -57,6 +57,10 @@ internal static class MxThroughputBenchmark
         var closedBackend = $"lmtp://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}";
         options.Listeners.Smtp = smtpPort;
         options.Tenants[GatewayConfig.Tenant].Providers["primary"].Mail = new ProviderMailOptions { Inbound = closedBackend };
+        // smtp-source opens all its sessions from 127.0.0.1, more than the MX's per-address cap (10 by default); Postfix
+        // exempts $mynetworks (loopback included) from its smtpd_client_connection_count_limit, so the cap is off here too.
+        // The child inherits this process's environment.
+        Environment.SetEnvironmentVariable("Continuity__Mail__Limits__MaxConnectionsPerAddress", "0");
         await using var gateway = await GatewayProcess.StartAsync("mx", options).ConfigureAwait(false);
         var mx = $"127.0.0.1:{smtpPort.ToString(CultureInfo.InvariantCulture)}";
         log.WriteLine($"# gateway MX {mx} (process, spool in {gateway.DataDir}/spool, backend {closedBackend} refuses: deliveries fail fast, retried after 300 s); postfix {a.Postfix}");
@@ -116,7 +120,7 @@ internal static class MxThroughputBenchmark
 
     private static async Task<int> GatewayQueuedAsync(GatewayProcess gateway)
     {
-        var metrics = await gateway.Anonymous.GetStringAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false);
+        var metrics = await gateway.Admin.GetStringAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false);
         const string Name = "continuity_mail_queue_messages ";
         var line = metrics.Split('\n').Single(l => l.StartsWith(Name, StringComparison.Ordinal));
         return int.Parse(line[Name.Length..], CultureInfo.InvariantCulture);

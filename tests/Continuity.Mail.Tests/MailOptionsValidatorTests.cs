@@ -14,7 +14,7 @@ public sealed class MailOptionsValidatorTests
     {
         var options = new MailOptions
         {
-            Limits = { MaxMessageSize = 10, MaxSessions = 0 },
+            Limits = { MaxMessageSize = 10, MaxSessions = 0, MaxConnectionsPerAddress = -1, IdleTimeoutBeforeMail = TimeSpan.Zero },
             Tls = { CertificatePath = "/nonexistent/cert.pem" },
             Recipients = { Tenants = { ["nosuch"] = new TenantRecipientPolicyOptions(), ["demo"] = new TenantRecipientPolicyOptions { UnknownUsers = UnknownUserPolicy.CatchAll } } },
             Delivery = { FirstRetryDelay = TimeSpan.FromHours(2), MaxRetryDelay = TimeSpan.FromHours(1), DisabledMailboxPatterns = ["("], Relay = "http://x" },
@@ -24,6 +24,8 @@ public sealed class MailOptionsValidatorTests
 
         Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:MaxMessageSize:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:MaxSessions:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:MaxConnectionsPerAddress:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:IdleTimeoutBeforeMail:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Tls:CertificatePath:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Recipients:Tenants:nosuch:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Recipients:Tenants:demo:CatchAllAddress:", StringComparison.Ordinal));

@@ -46,10 +46,10 @@ public sealed partial class GatewayProcess
             : throw new InvalidOperationException($"POST routes ({user ?? "tenant"} → {to}) on gateway {Name}: {status}, not applied: {text}");
     }
 
-    /// <summary><c>GET /health/status</c> as JSON.</summary>
+    /// <summary><c>GET /health/status</c> as JSON (with the admin key: the status is not public).</summary>
     public async Task<JsonElement> StatusAsync()
     {
-        using var response = await Anonymous.GetAsync("health/status");
+        using var response = await Admin.GetAsync("health/status");
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.Clone();

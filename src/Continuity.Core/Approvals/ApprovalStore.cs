@@ -10,6 +10,8 @@ namespace Continuity.Core.Approvals;
 /// <code>
 /// {continuity}:approvals:{id}       STRING  ApprovalRequest JSON. TTL: 30 days after it expires (history for the admin page).
 /// {continuity}:approvals:pending    ZSET    id → expiry (unix ms), only while pending.
+/// {continuity}:approvals:{id}:payload  STRING  a large payload of a non-route request (an account import file).
+///                                             TTL: the request's expiry plus a day; read when it is approved.
 /// </code>
 /// Updates are compare-and-set on the whole JSON, so two admins approving at once cannot both win.
 /// </summary>
@@ -40,6 +42,13 @@ public sealed class ApprovalStore(StateStore store)
         ArgumentNullException.ThrowIfNull(current);
         return SaveAsync(current.Json, next, now);
     }
+
+    /// <summary>Keeps a large payload for request <paramref name="id"/> until a day after <paramref name="expiresAt"/>.</summary>
+    public Task SavePayloadAsync(string id, ReadOnlyMemory<byte> payload, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        store.RunAsync(db => db.StringSetAsync(store.Keys.Approval(id) + ":payload", payload, expiresAt - now + TimeSpan.FromDays(1)));
+
+    public Task<byte[]?> GetPayloadAsync(string id) =>
+        store.RunAsync(async db => (byte[]?)await db.StringGetAsync(store.Keys.Approval(id) + ":payload").ConfigureAwait(false));
 
     public Task<StoredApproval?> GetAsync(string id) =>
         store.RunAsync(async db =>

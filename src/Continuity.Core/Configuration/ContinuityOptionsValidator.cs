@@ -124,7 +124,7 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
 
     private static void CheckListeners(ListenerOptions listeners, Action<string, string> error)
     {
-        foreach (var (name, port) in new[] { ("Smtp", listeners.Smtp), ("Submission", listeners.Submission), ("Imap", listeners.Imap), ("Imaps", listeners.Imaps) })
+        foreach (var (name, port) in new[] { ("Smtp", listeners.Smtp), ("Submission", listeners.Submission), ("Imap", listeners.Imap), ("Imaps", listeners.Imaps), ("Management", listeners.Management) })
         {
             if (port is < 0 or > 65535)
             {
@@ -135,6 +135,11 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
         if (!System.Net.IPAddress.TryParse(listeners.Address, out _))
         {
             error($"{Root}:Listeners:Address", $"'{listeners.Address}' is not an IP address");
+        }
+
+        if (listeners.Management > 0 && !System.Net.IPAddress.TryParse(listeners.ManagementAddress, out _))
+        {
+            error($"{Root}:Listeners:ManagementAddress", $"'{listeners.ManagementAddress}' is not an IP address");
         }
     }
 

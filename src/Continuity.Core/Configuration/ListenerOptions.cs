@@ -8,4 +8,14 @@ public sealed class ListenerOptions
     public int Submission { get; set; }
     public int Imap { get; set; }
     public int Imaps { get; set; }
+
+    /// <summary>
+    /// Port of the management listener (0 = none, the default): an HTTP listener that serves only <c>/health/*</c> and
+    /// <c>/metrics</c>, without credentials, for monitors. On the public listeners <c>/health/status</c> and
+    /// <c>/metrics</c> need an admin credential, because they tell who failed over.
+    /// </summary>
+    public int Management { get; set; }
+
+    /// <summary>Address of the management listener. Default loopback: a monitor on another host needs this changed on purpose.</summary>
+    public string ManagementAddress { get; set; } = "127.0.0.1";
 }

@@ -6,4 +6,5 @@ namespace Continuity.Core.Credentials;
 /// <param name="Label">What the user called it (e.g. "Thunderbird on the laptop").</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="LastUsedAt">Last successful login with it; null when never used.</param>
-public sealed record AppPassword(string Id, string User, string Label, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+/// <param name="Pending">Made for another user while the two-person rule is on, and not approved yet: no login accepts it.</param>
+public sealed record AppPassword(string Id, string User, string Label, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Pending = false);

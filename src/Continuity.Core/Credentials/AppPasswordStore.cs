@@ -12,7 +12,8 @@ namespace Continuity.Core.Credentials;
 /// {continuity}:apppw:{user}          SET    ids of the user's app passwords. No TTL.
 /// {continuity}:apppw:{user}:{id}     HASH   label, created (unix ms), salt (bytes), hash (PBKDF2-SHA256, 32 bytes),
 ///                                           iter (iterations), used (unix ms of the last successful login, absent
-///                                           before). No TTL; removed on revoke.
+///                                           before), pending ("1" while a second admin has not approved it: no
+///                                           login accepts it). No TTL; removed on revoke.
 /// </code>
 /// The password itself is never stored. Its first eight characters are its id, so a login checks one hash.
 /// Users are lower-case addresses. A successful check is remembered on this node for a while
@@ -23,13 +24,14 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     private readonly VerifiedPasswordCache _verified = new(time);
     private long _hashesComputed;
 
-    // KEYS: index set, password hash. ARGV: id, max, label, created, salt, hash, iter.
+    // KEYS: index set, password hash. ARGV: id, max, label, created, salt, hash, iter, pending ("1" or "").
     // Returns 1, 0 when the id exists already, -1 when the user holds the maximum.
     private const string CreateScript = """
         if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
         if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
         redis.call('SADD', KEYS[1], ARGV[1])
         redis.call('HSET', KEYS[2], 'label', ARGV[3], 'created', ARGV[4], 'salt', ARGV[5], 'hash', ARGV[6], 'iter', ARGV[7])
+        if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'pending', ARGV[8]) end
         return 1
         """;
 
@@ -37,6 +39,13 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     private const string RevokeScript = """
         redis.call('DEL', KEYS[2])
         return redis.call('SREM', KEYS[1], ARGV[1])
+        """;
+
+    // KEYS: password hash. Returns 1 when the password exists (and is now usable), 0 when it was revoked meanwhile.
+    private const string ActivateScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        redis.call('HDEL', KEYS[1], 'pending')
+        return 1
         """;
 
     // KEYS: password hash. ARGV: unix ms. Only touches a password that still exists.
@@ -49,9 +58,12 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
 
     private string Entry(string user, string id) => store.Keys.Prefix + "apppw:" + user + ":" + id;
 
-    /// <summary>Creates an app password; the returned secret is the only copy.</summary>
+    /// <summary>
+    /// Creates an app password; the returned secret is the only copy. A <paramref name="pending"/> one is refused at
+    /// every login until <see cref="ActivateAsync"/> (the two-person rule: a second admin approved it).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The user already holds <see cref="AppPasswordOptions.MaxPerUser"/>.</exception>
-    public async Task<NewAppPassword> CreateAsync(string user, string label)
+    public async Task<NewAppPassword> CreateAsync(string user, string label, bool pending = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
         ArgumentNullException.ThrowIfNull(label);
@@ -72,7 +84,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
             var result = (long)await store.RunAsync(db => db.ScriptEvaluateAsync(
                 CreateScript,
                 [Index(user), Entry(user, id)],
-                [id, config.MaxPerUser, label, created.ToUnixTimeMilliseconds(), salt, hash, config.Iterations])).ConfigureAwait(false);
+                [id, config.MaxPerUser, label, created.ToUnixTimeMilliseconds(), salt, hash, config.Iterations, pending ? "1" : ""])).ConfigureAwait(false);
             if (result == -1)
             {
                 throw new InvalidOperationException($"{user} already holds {config.MaxPerUser} app passwords; revoke one first.");
@@ -80,7 +92,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
 
             if (result == 1)
             {
-                return new NewAppPassword(new AppPassword(id, user, label, created, null), AppPasswordFormat.Display(secret));
+                return new NewAppPassword(new AppPassword(id, user, label, created, null, pending), AppPasswordFormat.Display(secret));
             }
         }
     }
@@ -104,6 +116,13 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
 
             return list.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
         });
+    }
+
+    /// <summary>Makes a pending app password usable; false when it no longer exists.</summary>
+    public async Task<bool> ActivateAsync(string user, string id)
+    {
+        user = user.ToLowerInvariant();
+        return (long)await store.RunAsync(db => db.ScriptEvaluateAsync(ActivateScript, [Entry(user, id)])).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Revokes one app password; true when it existed. Logins with it fail from now on, on every node.</summary>
@@ -144,8 +163,8 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
         user = user.ToLowerInvariant();
         var id = normalized[..AppPasswordFormat.IdLength];
         var key = Entry(user, id);
-        var stored = await store.RunAsync(db => db.HashGetAsync(key, ["salt", "hash", "iter"])).ConfigureAwait(false);
-        if (stored[0].IsNull || stored[1].IsNull || !stored[2].TryParse(out int iterations) || iterations < 1)
+        var stored = await store.RunAsync(db => db.HashGetAsync(key, ["salt", "hash", "iter", "pending"])).ConfigureAwait(false);
+        if (stored[0].IsNull || stored[1].IsNull || !stored[2].TryParse(out int iterations) || iterations < 1 || !stored[3].IsNull)
         {
             return null;
         }
@@ -210,6 +229,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
             user,
             fields.TryGetValue("label", out var label) ? label.ToString() : "",
             Time(fields, "created") ?? DateTimeOffset.UnixEpoch,
-            Time(fields, "used"));
+            Time(fields, "used"),
+            fields.ContainsKey("pending"));
     }
 }

@@ -18,8 +18,11 @@ public sealed class FailoverService(
     ApprovalStore approvals,
     AuditLog audit,
     UserDirectory users,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IApprovalAction>? actions = null)
 {
+    private readonly Dictionary<string, IApprovalAction> _actions = (actions ?? []).ToDictionary(a => a.Kind, StringComparer.Ordinal);
+
     /// <summary>Longest reason kept; a reason is a sentence for the audit log, not a document.</summary>
     public const int MaxReasonLength = 500;
 
@@ -46,13 +49,52 @@ public sealed class FailoverService(
         return new FailoverResult(null, pending);
     }
 
+    /// <summary>
+    /// Asks for a change of kind <paramref name="kind"/> (an <see cref="IApprovalAction"/>) about <paramref name="user"/>:
+    /// a pending request that another admin must approve, the requester counting as the first approval. The caller
+    /// decides that the tenant's two-person rule applies; <paramref name="summary"/> is the audit's reason. A
+    /// <paramref name="largePayload"/> (a file) is stored before the request exists, so no approval can come before it.
+    /// </summary>
+    public async Task<ApprovalRequest> RequestActionAsync(
+        AdminActor actor, string tenantId, string? user, string kind, string summary, string? payload, ReadOnlyMemory<byte>? largePayload = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!options.Value.Tenants.TryGetValue(tenantId, out var tenant))
+        {
+            throw new FailoverException(FailoverErrorKind.NotFound, $"No tenant '{tenantId}'.");
+        }
+
+        if (!actor.CanChange(tenantId))
+        {
+            throw new FailoverException(FailoverErrorKind.Forbidden, $"'{actor.Name}' may not change tenant '{tenantId}'.");
+        }
+
+        if (!_actions.ContainsKey(kind))
+        {
+            throw new InvalidOperationException($"No approval action of kind '{kind}' is registered.");
+        }
+
+        var now = time.GetUtcNow();
+        var request = new ApprovalRequest(
+            NewId(), tenantId, user, "", "", summary, actor.Name, now, now + tenant.Failover.ApprovalTimeout,
+            Math.Max(2, tenant.Failover.Approvals), [actor.Name], ApprovalStatus.Pending, Kind: kind, Payload: payload);
+        if (largePayload is { } file)
+        {
+            await approvals.SavePayloadAsync(request.Id, file, request.ExpiresAt, now).ConfigureAwait(false);
+        }
+
+        await approvals.CreateAsync(request, now).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEntry(actor.Name, "approval.requested", tenantId, user, null, null, summary, $"request {request.Id}; {kind}")).ConfigureAwait(false);
+        return request;
+    }
+
     /// <summary>A suggestion raised by a cut-off signal: pending, needing the tenant's number of admin approvals.</summary>
     internal async Task<ApprovalRequest> SuggestAsync(string tenantId, string? user, string to, string reason, string requestedBy, string evidence)
     {
         var tenant = options.Value.Tenants[tenantId];
         var existing = (await approvals.ListPendingAsync().ConfigureAwait(false))
             .Select(s => s.Request)
-            .FirstOrDefault(r => r.Tenant == tenantId && string.Equals(r.User, user, StringComparison.OrdinalIgnoreCase) && r.To == to && r.ExpiresAt > time.GetUtcNow());
+            .FirstOrDefault(r => r.Kind is null && r.Tenant == tenantId && string.Equals(r.User, user, StringComparison.OrdinalIgnoreCase) && r.To == to && r.ExpiresAt > time.GetUtcNow());
         return existing ?? await CreatePendingAsync(tenantId, tenant, user, to, reason, requestedBy, [], evidence).ConfigureAwait(false);
     }
 
@@ -85,6 +127,14 @@ public sealed class FailoverService(
         var claimedJson = System.Text.Json.JsonSerializer.Serialize(claimed, ApprovalStore.Json);
         try
         {
+            if (request.Kind is { } kind)
+            {
+                var decision = await _actions[kind].ApplyAsync(claimed, approvedBy, CancellationToken.None).ConfigureAwait(false);
+                var done = claimed with { Decision = decision };
+                await approvals.TryUpdateAsync(new StoredApproval(claimed, claimedJson), done, now).ConfigureAwait(false);
+                return done;
+            }
+
             var change = await routes.ChangeAsync(new RouteChange(request.Tenant, request.User, request.To, actor.Name, request.Reason,
                 Details: $"request {id} by {request.RequestedBy}; approved by {string.Join(", ", approvedBy)}")).ConfigureAwait(false);
             var applied = claimed with { AppliedVersion = change.Version, Decision = change.Status == RouteChangeStatus.Unchanged ? "already routed there" : "applied" };
@@ -107,6 +157,7 @@ public sealed class FailoverService(
         var rejected = stored.Request with { Status = ApprovalStatus.Rejected, DecidedBy = actor.Name, DecidedAt = now, Decision = reason?.Trim() };
         await UpdateOrConflictAsync(stored, rejected, now).ConfigureAwait(false);
         var r = stored.Request;
+        await CancelActionAsync(r).ConfigureAwait(false);
         await audit.AppendAsync(new AuditEntry(actor.Name, "approval.rejected", r.Tenant, r.User, r.From, r.To, reason?.Trim(), $"request {id}")).ConfigureAwait(false);
         return rejected;
     }
@@ -136,6 +187,7 @@ public sealed class FailoverService(
             if (await approvals.TryUpdateAsync(stored, r with { Status = ApprovalStatus.Expired, DecidedAt = now, DecidedBy = "system" }, now).ConfigureAwait(false))
             {
                 expired++;
+                await CancelActionAsync(r).ConfigureAwait(false);
                 await audit.AppendAsync(new AuditEntry("system", "approval.expired", r.Tenant, r.User, r.From, r.To, r.Reason, $"request {r.Id}")).ConfigureAwait(false);
             }
         }
@@ -144,6 +196,9 @@ public sealed class FailoverService(
     }
 
     internal Task<RouteChangeResult> ApplyAsync(RouteChange change) => ApplyCoreAsync(change);
+
+    private Task CancelActionAsync(ApprovalRequest request) =>
+        request.Kind is { } kind && _actions.TryGetValue(kind, out var action) ? action.CancelAsync(request, CancellationToken.None) : Task.CompletedTask;
 
     private async Task<RouteChangeResult> ApplyCoreAsync(RouteChange change)
     {

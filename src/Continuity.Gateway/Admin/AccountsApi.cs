@@ -1,3 +1,4 @@
+using Continuity.Core.Failover;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Identity.Accounts;
@@ -35,16 +36,18 @@ internal static class AccountsApi
         return app;
     }
 
-    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer)
+    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer, FailoverService failover)
     {
         if (Deny(tenant, http, tenants, change: true) is { } denied)
         {
             return denied;
         }
 
-        var type = http.Request.ContentType ?? "";
-        var json = type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
-        if (!json && !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+        // JSON or CSV only: text/plain (like form types) is a "simple" content type that a page of another origin may post
+        // without a preflight, so it never reaches an import (issue 16, item 3).
+        var type = MediaType(http.Request.ContentType);
+        var json = type == "application/json";
+        if (!json && type != "text/csv")
         {
             return AdminRequests.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 "Send the export as application/json ([{email, name?, links:[{provider, issuer?, subject}]}]) or text/csv (email,provider,subject[,name]).");
@@ -55,14 +58,24 @@ internal static class AccountsApi
             return AdminRequests.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"Imports are limited to {MaxImportBytes / (1024 * 1024)} MB; split the file.");
         }
 
+        if (tenants.Find(tenant)!.Failover.Approvals >= 2)
+        {
+            // Two-person rule (issue 16, item 6): a link decides whose account an upstream identity signs in to.
+            var (errors, rows) = importer.Validate(tenant, body, json);
+            if (errors.Count > 0)
+            {
+                return BadRows(errors);
+            }
+
+            var request = await failover.RequestActionAsync(http.User.Actor(), tenant, null, AccountImportApproval.KindName,
+                $"account link import: {rows} row(s)", json ? "json" : "csv", body);
+            return Results.Accepted($"/admin/api/approvals/{request.Id}", new { status = "pending", tenant, rows, request });
+        }
+
         var outcome = await importer.ImportAsync(http.User.Actor().Name, tenant, body, json);
         if (outcome.Errors.Count > 0)
         {
-            return Results.Problem(
-                detail: $"{outcome.Errors.Count} bad row(s); nothing was imported.",
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Bad request",
-                extensions: new Dictionary<string, object?> { ["errors"] = outcome.Errors.Select(e => new { line = e.Line, message = e.Message }).ToList() });
+            return BadRows(outcome.Errors);
         }
 
         var summary = outcome.Summary;
@@ -154,6 +167,17 @@ internal static class AccountsApi
             ? actor.CanChange(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' may not change tenant '{tenant}'.")
             : actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
     }
+
+    private static IResult BadRows(IReadOnlyList<LinkImportError> errors) =>
+        Results.Problem(
+            detail: $"{errors.Count} bad row(s); nothing was imported.",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Bad request",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { line = e.Line, message = e.Message }).ToList() });
+
+    /// <summary>The media type without parameters, lower case ("" when absent or unparsable).</summary>
+    private static string MediaType(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() ?? "" : "";
 
     private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(HttpRequest request, int limit)
     {

@@ -16,10 +16,23 @@ internal static class AdminRequests
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    public static AdminActor Actor(this ClaimsPrincipal user) => new(
-        user.Identity?.Name ?? "",
-        user.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim) ?? "",
-        Enum.TryParse<AdminRole>(user.FindFirstValue(ApiKeyAuthenticationHandler.RoleClaim), out var role) ? role : AdminRole.Viewer);
+    /// <summary>
+    /// The caller, from the one identity <see cref="AdminAuthenticationHandler"/> made: name, tenant and role from the same
+    /// credential. A principal with more than one authenticated identity is a merge of credentials and is refused outright.
+    /// </summary>
+    public static AdminActor Actor(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.Identities.Count(i => i.IsAuthenticated) != 1 || user.Identity is not ClaimsIdentity { IsAuthenticated: true } identity)
+        {
+            throw new InvalidOperationException("An admin request must carry exactly one authenticated identity.");
+        }
+
+        return new AdminActor(
+            identity.Name ?? "",
+            identity.FindFirst(ApiKeyAuthenticationHandler.TenantClaim)?.Value ?? "",
+            Enum.TryParse<AdminRole>(identity.FindFirst(ApiKeyAuthenticationHandler.RoleClaim)?.Value, out var role) ? role : AdminRole.Viewer);
+    }
 
     /// <summary>The body as <typeparamref name="T"/>, or a problem result to return instead.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request)

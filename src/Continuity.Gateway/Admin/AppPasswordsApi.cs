@@ -1,5 +1,7 @@
+using Continuity.Core.Approvals;
 using Continuity.Core.Audit;
 using Continuity.Core.Credentials;
+using Continuity.Core.Failover;
 using Continuity.Core.Tenants;
 using Continuity.Core.Users;
 
@@ -32,7 +34,7 @@ internal static class AppPasswordsApi
         return Results.Ok(await passwords.ListAsync(user.ToLowerInvariant()));
     }
 
-    private static async Task<IResult> Create(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit)
+    private static async Task<IResult> Create(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit, FailoverService failover)
     {
         if (await CheckAsync(tenant, user, http, tenants, users, change: true) is { } denied)
         {
@@ -53,10 +55,45 @@ internal static class AppPasswordsApi
 
         var address = user.ToLowerInvariant();
         var actor = http.User.Actor();
+        if (tenants.Find(tenant)!.Failover.Approvals >= 2 && !string.Equals(address, actor.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return await CreatePendingAsync(tenant, address, label, actor, passwords, failover);
+        }
+
         await audit.AppendAsync(new AuditEntry(actor.Name, "app_password.created", tenant, address, Reason: label));
         var created = await passwords.CreateAsync(address, label);
         return Results.Created($"/admin/api/tenants/{tenant}/users/{address}/app-passwords/{created.Info.Id}",
             new { created.Info.Id, created.Info.Label, created.Info.CreatedAt, password = created.Secret, note = "Shown only now: give it to the user for their mail client." });
+    }
+
+    /// <summary>
+    /// Two-person rule (issue 16, item 6): a password for another user opens their mailbox, so it is made unusable and
+    /// waits for a second admin, like a route change. The requester sees it now (only once); it works after the approval.
+    /// </summary>
+    private static async Task<IResult> CreatePendingAsync(string tenant, string address, string label, AdminActor actor, AppPasswordStore passwords, FailoverService failover)
+    {
+        var created = await passwords.CreateAsync(address, label, pending: true);
+        ApprovalRequest request;
+        try
+        {
+            request = await failover.RequestActionAsync(actor, tenant, address, AppPasswordApproval.KindName, $"app password '{label}' for {address}", created.Info.Id);
+        }
+        catch
+        {
+            await passwords.RevokeAsync(address, created.Info.Id);
+            throw;
+        }
+
+        return Results.Accepted($"/admin/api/approvals/{request.Id}", new
+        {
+            status = "pending",
+            request,
+            created.Info.Id,
+            created.Info.Label,
+            created.Info.CreatedAt,
+            password = created.Secret,
+            note = $"Shown only now. It works once a second admin approves request {request.Id} (continuity approve {request.Id}).",
+        });
     }
 
     private static async Task<IResult> Revoke(string tenant, string user, string id, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit)

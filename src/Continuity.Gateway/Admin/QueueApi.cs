@@ -5,8 +5,10 @@ using Continuity.Mail.Queue;
 namespace Continuity.Gateway.Admin;
 
 /// <summary>
-/// The mail queue of this node (the spool is local to each node): list with filters, show, retry
-/// now, delete (audited). An admin sees only messages with a recipient of their own tenant.
+/// The mail queue of this node (the spool is local to each node): list with filters, show, retry now, delete (audited).
+/// An admin sees and acts on <b>their own tenant's recipients only</b>: a message that also goes to another tenant shows
+/// only this tenant's recipients (no other tenant's addresses or errors), retry and delete touch only those, and the
+/// message stays in the queue for the other tenant's recipients. Counts are this tenant's too.
 /// </summary>
 internal static class QueueApi
 {
@@ -20,23 +22,27 @@ internal static class QueueApi
         return app;
     }
 
-    private static IResult List(HttpContext http, MailQueue queue, string? recipient, string? state, int? limit) =>
-        Results.Ok(new
+    private static IResult List(HttpContext http, MailQueue queue, string? recipient, string? state, int? limit)
+    {
+        var tenant = http.User.Actor().Tenant;
+        var (count, oldest) = queue.Summary(tenant);
+        return Results.Ok(new
         {
-            count = queue.Count,
-            oldestAgeSeconds = queue.OldestAge.TotalSeconds,
-            messages = queue.List(http.User.Actor().Tenant, recipient, state, Math.Clamp(limit ?? 100, 1, 1000)),
+            count,
+            oldestAgeSeconds = oldest.TotalSeconds,
+            messages = queue.List(tenant, recipient, state, Math.Clamp(limit ?? 100, 1, 1000)),
         });
+    }
 
     private static IResult Show(string id, HttpContext http, MailQueue queue) =>
-        Visible(queue.Show(id), http) is { } message ? Results.Ok(message) : AdminRequests.NotFound($"No message '{id}' in this node's queue.");
+        queue.Show(id, http.User.Actor().Tenant) is { } message ? Results.Ok(message) : NotFound(id);
 
     private static IResult Retry(string id, HttpContext http, MailQueue queue)
     {
         var actor = http.User.Actor();
-        if (Visible(queue.Show(id), http) is null)
+        if (queue.Show(id, actor.Tenant) is null)
         {
-            return AdminRequests.NotFound($"No message '{id}' in this node's queue.");
+            return NotFound(id);
         }
 
         if (!actor.CanChange(actor.Tenant))
@@ -44,15 +50,15 @@ internal static class QueueApi
             return AdminRequests.Forbidden("Viewers cannot retry messages.");
         }
 
-        return queue.RetryNow(id) ? Results.Ok(new { id, status = "retrying" }) : AdminRequests.NotFound($"No message '{id}' in this node's queue.");
+        return queue.RetryNow(id, actor.Tenant) ? Results.Ok(new { id, status = "retrying" }) : NotFound(id);
     }
 
     private static async Task<IResult> Delete(string id, HttpContext http, MailQueue queue, AuditLog audit)
     {
         var actor = http.User.Actor();
-        if (Visible(queue.Show(id), http) is not { } message)
+        if (queue.Show(id, actor.Tenant) is not { } message)
         {
-            return AdminRequests.NotFound($"No message '{id}' in this node's queue.");
+            return NotFound(id);
         }
 
         if (!actor.CanChange(actor.Tenant))
@@ -60,7 +66,7 @@ internal static class QueueApi
             return AdminRequests.Forbidden("Viewers cannot delete messages.");
         }
 
-        // Audit first: a deletion that cannot be recorded does not happen.
+        // Audit first: a deletion that cannot be recorded does not happen. It names this tenant's recipients only.
         try
         {
             await audit.AppendAsync(new AuditEntry(actor.Name, "queue.deleted", actor.Tenant, null, null, null, "deleted from the mail queue",
@@ -71,14 +77,14 @@ internal static class QueueApi
             return AdminRequests.Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message + " (deletions are audited, so none happens now)");
         }
 
-        return queue.Delete(id)
-            ? Results.Ok(new { id, status = "deleted" })
-            : AdminRequests.Problem(StatusCodes.Status409Conflict, "Conflict", $"Message '{id}' is being delivered right now; try again.");
+        var deletion = queue.Delete(id, actor.Tenant);
+        return deletion.Outcome switch
+        {
+            QueueDeletionOutcome.Deleted => Results.Ok(new { id, status = "deleted", recipients = deletion.Recipients }),
+            QueueDeletionOutcome.Busy => AdminRequests.Problem(StatusCodes.Status409Conflict, "Conflict", $"Message '{id}' is being delivered right now; try again."),
+            _ => NotFound(id),
+        };
     }
 
-    private static QueuedMessageView? Visible(QueuedMessageView? message, HttpContext http)
-    {
-        var tenant = http.User.Actor().Tenant;
-        return message is not null && message.Recipients.Any(r => string.Equals(r.Tenant, tenant, StringComparison.OrdinalIgnoreCase)) ? message : null;
-    }
+    private static IResult NotFound(string id) => AdminRequests.NotFound($"No message '{id}' in this node's queue.");
 }

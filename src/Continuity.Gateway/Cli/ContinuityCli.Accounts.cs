@@ -59,6 +59,15 @@ internal static partial class ContinuityCli
         }
 
         var r = response.Json!;
+        if (r["status"]?.GetValue<string>() == "pending")
+        {
+            // Two-person rule: the checked file waits for a second admin.
+            var id = r["request"]!["id"]!.GetValue<string>();
+            stdout.WriteLine(cli.Has("json") ? r.ToJsonString(Indented)
+                : $"{r["rows"]} link(s) checked; waiting for approval — request {id} (expires {r["request"]!["expiresAt"]}); a second admin runs: continuity approve {id}");
+            return Ok;
+        }
+
         var conflicts = r["conflicts"]!.AsArray();
         if (cli.Has("json"))
         {

@@ -108,7 +108,7 @@ internal static partial class ContinuityCli
 
         foreach (var r in list)
         {
-            stdout.WriteLine($"{r!["id"]}  {r["tenant"]}  {r["user"]?.GetValue<string>() ?? "(tenant)"}  {r["from"]} → {r["to"]}  by {r["requestedBy"]}  expires {r["expiresAt"]}  — {r["reason"]}");
+            stdout.WriteLine($"{r!["id"]}  {r["tenant"]}  {r["user"]?.GetValue<string>() ?? "(tenant)"}  {(r["kind"]?.GetValue<string>() is { } kind ? kind : $"{r["from"]} → {r["to"]}")}  by {r["requestedBy"]}  expires {r["expiresAt"]}  — {r["reason"]}");
         }
 
         return Ok;

@@ -21,6 +21,7 @@ internal static partial class ContinuityCli
           continuity [serve] [--config FILE] [--data-dir DIR] [--urls URLS]
           continuity config check [--config FILE]        (every error with its path; exit 2 if any)
           continuity config show [--config FILE]         (the effective configuration as JSON, secrets redacted)
+          continuity health [--url URL] [--timeout S]   (exit 0 when the node's /health/ready answers 200, else 1; no API key)
           continuity route show [--tenant T]
           continuity route set --tenant T [--user ADDRESS] --to PROVIDER --reason TEXT [--expected-version N]
           continuity approvals
@@ -61,6 +62,7 @@ internal static partial class ContinuityCli
                 "serve" => await ServeAsync(args, cli, stderr),
                 "config" when cli.Word(1) == "check" => ConfigCheck(cli, stdout, stderr),
                 "config" when cli.Word(1) == "show" => ConfigShow(cli, stdout, stderr),
+                "health" => await HealthAsync(cli, stdout, stderr),
                 "route" when cli.Word(1) == "show" => await RouteShowAsync(cli, stdout, stderr),
                 "route" when cli.Word(1) == "set" => await RouteSetAsync(cli, stdout, stderr),
                 "approvals" or "pending" => await ApprovalsAsync(cli, stdout, stderr),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using Continuity.Core.Configuration;
 using Continuity.Core.Health;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
@@ -8,13 +9,16 @@ using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Mail.Queue;
 using Continuity.Mail.Sync;
+using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Health;
 
 /// <summary>
-/// <c>/health/live</c> (the process answers), <c>/health/ready</c> (routes available: store reachable
-/// or a fail-static snapshot loaded), <c>/health/status</c> (JSON for people and dashboards) and
-/// <c>/metrics</c> (Prometheus text format 0.0.4).
+/// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (routes available: store reachable
+/// or a fail-static snapshot loaded) are public. <c>/health/status</c> (JSON for people and dashboards) and
+/// <c>/metrics</c> (Prometheus text format 0.0.4) tell who failed over, how many users moved and where the
+/// backends and the store are, so they need an admin credential (and show that admin's tenant only) or the
+/// management listener (every tenant; see <see cref="ManagementListener"/>).
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -28,13 +32,14 @@ internal static class HealthEndpoints
             store.IsConnected || table.IsLoaded
                 ? Results.Text(store.IsConnected ? "ready\n" : "ready (fail-static: routing from the last snapshot)\n")
                 : Results.Text("not ready: no route snapshot and the state store is unreachable\n", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/health/status", Status);
-        app.MapGet("/metrics", Metrics);
+        app.MapGet("/health/status", Status).RequireAuthorization(ManagementListener.PolicyName);
+        app.MapGet("/metrics", Metrics).RequireAuthorization(ManagementListener.PolicyName);
         return app;
     }
 
-    private static async Task<IResult> Status(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
+    private static async Task<IResult> Status(HttpContext http, IOptions<ContinuityOptions> options, StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
     {
+        var visible = ManagementListener.Visible(http, options.Value.Listeners);
         var snapshot = table.Current;
         return Results.Ok(new
         {
@@ -48,7 +53,7 @@ internal static class HealthEndpoints
                 lastVerifiedAt = snapshots.LastVerifiedAt,
                 failStatic = !store.IsConnected,
             },
-            tenants = tenants.Options.Tenants.Select(t => new
+            tenants = tenants.Options.Tenants.Where(t => visible(t.Key)).Select(t => new
             {
                 id = t.Key,
                 domains = t.Value.Domains,
@@ -58,13 +63,14 @@ internal static class HealthEndpoints
             }),
             listeners = listeners.All,
             mailQueue = new { messages = queue.Count, oldestAgeSeconds = queue.OldestAge.TotalSeconds },
-            backends = backends.All,
-            mailboxSync = await SyncSummaryAsync(tenants, sync, time),
+            backends = backends.All.Where(b => visible(b.Tenant)),
+            mailboxSync = await SyncSummaryAsync(tenants, sync, time, visible),
         });
     }
 
-    private static async Task<IResult> Metrics(StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
+    private static async Task<IResult> Metrics(HttpContext http, IOptions<ContinuityOptions> options, StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
     {
+        var visible = ManagementListener.Visible(http, options.Value.Listeners);
         var snapshot = table.Current;
         var text = new StringBuilder();
         Gauge(text, "continuity_state_store_up", "1 when the state store is reachable.", store.IsConnected ? 1 : 0);
@@ -77,7 +83,7 @@ internal static class HealthEndpoints
         Gauge(text, "continuity_mail_queue_oldest_seconds", "Age of the oldest message in this node's mail spool.", queue.OldestAge.TotalSeconds);
 
         text.Append("# HELP continuity_route_users Users with an explicit route, per tenant and provider.\n# TYPE continuity_route_users gauge\n");
-        foreach (var (id, tenant) in tenants.Options.Tenants)
+        foreach (var (id, tenant) in tenants.Options.Tenants.Where(t => visible(t.Key)))
         {
             var perProvider = UsersPerProvider(snapshot, id);
             foreach (var provider in tenant.Providers.Keys)
@@ -87,7 +93,7 @@ internal static class HealthEndpoints
         }
 
         text.Append("# HELP continuity_route_tenant_default 1 for the provider that is the tenant's current default route.\n# TYPE continuity_route_tenant_default gauge\n");
-        foreach (var (id, tenant) in tenants.Options.Tenants)
+        foreach (var (id, tenant) in tenants.Options.Tenants.Where(t => visible(t.Key)))
         {
             foreach (var provider in tenant.Providers.Keys)
             {
@@ -97,28 +103,28 @@ internal static class HealthEndpoints
         }
 
         text.Append("# HELP continuity_backend_up 1 when the last probe of the backend succeeded.\n# TYPE continuity_backend_up gauge\n");
-        foreach (var b in backends.All)
+        foreach (var b in backends.All.Where(b => visible(b.Tenant)))
         {
             Line(text, "continuity_backend_up", $"tenant=\"{b.Tenant}\",provider=\"{b.Provider}\",kind=\"{b.Kind}\",target=\"{b.Target}\"", b.Up ? 1 : 0);
         }
 
         text.Append("# HELP continuity_backend_probe_age_seconds Seconds since the backend was last probed.\n# TYPE continuity_backend_probe_age_seconds gauge\n");
-        foreach (var b in backends.All)
+        foreach (var b in backends.All.Where(b => visible(b.Tenant)))
         {
             Line(text, "continuity_backend_probe_age_seconds", $"tenant=\"{b.Tenant}\",provider=\"{b.Provider}\",kind=\"{b.Kind}\",target=\"{b.Target}\"", (time.GetUtcNow() - b.CheckedAt).TotalSeconds);
         }
 
-        await AppendSyncMetricsAsync(text, tenants, sync, time);
+        await AppendSyncMetricsAsync(text, tenants, sync, time, visible);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 
     /// <summary>Per tenant: users with a sovereign copy, how many are stale, the largest lag; null while the store is down.</summary>
-    private static async Task<List<SyncSummary>?> SyncSummaryAsync(TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time)
+    private static async Task<List<SyncSummary>?> SyncSummaryAsync(TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time, Func<string, bool> visible)
     {
         var rows = new List<SyncSummary>();
         try
         {
-            foreach (var tenant in tenants.TenantIds)
+            foreach (var tenant in tenants.TenantIds.Where(visible))
             {
                 var states = await sync.ListAsync(tenant);
                 var now = time.GetUtcNow();
@@ -133,9 +139,9 @@ internal static class HealthEndpoints
         return rows;
     }
 
-    private static async Task AppendSyncMetricsAsync(StringBuilder text, TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time)
+    private static async Task AppendSyncMetricsAsync(StringBuilder text, TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time, Func<string, bool> visible)
     {
-        if (await SyncSummaryAsync(tenants, sync, time) is not { } rows)
+        if (await SyncSummaryAsync(tenants, sync, time, visible) is not { } rows)
         {
             return;
         }

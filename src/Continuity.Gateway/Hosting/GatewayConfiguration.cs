@@ -50,6 +50,18 @@ internal static class GatewayConfiguration
     }
 
     /// <summary>
+    /// The <c>Continuity</c> section bound, for the few settings the host needs before its services exist (the data
+    /// directory, the listeners). Runs after <see cref="ConfigurationCheck"/> accepted the configuration, so binding
+    /// cannot fail on a bad value.
+    /// </summary>
+    public static ContinuityOptions Bind(IConfiguration configuration)
+    {
+        var options = new ContinuityOptions();
+        configuration.GetSection(ContinuityOptions.SectionName).Bind(options);
+        return options;
+    }
+
+    /// <summary>
     /// The configuration as the host will see it (<see cref="GatewayHost.Build"/> adds the same sources in the same
     /// order), or the reason it cannot be read: a JSON file that does not parse is named with its line and column.
     /// </summary>

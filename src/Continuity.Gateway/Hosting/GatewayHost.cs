@@ -3,6 +3,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Health;
+using Continuity.Gateway.RateLimiting;
 using Continuity.Identity;
 using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Validation;
@@ -32,13 +33,21 @@ internal static class GatewayHost
         // Command-line overrides (--urls, --Continuity:…) win over everything.
         builder.Configuration.AddCommandLine(args);
         // The data directory holds keys, the store's files and the route snapshot: 0700, made (or narrowed) before anything writes there.
-        Core.IO.PrivateFiles.CreateDirectory(builder.Configuration.GetSection(ContinuityOptions.SectionName).Get<ContinuityOptions>()?.DataDir ?? new ContinuityOptions().DataDir);
+        Core.IO.PrivateFiles.CreateDirectory(GatewayConfiguration.Bind(builder.Configuration).DataDir);
+        if (ManagementListener.Urls(builder.Configuration) is { } urls)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
         // No "Server: Kestrel" on every answer (proxied ones included): nothing for a client to fingerprint, one header less.
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
         builder.Services.AddContinuityGateway(builder.Configuration);
 
         var app = builder.Build();
+        app.UseContinuityManagementListener();
+        // Then: a flood of logins, token requests or admin calls is refused before it costs authentication or the store.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapContinuityHealth();
@@ -71,15 +80,22 @@ internal static class GatewayHost
         services.AddSingleton<IBearerTokenValidator, GatewayBearerTokens>();
 
         services.AddSingleton<AdminKeyring>();
+        // Two-person rule beyond route changes: an app password for another user, an account link import.
+        services.AddSingleton<Continuity.Core.Approvals.IApprovalAction, AppPasswordApproval>();
+        services.AddSingleton<Continuity.Core.Approvals.IApprovalAction, AccountImportApproval>();
         services.AddSingleton<GatewayMetrics>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
         // Admins come with an API key, signed in through the gateway's own login, or with an access token of the gateway's
-        // own server with the admin scope (the address listed under Admins in each case; the role from there).
+        // own server with the admin scope (the address listed under Admins in each case; the role from there). Exactly one
+        // of them per request: the policy's only scheme picks the one presented and refuses two (AdminAuthenticationHandler).
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy.Name, p => p
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminSignInDefaults.Scheme, TokenValidationDefaults.AdminBearerScheme)
+            .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
+        services.AddContinuityRateLimiting(configuration);
+        services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(ManagementListener.AddPolicy);
         services.AddProblemDetails();
         // Enums as their names in every JSON answer ("Applied", not 1): stable for scripts and people.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -94,7 +110,8 @@ internal static class GatewayHost
         {
             if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
             {
-                registry.Register(new ListenerInfo("http", uri.Scheme, uri.Host, uri.Port));
+                var management = uri.Port == app.Services.GetRequiredService<IOptions<ContinuityOptions>>().Value.Listeners.Management;
+                registry.Register(new ListenerInfo(management ? "management" : "http", uri.Scheme, uri.Host, uri.Port));
             }
         }
 

@@ -17,8 +17,39 @@ internal sealed partial class AccountImporter(AccountStore accounts, AuditLog au
 {
     public const string AuditAction = "identity.links.imported";
 
-    /// <summary>Parses <paramref name="body"/> as JSON (when <paramref name="json"/>) or CSV and imports it.</summary>
-    public async Task<LinkImportOutcome> ImportAsync(string actor, string tenant, ReadOnlyMemory<byte> body, bool json)
+    /// <summary>
+    /// Parses and checks <paramref name="body"/> without writing anything: the bad rows (none when it would import),
+    /// and how many rows it holds. For an import that must wait for a second admin: a bad file is refused at once.
+    /// </summary>
+    public (IReadOnlyList<LinkImportError> Errors, int Rows) Validate(string tenant, ReadOnlyMemory<byte> body, bool json)
+    {
+        var (rows, errors) = Prepare(tenant, body, json);
+        return ([.. errors.OrderBy(e => e.Line)], rows.Count);
+    }
+
+    /// <summary>
+    /// Parses <paramref name="body"/> as JSON (when <paramref name="json"/>) or CSV and imports it. <paramref name="approval"/>
+    /// (e.g. "request … approved by …") goes into the audit record when the import waited for the two-person rule.
+    /// </summary>
+    public async Task<LinkImportOutcome> ImportAsync(string actor, string tenant, ReadOnlyMemory<byte> body, bool json, string? approval = null)
+    {
+        var (checkedRows, errors) = Prepare(tenant, body, json);
+        if (errors.Count > 0)
+        {
+            return new LinkImportOutcome([.. errors.OrderBy(e => e.Line)], [], null);
+        }
+
+        var imported = await accounts.ImportAsync(tenant, checkedRows);
+        var summary = LinkImportSummary.Of(imported);
+        Log.Imported(logger, tenant, summary.LinksCreated, summary.LinksExisting, summary.Conflicts);
+        var record = await audit.AppendAsync(new AuditEntry(actor, AuditAction, tenant, null, null, null, "account links imported",
+            $"rows {imported.Count}; accounts created {summary.AccountsCreated}; links created {summary.LinksCreated}, existing {summary.LinksExisting}, conflicts {summary.Conflicts}"
+            + (summary.Conflicts > 0 ? "; conflict lines " + string.Join(",", imported.Where(i => i.Outcome == LinkOutcome.Conflict).Select(i => i.Row.Line).Distinct().Take(50)) : "")
+            + (approval is null ? "" : "; " + approval)));
+        return new LinkImportOutcome([], imported, record.Seq);
+    }
+
+    private (List<LinkImportRow> Rows, List<LinkImportError> Errors) Prepare(string tenant, ReadOnlyMemory<byte> body, bool json)
     {
         var bytes = body.Span.StartsWith("\uFEFF"u8) ? body[3..] : body;
         var (rows, errors) = json
@@ -30,18 +61,7 @@ internal sealed partial class AccountImporter(AccountStore accounts, AuditLog au
         }
 
         var checkedRows = Check(tenant, rows, errors);
-        if (errors.Count > 0)
-        {
-            return new LinkImportOutcome([.. errors.OrderBy(e => e.Line)], [], null);
-        }
-
-        var imported = await accounts.ImportAsync(tenant, checkedRows);
-        var summary = LinkImportSummary.Of(imported);
-        Log.Imported(logger, tenant, summary.LinksCreated, summary.LinksExisting, summary.Conflicts);
-        var record = await audit.AppendAsync(new AuditEntry(actor, AuditAction, tenant, null, null, null, "account links imported",
-            $"rows {imported.Count}; accounts created {summary.AccountsCreated}; links created {summary.LinksCreated}, existing {summary.LinksExisting}, conflicts {summary.Conflicts}"
-            + (summary.Conflicts > 0 ? "; conflict lines " + string.Join(",", imported.Where(i => i.Outcome == LinkOutcome.Conflict).Select(i => i.Row.Line).Distinct().Take(50)) : "")));
-        return new LinkImportOutcome([], imported, record.Seq);
+        return (checkedRows, errors);
     }
 
     private List<LinkImportRow> Check(string tenantId, List<LinkImportRow> rows, List<LinkImportError> errors)

@@ -52,10 +52,16 @@ internal sealed class MailOptionsValidator(IOptions<ContinuityOptions> continuit
         }
 
         CheckSpan("Limits:IdleTimeout", limits.IdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), error);
+        CheckSpan("Limits:IdleTimeoutBeforeMail", limits.IdleTimeoutBeforeMail, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), error);
         CheckSpan("Limits:SessionTimeout", limits.SessionTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), error);
         if (limits.MaxSessions is < 1 or > 100_000)
         {
             error("Limits:MaxSessions", "must be between 1 and 100000");
+        }
+
+        if (limits.MaxConnectionsPerAddress is < 0 or > 100_000)
+        {
+            error("Limits:MaxConnectionsPerAddress", "must be between 0 (no cap) and 100000");
         }
     }
 

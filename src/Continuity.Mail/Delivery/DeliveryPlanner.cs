@@ -22,11 +22,10 @@ internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants
         var due = new List<PlannedAction>();
         DateTimeOffset? next = null;
         void Wait(DateTimeOffset at) => next = next is { } n && n < at ? n : at;
-        bool IsDue(TargetState t) => message.RetryNow || t.NextAttempt <= now;
-
         for (var i = 0; i < message.Recipients.Count; i++)
         {
             var r = message.Recipients[i];
+            bool IsDue(TargetState t) => r.RetryNow || t.NextAttempt <= now;
             if (r.Recipient.Tenant is not { } tenantId || tenants.Find(tenantId) is not { } tenant)
             {
                 if (r.Main.Status == TargetStatus.Pending)
@@ -41,7 +40,7 @@ internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants
             var sovereign = CopyProvider(tenant);
             switch (r.Main.Status)
             {
-                case TargetStatus.Held when !Same(route, r.Main.Provider) || message.RetryNow:
+                case TargetStatus.Held when !Same(route, r.Main.Provider) || r.RetryNow:
                     due.Add(new(i, TargetKind.Main, PlannedStep.Release, route));
                     break;
                 case TargetStatus.Pending when sovereign is not null && Same(route, sovereign) && r.Copy.Status == TargetStatus.Delivered:
@@ -64,7 +63,7 @@ internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants
         return (due, next);
     }
 
-    /// <summary>True when nothing is left to do: every main delivered or failed, and no copy outstanding.</summary>
+    /// <summary>True when nothing is left to do: every main delivered, failed or deleted, and no copy outstanding.</summary>
     public bool IsComplete(QueuedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -33,7 +33,10 @@ internal sealed partial class MessageDelivery(
     {
         ArgumentNullException.ThrowIfNull(message);
         var (due, _) = planner.Plan(message, time.GetUtcNow());
-        message.RetryNow = false;
+        foreach (var r in message.Recipients)
+        {
+            r.RetryNow = false;
+        }
 
         foreach (var action in due.Where(a => a.Step != PlannedStep.Deliver))
         {

@@ -13,6 +13,9 @@ internal sealed partial class ImapServer
     [LoggerMessage(2512, LogLevel.Warning, "IMAP connection from {Client} refused: MaxSessions reached")]
     private static partial void LogBusy(ILogger logger, string client);
 
+    [LoggerMessage(2514, LogLevel.Warning, "IMAP connection from {Client} refused: it has {Limit} connections not yet logged in (Mail:Access:MaxPreLoginConnectionsPerAddress)")]
+    private static partial void LogTooManyFromAddress(ILogger logger, string client, int limit);
+
     [LoggerMessage(2513, LogLevel.Error, "IMAP session failed unexpectedly")]
     private static partial void LogSessionFailed(ILogger logger, Exception exception);
 }

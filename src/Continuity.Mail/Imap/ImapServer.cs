@@ -6,6 +6,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Core.Signals;
 using Continuity.Mail.Backends;
+using Continuity.Mail.Limits;
 using Continuity.Mail.Proxy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,7 @@ internal sealed partial class ImapServer(
     private readonly List<Task> _acceptLoops = [];
     private X509Certificate2? _certificate;
     private SemaphoreSlim? _slots;
+    private PerAddressConnectionLimit? _preLogin;
 
     public IReadOnlyList<IPEndPoint> Endpoints => [.. _bound.Select(b => (IPEndPoint)b.Listener.LocalEndpoint)];
 
@@ -48,6 +50,7 @@ internal sealed partial class ImapServer(
 
         _certificate = TlsCertificateLoader.Load(options.Value.Tls);
         _slots = new SemaphoreSlim(options.Value.MaxSessions);
+        _preLogin = new PerAddressConnectionLimit(options.Value.MaxPreLoginConnectionsPerAddress);
         var address = IPAddress.Parse(ports.Address);
         var context = new ImapSessionContext(options.Value, continuity.Value, _certificate, login, tokens, signals, registry, time, logger);
         foreach (var (port, tls) in new[] { (ports.Imap, false), (ports.Imaps, true) }.Where(p => p.Item1 > 0))
@@ -134,10 +137,20 @@ internal sealed partial class ImapServer(
             return;
         }
 
+        var remote = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+        using var preLogin = _preLogin!.TryOpen(remote);
+        if (preLogin is null)
+        {
+            _slots.Release();
+            LogTooManyFromAddress(logger, remote.ToString(), _preLogin.MaxPerAddress);
+            RefusedConnection.Close(socket, "* BYE Too many connections from your address; try again later\r\n"u8, tls);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         try
         {
-            var remote = ((IPEndPoint)socket.RemoteEndPoint!).Address;
-            await new ImapSession(context, stream, remote, tls).RunAsync(_stopping.Token).ConfigureAwait(false);
+            await new ImapSession(context, stream, remote, tls, preLogin).RunAsync(_stopping.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The last guard of a session task: nothing may escape to the process.
         catch (Exception ex)

@@ -17,14 +17,17 @@ internal sealed partial class ImapSession
     private readonly Stream _network;
     private readonly IPAddress _remote;
     private readonly ImapCommandReader _commands;
+    private readonly IDisposable _preLogin;
     private Stream _stream;
     private ImapState _state;
     private int _authFailures;
     private BackendLogin? _backend;
     private LoginOutcome? _user;
 
-    public ImapSession(ImapSessionContext context, Stream network, IPAddress remote, bool implicitTls)
+    /// <param name="preLogin">This connection's place in the per-address count of connections not yet logged in; given up at login.</param>
+    public ImapSession(ImapSessionContext context, Stream network, IPAddress remote, bool implicitTls, IDisposable preLogin)
     {
+        _preLogin = preLogin;
         _context = context;
         _network = network;
         _stream = network;
@@ -53,6 +56,8 @@ internal sealed partial class ImapSession
             await CommandLoopAsync(stopping).ConfigureAwait(false);
             if (_state == ImapState.Spliced)
             {
+                // Logged in: the session belongs to a user now, and a user's long IDLE sessions never count against the address.
+                _preLogin.Dispose();
                 await SpliceAsync(stopping).ConfigureAwait(false);
             }
         }

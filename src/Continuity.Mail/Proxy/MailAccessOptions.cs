@@ -32,7 +32,11 @@ public sealed class MailAccessOptions
     /// <summary>Failed authentications on one connection before it is closed. Default 3 (Dovecot closes after 3 too).</summary>
     public int MaxAuthFailuresPerConnection { get; set; } = 3;
 
-    /// <summary>Time a client may stay silent before logging in. Default 60 s.</summary>
+    /// <summary>
+    /// Time a client may stay silent before logging in (IMAP: <c>* BYE</c>; submission: <c>421</c>, and on submission every
+    /// wait for a command). Default 60 s: a client logs in within a second of the greeting, and a silent one would
+    /// otherwise hold its connection for the whole <see cref="IdleTimeout"/>.
+    /// </summary>
     public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -49,6 +53,24 @@ public sealed class MailAccessOptions
 
     /// <summary>Concurrent IMAP connections per node; more are greeted with BYE. Default 10000.</summary>
     public int MaxSessions { get; set; } = 10_000;
+
+    /// <summary>
+    /// IMAP connections one client address (IPv6: one /64) may hold open <b>before logging in</b>; the next is answered
+    /// <c>* BYE Too many connections from your address</c> and closed. Logged-in sessions do not count: they belong to a
+    /// user with credentials, and an office behind one NAT address holds hundreds of them (Thunderbird keeps up to 5 per
+    /// account, IDLE for hours). Default 50: a login takes well under a second, so even a large office or a webmail host
+    /// rarely has more than a few dozen under way at once, while one client can no longer hold the
+    /// <see cref="MaxSessions"/> slots without a password. 0 turns the cap off.
+    /// </summary>
+    public int MaxPreLoginConnectionsPerAddress { get; set; } = 50;
+
+    /// <summary>
+    /// Submission connections (STARTTLS and implicit-TLS ports together) one client address (IPv6: one /64) may hold
+    /// at once; the next is answered <c>421 4.7.0 Too many connections from your address</c> and closed. Default 50:
+    /// a submission lasts seconds, so 50 at once is a busy office behind one NAT address; the client retries a 421
+    /// later. 0 turns the cap off.
+    /// </summary>
+    public int MaxSubmissionConnectionsPerAddress { get; set; } = 50;
 
     /// <summary>Largest message accepted for submission, in bytes. Default 35 MB (a common provider limit).</summary>
     public int MaxMessageSize { get; set; } = 35 * 1024 * 1024;

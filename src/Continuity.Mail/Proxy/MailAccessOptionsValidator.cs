@@ -65,6 +65,8 @@ internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> con
         Range("MaxCommandBytes", o.MaxCommandBytes, o.MaxCommandLine, 4 * 1024 * 1024);
         Range("MaxAuthFailuresPerConnection", o.MaxAuthFailuresPerConnection, 1, 100);
         Range("MaxSessions", o.MaxSessions, 1, 1_000_000);
+        Range("MaxPreLoginConnectionsPerAddress", o.MaxPreLoginConnectionsPerAddress, 0, 1_000_000);
+        Range("MaxSubmissionConnectionsPerAddress", o.MaxSubmissionConnectionsPerAddress, 0, 1_000_000);
         Range("MaxMessageSize", o.MaxMessageSize, 1024, int.MaxValue);
         Span("LoginTimeout", o.LoginTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Span("IdleTimeout", o.IdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));

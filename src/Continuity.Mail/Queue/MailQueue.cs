@@ -1,97 +1,158 @@
+using Continuity.Mail.Delivery;
 using Continuity.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Queue;
 
 /// <summary>
-/// Queue operations for the admin API and CLI: list with filters, show one, retry now, delete. Deleting removes
-/// the message from the spool for good; the caller writes the audit record.
+/// Queue operations for the admin API and CLI: list with filters, show one, retry now, delete. Every operation takes
+/// the caller's tenant and sees and acts on that tenant's recipients only: a message to recipients of two tenants is
+/// two separate things to their two admins (neither sees the other's addresses or errors, and a delete or retry by one
+/// leaves the other's recipients as they were). Deleting journals the tenant's recipients as deleted (nothing more is
+/// delivered to them, and no bounce is sent for them); the spool file goes once no recipient has anything left to do.
+/// A null tenant means every recipient (tests and node-local tools). The caller writes the audit record.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is the mail queue; the name operators use.")]
 public sealed partial class MailQueue
 {
     private readonly SpoolQueue _queue;
     private readonly SpoolStore _spool;
+    private readonly DeliveryPlanner _planner;
     private readonly TimeProvider _time;
     private readonly ILogger<MailQueue> _logger;
 
-    internal MailQueue(SpoolQueue queue, SpoolStore spool, TimeProvider time, ILogger<MailQueue> logger)
+    internal MailQueue(SpoolQueue queue, SpoolStore spool, DeliveryPlanner planner, TimeProvider time, ILogger<MailQueue> logger)
     {
         _queue = queue;
         _spool = spool;
+        _planner = planner;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Messages in the queue now.</summary>
+    /// <summary>Messages in the queue now (all tenants: for <c>/metrics</c> and <c>/health/status</c>).</summary>
     public int Count => _queue.Count;
 
-    /// <summary>Age of the oldest message, or zero (for <c>/metrics</c> and <c>/health/status</c>).</summary>
+    /// <summary>Age of the oldest message, or zero (all tenants: for <c>/metrics</c> and <c>/health/status</c>).</summary>
     public TimeSpan OldestAge =>
         _queue.Messages.Select(m => m.Envelope.ReceivedAt).DefaultIfEmpty(_time.GetUtcNow()).Min() is var oldest
             ? _time.GetUtcNow() - oldest
             : TimeSpan.Zero;
 
-    /// <param name="tenant">Only messages with a recipient of this tenant.</param>
+    /// <summary>Messages with a recipient of <paramref name="tenant"/> still in the queue, and the age of the oldest.</summary>
+    public (int Count, TimeSpan OldestAge) Summary(string? tenant)
+    {
+        var received = _queue.Messages.Where(m => Mine(m, tenant).Any()).Select(m => m.Envelope.ReceivedAt).ToList();
+        return (received.Count, received.Count == 0 ? TimeSpan.Zero : _time.GetUtcNow() - received.Min());
+    }
+
+    /// <param name="tenant">Only this tenant's recipients (and the messages that have one).</param>
     /// <param name="recipient">Only messages with this recipient (any case).</param>
     /// <param name="state">Only messages with a recipient in this state (pending, delivered, failed, held, dropped).</param>
+    /// <param name="limit">At most this many messages.</param>
     public IReadOnlyList<QueuedMessageView> List(string? tenant = null, string? recipient = null, string? state = null, int limit = 1000) =>
         [.. _queue.Messages
             .OrderBy(m => m.Id, StringComparer.Ordinal)
-            .Select(View)
+            .Select(m => View(m, tenant))
+            .OfType<QueuedMessageView>()
             .Where(v => v.Recipients.Any(r =>
-                (tenant is null || string.Equals(r.Tenant, tenant, StringComparison.OrdinalIgnoreCase))
-                && (recipient is null || string.Equals(r.Address, recipient, StringComparison.OrdinalIgnoreCase) || string.Equals(r.DeliverTo, recipient, StringComparison.OrdinalIgnoreCase))
+                (recipient is null || string.Equals(r.Address, recipient, StringComparison.OrdinalIgnoreCase) || string.Equals(r.DeliverTo, recipient, StringComparison.OrdinalIgnoreCase))
                 && (state is null || string.Equals(r.State, state, StringComparison.OrdinalIgnoreCase))))
             .Take(limit)];
 
-    public QueuedMessageView? Show(string id) => _queue.Find(id) is { } m ? View(m) : null;
+    /// <summary>The message with only <paramref name="tenant"/>'s recipients; null when it has none (or there is no such message).</summary>
+    public QueuedMessageView? Show(string id, string? tenant = null) => _queue.Find(id) is { } m ? View(m, tenant) : null;
 
-    /// <summary>Retries every pending and held recipient of the message now. False when there is no such message.</summary>
-    public bool RetryNow(string id)
+    /// <summary>Retries <paramref name="tenant"/>'s pending and held recipients of the message now. False when it has none.</summary>
+    public bool RetryNow(string id, string? tenant = null)
     {
-        if (_queue.Find(id) is not { } message)
+        if (_queue.Find(id) is not { } message || Mine(message, tenant).ToList() is not { Count: > 0 } mine)
         {
             return false;
         }
 
-        message.RetryNow = true;
+        foreach (var r in mine)
+        {
+            r.RetryNow = true;
+        }
+
         message.NotBefore = DateTimeOffset.MinValue;
         _queue.Wake();
         return true;
     }
 
-    /// <summary>Deletes the message from the spool. False when there is no such message or a delivery of it is running (try again).</summary>
-    public bool Delete(string id)
+    /// <summary>
+    /// Deletes <paramref name="tenant"/>'s recipients of the message: journalled, so a restart does not bring them back.
+    /// The spool file is removed at once when no recipient is left with anything to do (and no bounce is owed);
+    /// otherwise the message stays for the other recipients.
+    /// </summary>
+    public QueueDeletion Delete(string id, string? tenant = null)
     {
         if (_queue.Find(id) is not { } message)
         {
-            return false;
+            return new(QueueDeletionOutcome.NotFound, []);
         }
 
+        List<int> mine;
         lock (message)
         {
-            if (message.InFlight)
+            mine = [.. message.Recipients.Select((r, i) => (r, i)).Where(x => IsVisible(x.r, tenant)).Select(x => x.i)];
+            if (mine.Count == 0)
             {
-                return false;
+                return new(QueueDeletionOutcome.NotFound, []);
             }
 
-            _queue.Remove(id);
-            message.InFlight = true; // never dispatched again
+            if (message.InFlight)
+            {
+                return new(QueueDeletionOutcome.Busy, []);
+            }
+
+            message.InFlight = true; // the scheduler keeps off while the journal is written
         }
 
-        _spool.Remove(message);
-        LogDeleted(_logger, id);
-        return true;
+        var removed = mine.Select(i => message.Recipients[i].Recipient.Address).ToList();
+        var finished = false;
+        try
+        {
+            foreach (var i in mine)
+            {
+                SpoolStore.Append(message, SpoolJournal.Deleted(i));
+                message.Recipients[i].Delete();
+            }
+
+            var bounceOwed = !message.BounceSpooled && message.Recipients.Any(r => r.Main.Status == TargetStatus.Failed);
+            if (_planner.IsComplete(message) && !bounceOwed)
+            {
+                _queue.Remove(id);
+                _spool.Remove(message);
+                finished = true; // stays InFlight: never dispatched again
+            }
+        }
+        finally
+        {
+            if (!finished)
+            {
+                lock (message)
+                {
+                    message.InFlight = false;
+                }
+
+                _queue.Wake(); // the scheduler finishes the message (and sends a bounce owed) if nothing is left
+            }
+        }
+
+        LogDeleted(_logger, id, removed.Count, tenant ?? "(all)", finished);
+        return new(QueueDeletionOutcome.Deleted, removed);
     }
 
-    private static QueuedMessageView View(QueuedMessage m) => new(
-        m.Id,
-        m.Envelope.From,
-        m.Envelope.ReceivedAt,
-        m.BodyLength,
-        m.Envelope.IsBounce,
-        [.. m.Recipients.Select(r => new QueuedRecipientView(
+    private static bool IsVisible(RecipientState r, string? tenant) =>
+        !r.IsDeleted && (tenant is null || string.Equals(r.Recipient.Tenant, tenant, StringComparison.OrdinalIgnoreCase));
+
+    private static IEnumerable<RecipientState> Mine(QueuedMessage m, string? tenant) => m.Recipients.Where(r => IsVisible(r, tenant));
+
+    private static QueuedMessageView? View(QueuedMessage m, string? tenant)
+    {
+        var recipients = Mine(m, tenant).Select(r => new QueuedRecipientView(
             r.Recipient.Address,
             r.Recipient.DeliverTo,
             r.Recipient.Tenant,
@@ -100,10 +161,12 @@ public sealed partial class MailQueue
             r.Main.Attempts,
             r.Main.Status == TargetStatus.Pending && r.Main.NextAttempt > DateTimeOffset.MinValue ? r.Main.NextAttempt : null,
             r.Main.LastError,
-            r.Copy.Status == TargetStatus.Pending && r.Copy.Attempts == 0 ? null : State(r.Copy.Status)))]);
+            r.Copy.Status == TargetStatus.Pending && r.Copy.Attempts == 0 ? null : State(r.Copy.Status))).ToList();
+        return recipients.Count == 0 ? null : new(m.Id, m.Envelope.From, m.Envelope.ReceivedAt, m.BodyLength, m.Envelope.IsBounce, recipients);
+    }
 
     private static string State(TargetStatus status) => status.ToString().ToLowerInvariant();
 
-    [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Queue: message {Id} deleted by an admin")]
-    private static partial void LogDeleted(ILogger logger, string id);
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Queue: {Count} recipient(s) of message {Id} deleted by an admin of tenant {Tenant} (message removed: {Removed})")]
+    private static partial void LogDeleted(ILogger logger, string id, int count, string tenant, bool removed);
 }

@@ -4,14 +4,20 @@ namespace Continuity.Mail.Smtp;
 /// A client connection whose reads fail after <c>idle</c> without a byte, in a command and in the middle of
 /// DATA alike (SmtpServer's own timeouts cover neither a stalled DATA nor a slow drip). On timeout it tries
 /// to say 421 (only while the connection is not TLS: plain bytes would break a TLS stream) and then fails the
-/// read with an <see cref="IOException"/>, which ends the session.
+/// read with an <see cref="IOException"/>, which ends the session. Until the client's first accepted MAIL command
+/// the wait is the shorter <c>beforeMail</c> (<see cref="MailAccepted"/> switches to <c>idle</c>): a client that
+/// connects and stays silent holds a session slot only that long.
 /// </summary>
-internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider time) : Stream
+internal sealed class IdleTimeoutStream(Stream inner, TimeSpan beforeMail, TimeSpan idle, TimeProvider time) : Stream
 {
     private static readonly byte[] TimeoutReply = "421 4.4.2 Idle timeout, closing connection\r\n"u8.ToArray();
+    private TimeSpan _wait = beforeMail;
 
     /// <summary>False once TLS runs over this stream.</summary>
     public bool IsPlain { get; set; } = true;
+
+    /// <summary>The client gave a MAIL command that was accepted: from now on it may stay silent for the full idle timeout.</summary>
+    public void MailAccepted() => _wait = idle;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -21,7 +27,7 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvide
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(idle, time);
+        using var timeout = new CancellationTokenSource(_wait, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {

@@ -33,6 +33,11 @@ internal sealed class MxMailboxFilter(RecipientPolicy policy, IOptions<MailOptio
         }
 
         context.Properties[MxSessionKeys.RecipientCount] = 0;
+        if (context.Properties.TryGetValue(MxSessionKeys.Connection, out var connection) && connection is IdleTimeoutStream stream)
+        {
+            stream.MailAccepted();
+        }
+
         return Task.FromResult(true);
     }
 

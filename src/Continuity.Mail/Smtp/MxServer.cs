@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Mail.Configuration;
+using Continuity.Mail.Limits;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,7 +64,8 @@ internal sealed partial class MxServer(
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(filter);
         services.Add(store);
-        services.Add(new MxEndpointListenerFactory(_bound, _sessions, mail.Limits.IdleTimeout, time));
+        var timeouts = new MxTimeouts(mail.Limits.EffectiveIdleTimeoutBeforeMail, mail.Limits.IdleTimeout);
+        services.Add(new MxEndpointListenerFactory(_bound, _sessions, new PerAddressConnectionLimit(mail.Limits.MaxConnectionsPerAddress), timeouts, time, logger));
         _server = new SmtpServer.SmtpServer(builder.Build(), services);
         _server.SessionFaulted += (_, e) => LogSessionFaulted(logger, e.Exception);
         _stop = new CancellationTokenSource();

@@ -35,7 +35,4 @@ internal sealed class QueuedMessage
 
     /// <summary>After a failed pass (disk trouble): nothing is tried before this time.</summary>
     public DateTimeOffset NotBefore { get; set; }
-
-    /// <summary>Set by a queue operation: retry every pending and held target at once.</summary>
-    public bool RetryNow { get; set; }
 }

@@ -13,6 +13,7 @@ namespace Continuity.Mail.Spool;
 /// H &lt;rcpt&gt; &lt;provider&gt; &lt;reason&gt;               held: that provider disabled the mailbox
 /// R &lt;rcpt&gt;                                   released from hold (route changed, or retried by an admin)
 /// X &lt;rcpt&gt; &lt;reason&gt;                          continuity copy given up
+/// A &lt;rcpt&gt;                                   deleted by an admin of the recipient's tenant (what is still to do is dropped)
 /// B &lt;bounce-id&gt;                              the DSN was spooled as message &lt;bounce-id&gt;
 /// </code>
 /// </summary>
@@ -31,6 +32,8 @@ internal static class SpoolJournal
     public static string Released(int rcpt) => Line($"R {rcpt}");
 
     public static string CopyDropped(int rcpt, string reason) => Line($"X {rcpt} {Clean(reason)}");
+
+    public static string Deleted(int rcpt) => Line($"A {rcpt}");
 
     public static string Bounced(string bounceId) => Line($"B {Token(bounceId)}");
 
@@ -100,6 +103,9 @@ internal static class SpoolJournal
             case "X":
                 r.Copy.Status = TargetStatus.Dropped;
                 r.Copy.LastError = Rest(parts, 2);
+                break;
+            case "A":
+                r.Delete();
                 break;
         }
     }

@@ -17,5 +17,5 @@ internal sealed class TargetState
     /// <summary>Last backend reply or error, for the queue view and the bounce.</summary>
     public string? LastError { get; set; }
 
-    public bool IsFinal => Status is TargetStatus.Delivered or TargetStatus.Failed or TargetStatus.Dropped;
+    public bool IsFinal => Status is TargetStatus.Delivered or TargetStatus.Failed or TargetStatus.Dropped or TargetStatus.Deleted;
 }

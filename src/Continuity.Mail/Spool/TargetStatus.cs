@@ -13,4 +13,7 @@ internal enum TargetStatus
 
     /// <summary>A continuity copy that could not be delivered within the retry window; never bounced.</summary>
     Dropped,
+
+    /// <summary>Removed from the queue by an admin of the recipient's tenant: never delivered, never bounced.</summary>
+    Deleted,
 }

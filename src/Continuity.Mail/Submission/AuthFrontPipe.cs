@@ -14,10 +14,13 @@ internal sealed class AuthFrontPipe : ISecurableDuplexPipe
 {
     private readonly ISecurableDuplexPipe _inner;
     private readonly AuthFrontLines _lines;
+    private readonly IDisposable _lease;
 
-    public AuthFrontPipe(ISecurableDuplexPipe inner, ISessionContext context, bool bearer)
+    /// <param name="lease">The session's place in the per-address connection count, given up when the session ends.</param>
+    public AuthFrontPipe(ISecurableDuplexPipe inner, ISessionContext context, bool bearer, IDisposable lease)
     {
         _inner = inner;
+        _lease = lease;
         _lines = new AuthFrontLines(bearer, context, this);
         Input = Wrap();
     }
@@ -38,7 +41,11 @@ internal sealed class AuthFrontPipe : ISecurableDuplexPipe
         Input = Wrap();
     }
 
-    public void Dispose() => _inner.Dispose();
+    public void Dispose()
+    {
+        _inner.Dispose();
+        _lease.Dispose();
+    }
 
     private PipeReader Wrap() => PipeReader.Create(new AuthFrontStream(_inner.Input.AsStream(leaveOpen: true), _lines, () => _inner.Output));
 }

@@ -5,6 +5,7 @@ using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
 using Continuity.Mail.Backends;
+using Continuity.Mail.Limits;
 using Continuity.Mail.Proxy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -66,7 +67,7 @@ internal sealed partial class SubmissionServer(
 
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new SubmissionAuthenticator(login, o));
-        services.Add(new AuthFrontListenerFactory(login.SupportsBearer));
+        services.Add(new AuthFrontListenerFactory(login.SupportsBearer, new PerAddressConnectionLimit(o.MaxSubmissionConnectionsPerAddress), logger));
         if (login.SupportsBearer)
         {
             services.Add(new BearerAuthCommandFactory());

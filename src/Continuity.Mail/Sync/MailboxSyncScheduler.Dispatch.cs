@@ -110,6 +110,7 @@ internal sealed partial class MailboxSyncScheduler
         {
             var pending = await approvals.ListPendingAsync().ConfigureAwait(false);
             return pending
+                .Where(p => p.Request.Kind is null) // route changes only: an app password request moves nobody
                 .GroupBy(p => (p.Request.Tenant, p.Request.User?.ToLowerInvariant() ?? "*"))
                 .ToDictionary(g => g.Key, g => g.Max(p => p.Request.RequestedAt));
         }

@@ -14,10 +14,11 @@ public sealed class HealthEndpointTests
         using var redis = new RedisServer();
         await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
         using var client = gateway.Client(apiKey: null);
+        using var admin = gateway.Client();
 
         var live = await client.GetAsync("health/live");
         var ready = await client.GetAsync("health/ready");
-        var status = JsonNode.Parse(await client.GetStringAsync("health/status"))!;
+        var status = JsonNode.Parse(await admin.GetStringAsync("health/status"))!;
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -27,6 +28,75 @@ public sealed class HealthEndpointTests
         var listener = Assert.Single(status["listeners"]!.AsArray())!;
         Assert.Equal(("http", gateway.Port), (listener["protocol"]!.GetValue<string>(), listener["port"]!.GetValue<int>()));
         Assert.Contains(status["tenants"]!.AsArray(), t => t!["id"]!.GetValue<string>() == "demo" && t["defaultProvider"]!.GetValue<string>() == "primary");
+    }
+
+    [Fact]
+    public async Task StatusAndMetrics_Anonymous_401_UserCookieOrBadKey_Refused_LiveAndReadyPublic()
+    {
+        using var redis = new RedisServer();
+        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
+        using var anonymous = gateway.Client(apiKey: null);
+        using var wrongKey = gateway.Client("not-a-key");
+
+        var status = await anonymous.GetAsync("health/status");
+        var metrics = await anonymous.GetAsync("metrics");
+        var statusOnLoginHost = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, "health/status") { Headers = { Host = "login.demo.test" } });
+        var badKey = await wrongKey.GetAsync("metrics");
+        var live = await anonymous.GetAsync("health/live");
+        var ready = await anonymous.GetAsync("health/ready");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, statusOnLoginHost.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, badKey.StatusCode);
+        var text = await metrics.Content.ReadAsStringAsync() + await status.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("continuity_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (live.StatusCode, ready.StatusCode));
+    }
+
+    [Fact]
+    public async Task StatusAndMetrics_AdminOfOneTenant_SeesOnlyThatTenant()
+    {
+        using var redis = new RedisServer();
+        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
+        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
+
+        var status = JsonNode.Parse(await other.GetStringAsync("health/status"))!;
+        var metrics = await other.GetStringAsync("metrics");
+
+        Assert.Equal(["other"], status["tenants"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()));
+        Assert.Contains("tenant=\"other\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("tenant=\"demo\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ManagementListener_ServesStatusAndMetricsWithoutCredentials_AndNothingElse()
+    {
+        using var redis = new RedisServer();
+        var port = FreePort.Next();
+        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString, customize: c => c["Listeners"]!["Management"] = port);
+        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        using var anonymous = gateway.Client(apiKey: null);
+
+        var status = await management.GetAsync("health/status");
+        var metrics = await management.GetStringAsync("metrics");
+        var ready = await management.GetAsync("health/ready");
+        var adminApi = await management.GetAsync("admin/api/tenants");
+        var login = await management.GetAsync("login");
+        var publicStatus = await anonymous.GetAsync("health/status");
+        var publicStatusWithManagementHost = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, "health/status") { Headers = { Host = $"127.0.0.1:{port}" } });
+
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        var json = JsonNode.Parse(await status.Content.ReadAsStringAsync())!;
+        Assert.Equal(["demo", "other"], json["tenants"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()));
+        Assert.Contains(json["listeners"]!.AsArray(), l => l!["name"]!.GetValue<string>() == "management" && l["port"]!.GetValue<int>() == port);
+        Assert.Contains("continuity_route_tenant_default{tenant=\"demo\",provider=\"primary\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, adminApi.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, login.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, publicStatus.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, publicStatusWithManagementHost.StatusCode);
     }
 
     [Fact]

@@ -22,6 +22,9 @@ internal sealed class GatewayChild(string configFile, string dataDir) : IAsyncDi
 
     public HttpClient Http { get; private set; } = new();
 
+    /// <summary>The child's management listener (health and metrics, no credentials).</summary>
+    public HttpClient Management { get; private set; } = new();
+
     public string Output
     {
         get
@@ -39,13 +42,15 @@ internal sealed class GatewayChild(string configFile, string dataDir) : IAsyncDi
         var dll = Path.Combine(AppContext.BaseDirectory, "continuity.dll");
         var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        // /metrics is not public: the child serves it on a management listener of its own (loopback, no credentials).
+        var management = FreePort.Next();
         var psi = new ProcessStartInfo(GatewayProcess.DotnetHost)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { dll, "serve", "--config", configFile, "--data-dir", dataDir, "--urls", url })
+        foreach (var arg in new[] { dll, "serve", "--config", configFile, "--data-dir", dataDir, "--urls", url, "--Continuity:Listeners:Management", management.ToString(CultureInfo.InvariantCulture) })
         {
             psi.ArgumentList.Add(arg);
         }
@@ -66,6 +71,8 @@ internal sealed class GatewayChild(string configFile, string dataDir) : IAsyncDi
         _process.BeginErrorReadLine();
         Http.Dispose();
         Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
+        Management.Dispose();
+        Management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(5) };
 
         var clock = Stopwatch.StartNew();
         while (!await IsReadyAsync())
@@ -90,10 +97,10 @@ internal sealed class GatewayChild(string configFile, string dataDir) : IAsyncDi
         }
     }
 
-    /// <summary>Messages in the node's spool, from <c>/metrics</c>.</summary>
+    /// <summary>Messages in the node's spool, from <c>/metrics</c> on the management listener.</summary>
     public async Task<int> QueuedAsync()
     {
-        var metrics = await Http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        var metrics = await Management.GetStringAsync(new Uri("metrics", UriKind.Relative));
         var line = metrics.Split('\n').Single(l => l.StartsWith("continuity_mail_queue_messages ", StringComparison.Ordinal));
         return int.Parse(line["continuity_mail_queue_messages ".Length..], CultureInfo.InvariantCulture);
     }
@@ -103,6 +110,7 @@ internal sealed class GatewayChild(string configFile, string dataDir) : IAsyncDi
         Kill();
         _process?.Dispose();
         Http.Dispose();
+        Management.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -36,6 +36,23 @@ public sealed class SpoolStoreTests : IDisposable
     }
 
     [Fact]
+    public void Recover_RecipientsDeletedByAnAdmin_StayDeletedAndWhatWasDoneStays()
+    {
+        var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);
+        var message = store.Write(Envelope("m4"), [], new ReadOnlySequence<byte>("x"u8.ToArray()));
+        SpoolStore.Append(message, SpoolJournal.Delivered(0, TargetKind.Main, "primary"));
+        SpoolStore.Append(message, SpoolJournal.Deleted(0));
+        SpoolStore.Append(message, SpoolJournal.Held(1, "primary", "550 5.2.1 disabled"));
+        SpoolStore.Append(message, SpoolJournal.Deleted(1));
+
+        var recovered = Assert.Single(store.Recover());
+
+        Assert.Equal((true, TargetStatus.Delivered), (recovered.Recipients[0].IsDeleted, recovered.Recipients[0].Main.Status));
+        Assert.Equal((true, TargetStatus.Deleted, TargetStatus.Deleted), (recovered.Recipients[1].IsDeleted, recovered.Recipients[1].Main.Status, recovered.Recipients[1].Copy.Status));
+        Assert.Equal((false, TargetStatus.Pending), (recovered.Recipients[2].IsDeleted, recovered.Recipients[2].Main.Status));
+    }
+
+    [Fact]
     public void Recover_TornJournalLine_IsIgnored()
     {
         var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);

@@ -43,7 +43,9 @@ public sealed class SmtpSink : IAsyncDisposable
         services.Add(_store);
         services.Add(_filter);
         var bound = new Dictionary<IPEndPoint, TcpListener> { [endpoint] = listener };
-        services.Add(new MxEndpointListenerFactory(bound, new SemaphoreSlim(16, 16), TimeSpan.FromMinutes(1), TimeProvider.System));
+        services.Add(new MxEndpointListenerFactory(
+            bound, new SemaphoreSlim(16, 16), new Continuity.Mail.Limits.PerAddressConnectionLimit(0), new MxTimeouts(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(_stop.Token);
     }
