@@ -37,7 +37,7 @@ public sealed class EntraProfileTests
 
         Assert.True(page.Status == HttpStatusCode.Forbidden, $"{page.Status} at {page.Url}: {GenericProfileTests.Head(page.Body)}\n{world.Describe()}");
         Assert.DoesNotContain(browser.Visited, u => u.AbsoluteUri.StartsWith(world.Rp.RedirectUri.AbsoluteUri, StringComparison.Ordinal));
-        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var records = await world.A.Get<AuditLog>().TailAsync("demo", 20);
         Assert.DoesNotContain(records, r => r.Action == "identity.link.created");
     }
 
@@ -54,7 +54,7 @@ public sealed class EntraProfileTests
         Assert.True(page.Status == HttpStatusCode.Forbidden, $"{page.Status} at {page.Url}: {GenericProfileTests.Head(page.Body)}\n{world.Describe()}");
         Assert.DoesNotContain(alice.Subject!, page.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(browser.Visited, u => u.AbsoluteUri.StartsWith(world.Rp.RedirectUri.AbsoluteUri, StringComparison.Ordinal));
-        var records = await world.A.Get<AuditLog>().TailAsync(30);
+        var records = await world.A.Get<AuditLog>().TailAsync("demo", 30);
         Assert.Single(records, r => r.Action == "identity.link.created");
     }
 

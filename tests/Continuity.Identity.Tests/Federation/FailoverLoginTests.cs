@@ -73,7 +73,7 @@ public sealed class FailoverLoginTests
 
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.Contains("Sign in with Sovereign IdP", page.Body, StringComparison.Ordinal);
-        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var records = await world.A.Get<AuditLog>().TailAsync("demo", 20);
         var hint = Assert.Single(records, r => r.Action == "identity.cutoff.hint");
         Assert.Equal("alice@demo.test", hint.User);
         Assert.Contains("front channel (unverified)", hint.Details, StringComparison.Ordinal);

@@ -42,7 +42,7 @@ public sealed class GenericProfileTests
 
         Assert.Equal("bob@demo.test", bob.Email);
         Assert.Equal(world.Issuer.AbsoluteUri, bob.Issuer);
-        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var records = await world.A.Get<AuditLog>().TailAsync("demo", 20);
         Assert.Single(records, r => r.Action == "identity.link.created" && r.User == "bob@demo.test");
     }
 
@@ -59,7 +59,7 @@ public sealed class GenericProfileTests
 
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.DoesNotContain(browser.Visited, u => u.AbsoluteUri.StartsWith(world.Rp.RedirectUri.AbsoluteUri, StringComparison.Ordinal));
-        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var records = await world.A.Get<AuditLog>().TailAsync("demo", 20);
         Assert.DoesNotContain(records, r => r.Action == "identity.link.created");
     }
 
@@ -90,7 +90,7 @@ public sealed class GenericProfileTests
         Assert.True(page.Status is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError, $"{page.Status} at {page.Url}: {Head(page.Body)}\n{world.Describe()}");
         Assert.False(string.IsNullOrWhiteSpace(page.Body));
         Assert.DoesNotContain(browser.Visited, u => u.AbsoluteUri.StartsWith(world.Rp.RedirectUri.AbsoluteUri, StringComparison.Ordinal));
-        var records = await world.A.Get<AuditLog>().TailAsync(20);
+        var records = await world.A.Get<AuditLog>().TailAsync("demo", 20);
         Assert.DoesNotContain(records, r => r.Action == "identity.link.created");
     }
 

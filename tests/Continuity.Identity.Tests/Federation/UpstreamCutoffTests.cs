@@ -47,7 +47,7 @@ public sealed class UpstreamCutoffTests
         var page = await refused.NavigateAsync(new Uri(world.Rp.BaseUri, "me"), "alice@demo.test");
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         await Eventually.TrueAsync(() => world.Routes.Resolve("demo", "alice@demo.test") == "sovereign", TimeSpan.FromSeconds(10), "alice routed to sovereign");
-        var moved = Assert.Single(await world.A.Get<AuditLog>().TailAsync(30), r => r.Action == "route.changed" && r.User == "alice@demo.test");
+        var moved = Assert.Single(await world.A.Get<AuditLog>().TailAsync("demo", 30), r => r.Action == "route.changed" && r.User == "alice@demo.test");
         Assert.Contains("50057", moved.Details, StringComparison.Ordinal);
 
         var after = await GenericProfileTests.SignInAsync(world, "alice@demo.test");
@@ -82,7 +82,7 @@ public sealed class UpstreamCutoffTests
         Assert.Contains("Sign in with " + FederationWorld.SovereignName, refused.Body, StringComparison.Ordinal);
         Assert.Equal(login.ReturnUrl, refused.ReturnUrl);
         Assert.Equal("primary", world.Routes.Resolve("demo", "alice@demo.test"));
-        Assert.DoesNotContain(await world.A.Get<AuditLog>().TailAsync(30), r => r.Action == "route.changed" && r.User == "alice@demo.test");
+        Assert.DoesNotContain(await world.A.Get<AuditLog>().TailAsync("demo", 30), r => r.Action == "route.changed" && r.User == "alice@demo.test");
         Assert.DoesNotContain(await world.PendingAsync(), p => p.User == "alice@demo.test");
 
         // The other option, from the same page: the relying party gets its answer (the return URL survived).
@@ -114,7 +114,7 @@ public sealed class UpstreamCutoffTests
         Assert.True((int)response.StatusCode is >= 300 and < 500, $"{(int)response.StatusCode}: {GenericProfileTests.Head(body)}");
         Assert.True((int)response.StatusCode < 400 || body.Length > 0, "an error answer has a body");
         Assert.Equal("primary", world.Routes.Resolve("demo", "alice@demo.test"));
-        Assert.DoesNotContain(await world.A.Get<AuditLog>().TailAsync(30), r => r.Action == "route.changed" && r.User != "bob@demo.test");
+        Assert.DoesNotContain(await world.A.Get<AuditLog>().TailAsync("demo", 30), r => r.Action == "route.changed" && r.User != "bob@demo.test");
         Assert.Empty(await world.PendingAsync());
     }
 }
