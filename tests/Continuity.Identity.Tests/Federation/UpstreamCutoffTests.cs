@@ -114,7 +114,7 @@ public sealed class UpstreamCutoffTests
         Assert.True((int)response.StatusCode is >= 300 and < 500, $"{(int)response.StatusCode}: {GenericProfileTests.Head(body)}");
         Assert.True((int)response.StatusCode < 400 || body.Length > 0, "an error answer has a body");
         Assert.Equal("primary", world.Routes.Resolve("demo", "alice@demo.test"));
-        Assert.DoesNotContain(await world.A.Get<AuditLog>().TailAsync(30), r => r.Action == "route.changed" && r.User != "bob@demo.test");
+        Assert.DoesNotContain(await world.A.Get<AuditLog>().TailAsync("demo", 30), r => r.Action == "route.changed" && r.User != "bob@demo.test");
         Assert.Empty(await world.PendingAsync());
     }
 }
