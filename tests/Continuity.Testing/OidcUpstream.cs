@@ -19,7 +19,7 @@ namespace Continuity.Testing;
 /// </remarks>
 public sealed class OidcUpstream : IAsyncDisposable
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private const int MaxOutputChars = 64 * 1024;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

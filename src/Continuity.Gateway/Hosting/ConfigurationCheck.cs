@@ -5,6 +5,7 @@ using Continuity.Identity.Validation;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Proxy;
 using Continuity.Mail.Sync;
+using Continuity.Gateway.RateLimiting;
 using Continuity.Web.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,7 @@ internal static class ConfigurationCheck
     [
         typeof(ContinuityOptionsValidator), typeof(IdentityOptionsValidator), typeof(AccessTokenOptionsValidator),
         typeof(MailOptionsValidator), typeof(MailAccessOptionsValidator), typeof(MailboxSyncOptionsValidator), typeof(WebOptionsValidator),
+        typeof(RateLimitsOptionsValidator),
     ];
 
     public static List<string> Run(IConfiguration configuration) => Run(configuration, out _);
@@ -63,6 +65,7 @@ internal static class ConfigurationCheck
             (MailAccessOptions.SectionName, () => MailAccessOptionsValidator.Check(result.MailAccess, continuity)),
             (MailboxSyncOptions.SectionName, () => MailboxSyncOptionsValidator.Check(result.MailboxSync, continuity)),
             (WebOptions.SectionName, () => Failures(new WebOptionsValidator(Options.Create(continuity)).Validate(null, result.Web))),
+            (RateLimitsOptions.SectionName, () => Failures(new RateLimitsOptionsValidator().Validate(null, result.RateLimits))),
         };
         foreach (var (section, check) in parts)
         {
@@ -105,7 +108,8 @@ internal static class ConfigurationCheck
 /// <summary>Every bound section, as the host binds it.</summary>
 internal sealed record BoundConfiguration(
     ContinuityOptions Continuity, IdentityOptions Identity, AccessTokenOptions AccessTokens, MailOptions Mail,
-    MailAccessOptions MailAccess, MailboxSyncOptions MailboxSync, WebOptions Web, CredentialOptions Credentials)
+    MailAccessOptions MailAccess, MailboxSyncOptions MailboxSync, WebOptions Web, CredentialOptions Credentials,
+    RateLimitsOptions RateLimits)
 {
     public static BoundConfiguration From(IConfiguration configuration) => new(
         Bind<ContinuityOptions>(configuration, ContinuityOptions.SectionName),
@@ -115,7 +119,8 @@ internal sealed record BoundConfiguration(
         Bind<MailAccessOptions>(configuration, MailAccessOptions.SectionName),
         Bind<MailboxSyncOptions>(configuration, MailboxSyncOptions.SectionName),
         Bind<WebOptions>(configuration, WebOptions.SectionName),
-        Bind<CredentialOptions>(configuration, CredentialOptions.SectionName));
+        Bind<CredentialOptions>(configuration, CredentialOptions.SectionName),
+        Bind<RateLimitsOptions>(configuration, RateLimitsOptions.SectionName));
 
     /// <summary>The options object bound at <paramref name="section"/> (one of <see cref="GatewayConfiguration.Sections"/>).</summary>
     public object this[string section] => section switch
@@ -128,6 +133,7 @@ internal sealed record BoundConfiguration(
         MailboxSyncOptions.SectionName => MailboxSync,
         WebOptions.SectionName => Web,
         CredentialOptions.SectionName => Credentials,
+        RateLimitsOptions.SectionName => RateLimits,
         _ => throw new ArgumentOutOfRangeException(nameof(section), section, "not a bound section"),
     };
 

@@ -33,6 +33,7 @@ internal static class GatewayConfiguration
         new(MailboxSyncOptions.SectionName, typeof(MailboxSyncOptions)),
         new(WebOptions.SectionName, typeof(WebOptions)),
         new(CredentialOptions.SectionName, typeof(CredentialOptions)),
+        new(RateLimiting.RateLimitsOptions.SectionName, typeof(RateLimiting.RateLimitsOptions)),
     ];
 
     public static void Apply(IConfigurationBuilder builder, string? configFile, string? dataDir)

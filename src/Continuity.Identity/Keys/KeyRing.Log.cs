@@ -11,8 +11,5 @@ internal sealed partial class KeyRing
 
         [LoggerMessage(3002, LogLevel.Warning, "Generated a development key at {Path}; give every node the same key files in production (Continuity:Identity:Keys)")]
         public static partial void Generated(ILogger logger, string path);
-
-        [LoggerMessage(3003, LogLevel.Warning, "Generated the shared {Use} key in the state store (every node of this store uses it); give every node the same key files in production (Continuity:Identity:Keys)")]
-        public static partial void GeneratedShared(ILogger logger, string use);
     }
 }

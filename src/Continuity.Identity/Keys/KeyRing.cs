@@ -3,41 +3,26 @@ using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.IO;
 using Continuity.Identity.Configuration;
-using Continuity.Core.State;
-using Continuity.Identity.Stores;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using StackExchange.Redis;
 
 namespace Continuity.Identity.Keys;
 
 /// <summary>
 /// The signing and encryption keys of this node, loaded once. From the configured files when there
-/// are any (every node must be given the same files). Without files, generated keys (development only, see
-/// <c>IdentityOptionsValidator</c>): with an external state store, where several nodes may share one issuer, the
-/// first node generates each key and keeps it in the store protected by Data Protection, and every node loads that
-/// one, so all nodes publish the same JWKS and accept each other's tokens — a node with an external store never
-/// makes a key of its own; with the embedded store (one node), generated once into <c>{DataDir}/keys</c>.
+/// are any (every node must be given the same files); otherwise development keys generated once
+/// into <c>{DataDir}/keys</c> and reused on every later start.
 /// </summary>
 internal sealed partial class KeyRing
 {
     private readonly Lazy<(IReadOnlyList<SecurityKey> Signing, IReadOnlyList<SecurityKey> Encryption)> _keys;
 
-    /// <summary>The Data Protection purpose of the shared keys kept in the store.</summary>
-    public const string SharedKeyPurpose = "Continuity.Identity.Keys.Shared.v1";
-
-    public KeyRing(
-        IOptions<IdentityOptions> identity, IOptions<ContinuityOptions> continuity, IServiceProvider services, ILogger<KeyRing> logger)
+    public KeyRing(IOptions<IdentityOptions> identity, IOptions<ContinuityOptions> continuity, ILogger<KeyRing> logger)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(continuity);
-        Func<string, SecurityKey> generated = continuity.Value.State.Redis is null
-            ? use => Development(continuity.Value.DataDir, use + ".pem", logger)
-            : use => Shared(services, use, logger);
-        _keys = new(() => Load(identity.Value.Keys, generated, logger));
+        _keys = new(() => Load(identity.Value.Keys, continuity.Value.DataDir, logger));
     }
 
     /// <summary>Signing keys, the active one first.</summary>
@@ -46,10 +31,10 @@ internal sealed partial class KeyRing
     /// <summary>Encryption keys, the active one first.</summary>
     public IReadOnlyList<SecurityKey> Encryption => _keys.Value.Encryption;
 
-    private static (IReadOnlyList<SecurityKey>, IReadOnlyList<SecurityKey>) Load(IdentityKeysOptions keys, Func<string, SecurityKey> generated, ILogger logger)
+    private static (IReadOnlyList<SecurityKey>, IReadOnlyList<SecurityKey>) Load(IdentityKeysOptions keys, string dataDir, ILogger logger)
     {
-        var signing = keys.Signing.Count > 0 ? keys.Signing.Select(LoadFile).ToList() : [generated("signing")];
-        var encryption = keys.Encryption.Count > 0 ? keys.Encryption.Select(LoadFile).ToList() : [generated("encryption")];
+        var signing = keys.Signing.Count > 0 ? keys.Signing.Select(LoadFile).ToList() : [Development(dataDir, "signing.pem", logger)];
+        var encryption = keys.Encryption.Count > 0 ? keys.Encryption.Select(LoadFile).ToList() : [Development(dataDir, "encryption.pem", logger)];
         foreach (var key in signing.Concat(encryption))
         {
             Log.Loaded(logger, key.KeyId, key.KeySize);
@@ -110,32 +95,5 @@ internal sealed partial class KeyRing
 
         PrivateFiles.Restrict(path); // made 0644 by an older version
         return LoadFile(new KeyFileOptions { Path = path });
-    }
-
-    /// <summary>
-    /// The store's shared key for <paramref name="use"/>: read it; if there is none, offer a new one with SET NX and read
-    /// again, so two nodes starting at once end with the same key. Synchronous: this runs once, while OpenIddict's
-    /// options are first built.
-    /// </summary>
-    private static RsaSecurityKey Shared(IServiceProvider services, string use, ILogger logger)
-    {
-        var store = services.GetRequiredService<StateStore>();
-        var protector = services.GetRequiredService<IDataProtectionProvider>().CreateProtector(SharedKeyPurpose);
-        var key = new OidcKeys(store.Keys).SharedKey(use);
-        var stored = store.Database.StringGet(key);
-        if (stored.IsNull)
-        {
-            using var fresh = RSA.Create(2048);
-            if (store.Database.StringSet(key, protector.Protect(fresh.ExportPkcs8PrivateKeyPem()), when: When.NotExists))
-            {
-                Log.GeneratedShared(logger, use);
-            }
-
-            stored = store.Database.StringGet(key);
-        }
-
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(protector.Unprotect(stored.ToString()));
-        return Wrap(rsa);
     }
 }

@@ -14,7 +14,6 @@ namespace Continuity.Identity.Stores;
 /// {continuity}:oidc:authz:{id}              HASH  v → version, d → authorization JSON. TTL extended by each token issued under it.
 /// {continuity}:oidc:authzs:sub:{subject}    SET   authorization ids of a subject.
 /// {continuity}:oidc:authzs:app:{client}     SET   authorization ids of an application.
-/// {continuity}:oidc:keys:{signing|encryption} STRING a shared generated key (Data Protection protected PEM), no TTL; see <see cref="SharedKey"/>.
 /// </code>
 /// Index sets may hold ids whose entry has expired: readers skip them (and remove them).
 /// </summary>
@@ -33,11 +32,4 @@ internal sealed class OidcKeys(StateKeys keys)
     public string Authorization(string id) => P + "authz:" + id;
     public string AuthorizationsBySubject(string subject) => P + "authzs:sub:" + subject;
     public string AuthorizationsByApplication(string id) => P + "authzs:app:" + id;
-
-    /// <summary>
-    /// A signing or encryption key (<c>signing</c>, <c>encryption</c>) shared by every node of an external store that
-    /// has no key files: PKCS#8 PEM protected with Data Protection (purpose <see cref="Keys.KeyRing.SharedKeyPurpose"/>),
-    /// written once by the first node (SET NX), no TTL.
-    /// </summary>
-    public string SharedKey(string use) => P + "keys:" + use;
 }

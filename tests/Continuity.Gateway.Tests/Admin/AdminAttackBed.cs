@@ -46,6 +46,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
             continuity["Identity"] = new JsonObject
             {
                 ["AllowInsecureHttp"] = true,
+                ["UpstreamTimeout"] = "00:00:15", // a stand-in upstream on two busy cores
                 ["Tenants"] = new JsonObject
                 {
                     ["demo"] = new JsonObject { ["Issuer"] = $"http://127.0.0.1:{port}/" },

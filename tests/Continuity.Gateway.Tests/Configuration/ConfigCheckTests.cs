@@ -175,7 +175,7 @@ public sealed class ConfigCheckTests : IDisposable
 
     /// <summary>A configuration with these tenants and more sections after them (text starting with a comma).</summary>
     private string Config(string tenants, string more = "") =>
-        $$"""{ "Continuity": { "DataDir": "{{_dir.Combine("data")}}", "Tenants": { {{tenants}} } {{more}} } }""";
+        $$"""{ "Continuity": { "Development": true, "DataDir": "{{_dir.Combine("data")}}", "Tenants": { {{tenants}} } {{more}} } }""";
 
     private async Task<string> WriteAsync(string name, string json)
     {

@@ -37,6 +37,7 @@ public sealed class LimitedGatewayFixture : IAsyncLifetime
         {
             Continuity = new
             {
+                Development = true, // a test node: generated keys, clear Data Protection keys in the test store
                 Listeners = new { Address = "127.0.0.1", Smtp = SmtpPort, Imap = ImapPort, Submission = SubmissionPort },
                 State = new { Redis = _redis.ConnectionString, KeyPrefix = "{limits}:" },
                 Mail = new

@@ -139,6 +139,7 @@ internal sealed class TokenGateway : IAsyncDisposable
         var identity = new JsonObject
         {
             ["AllowInsecureHttp"] = true,
+            ["UpstreamTimeout"] = "00:00:15", // a stand-in upstream on two busy cores
             ["Tenants"] = new JsonObject { ["demo"] = new JsonObject { ["Issuer"] = $"http://127.0.0.1:{port}/" } },
             ["Scopes"] = new JsonObject
             {

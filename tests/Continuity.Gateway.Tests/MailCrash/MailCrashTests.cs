@@ -92,6 +92,7 @@ public sealed partial class MailCrashTests(ITestOutputHelper output)
     {
         Continuity = new
         {
+            Development = true, // a test node: generated keys, clear Data Protection keys in the test store
             Listeners = new { Address = "127.0.0.1", Smtp = smtpPort },
             State = new { Redis = redis, KeyPrefix = "{mailcrash}:" },
             Mail = new { ServerName = "mx.demo.test", Delivery = new { FirstRetryDelay = "00:00:01", MaxRetryDelay = "00:00:02" } },

@@ -9,9 +9,10 @@ using Xunit.Abstractions;
 namespace Continuity.Gateway.Tests.MultiNode;
 
 /// <summary>
-/// Two gateway processes on one redis-server, neither given key files: they must be one issuer — the same JWKS, and a
-/// token issued by A accepted by B. (Each used to generate its own key into its data directory, so a client whose
-/// token came from A was refused by B behind the same load balancer.)
+/// Two gateway processes on one redis-server, given the same key files as the README and the compose file say: they
+/// are one issuer — the same JWKS, and a token issued by A is active at B (decrypted, signature checked and found in
+/// the shared store). Outside development a node with no key files does not start at all (SecretsAtRestTests), so no
+/// production node can publish a key of its own.
 /// </summary>
 public sealed class SharedIdentityKeysTests(ITestOutputHelper output) : MultiNodeTestBed(output)
 {
@@ -20,11 +21,12 @@ public sealed class SharedIdentityKeysTests(ITestOutputHelper output) : MultiNod
     private const string ServiceSecret = "service-secret-0123456789-0123456789-0123456789";
 
     [Fact]
-    public async Task TwoNodesOnOneStoreWithoutKeyFiles_SameJwksAndATokenFromAIsActiveAtB()
+    public async Task TwoNodesOnOneStoreWithTheSameKeyFiles_SameJwksAndATokenFromAIsActiveAtB()
     {
         // Arrange
-        var a = await StartIdentityNodeAsync("A");
-        var b = await StartIdentityNodeAsync("B");
+        using var keys = new TempDirectory("shared-keys");
+        var a = await StartIdentityNodeAsync("A", keys.Path);
+        var b = await StartIdentityNodeAsync("B", keys.Path);
 
         // Act
         var jwksA = await JwksAsync(a);
@@ -39,14 +41,19 @@ public sealed class SharedIdentityKeysTests(ITestOutputHelper output) : MultiNod
         Assert.True(atB.GetProperty("active").GetBoolean(), atB.ToString());
         Assert.Equal(ServiceClient, atB.GetProperty("client_id").GetString());
         Assert.False(forged.GetProperty("active").GetBoolean());
-        Assert.False(Directory.Exists(Path.Combine(a.DataDir, "keys")), "a node with an external store made a key file of its own");
+        Assert.False(File.Exists(Path.Combine(a.DataDir, "keys", "signing.pem")), "a node given key files made one of its own");
     }
 
-    private Task<GatewayProcess> StartIdentityNodeAsync(string name) => StartNodeAsync(name, Redis.ConnectionString, sections: root =>
+    private Task<GatewayProcess> StartIdentityNodeAsync(string name, string keys) => StartNodeAsync(name, Redis.ConnectionString, sections: root =>
     {
         root["Continuity"]!["Identity"] = new JsonObject
         {
             ["AllowInsecureHttp"] = true,
+            ["Keys"] = new JsonObject
+            {
+                ["Signing"] = new JsonArray(new JsonObject { ["Path"] = Pem(keys, "signing.pem") }),
+                ["Encryption"] = new JsonArray(new JsonObject { ["Path"] = Pem(keys, "encryption.pem") }),
+            },
             ["Tenants"] = new JsonObject { [GatewayConfig.Tenant] = new JsonObject { ["Issuer"] = $"http://{LoginHost}/" } },
             ["Scopes"] = new JsonObject { ["api"] = new JsonArray("https://api.demo.test") },
             ["Clients"] = new JsonObject
@@ -61,6 +68,19 @@ public sealed class SharedIdentityKeysTests(ITestOutputHelper output) : MultiNod
             },
         };
     });
+
+    /// <summary>A throw-away RSA key file in <paramref name="directory"/>, made once (the second node reads the first's).</summary>
+    private static string Pem(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
+        }
+
+        return path;
+    }
 
     /// <summary>The key ids and moduli the node publishes, sorted.</summary>
     private static async Task<IReadOnlyList<string>> JwksAsync(GatewayProcess node)

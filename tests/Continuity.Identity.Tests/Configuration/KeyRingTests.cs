@@ -11,17 +11,14 @@ namespace Continuity.Identity.Tests.Configuration;
 
 public sealed class KeyRingTests
 {
-    /// <summary>The embedded-store path asks nothing of the container.</summary>
-    private static readonly IServiceProvider EmptyServices = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(new Microsoft.Extensions.DependencyInjection.ServiceCollection());
-
     [Fact]
     public void Load_NoKeyFiles_DevelopmentKeysGeneratedOnceAndReused()
     {
         using var dir = new TempDirectory("keys");
         var core = Options.Create(new ContinuityOptions { DataDir = dir.Path });
 
-        var first = new KeyRing(Options.Create(new IdentityOptions()), core, EmptyServices, NullLogger<KeyRing>.Instance);
-        var second = new KeyRing(Options.Create(new IdentityOptions()), core, EmptyServices, NullLogger<KeyRing>.Instance);
+        var first = new KeyRing(Options.Create(new IdentityOptions()), core, NullLogger<KeyRing>.Instance);
+        var second = new KeyRing(Options.Create(new IdentityOptions()), core, NullLogger<KeyRing>.Instance);
 
         Assert.Equal(first.Signing[0].KeyId, second.Signing[0].KeyId);
         Assert.NotEqual(first.Signing[0].KeyId, first.Encryption[0].KeyId);
@@ -38,7 +35,7 @@ public sealed class KeyRingTests
             Keys = new IdentityKeysOptions { Signing = [new() { Path = signing }, new() { Path = next }], Encryption = [new() { Path = encryption }] },
         });
 
-        var ring = new KeyRing(options, Options.Create(new ContinuityOptions { DataDir = dir.Path }), EmptyServices, NullLogger<KeyRing>.Instance);
+        var ring = new KeyRing(options, Options.Create(new ContinuityOptions { DataDir = dir.Path }), NullLogger<KeyRing>.Instance);
 
         Assert.Equal(2, ring.Signing.Count);
         Assert.Equal(KeyRing.LoadFile(new KeyFileOptions { Path = signing }).KeyId, ring.Signing[0].KeyId);

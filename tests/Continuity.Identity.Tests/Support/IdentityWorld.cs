@@ -123,6 +123,9 @@ internal sealed class IdentityWorld : IAsyncDisposable
             ["Continuity:Tenants:demo:Users:2"] = "carol@demo.test",
             ["Continuity:Tenants:demo:Users:3"] = "mallory@demo.test",
             ["Continuity:Identity:AllowInsecureHttp"] = "true",
+            // The stand-in upstream runs in this test process on two busy cores: its first discovery answer may take
+            // longer than the production bound (3 s). The outage behaviour itself is tested against oidc-provider.
+            ["Continuity:Identity:UpstreamTimeout"] = "00:00:15",
             ["Continuity:Identity:Tenants:demo:Issuer"] = Issuer.AbsoluteUri,
             ["Continuity:Identity:Keys:Signing:0:Path"] = _keys.Signing,
             ["Continuity:Identity:Keys:Signing:1:Path"] = _keys.NextSigning,

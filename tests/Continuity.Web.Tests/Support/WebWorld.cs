@@ -139,6 +139,9 @@ internal sealed class WebWorld : IAsyncDisposable
             ["Continuity:Tenants:demo:Providers:primary:Identity:ClientSecret"] = "upstream-secret",
             ["Continuity:Tenants:demo:Providers:sovereign:Apps:webmail:0"] = Sovereign.Url,
             ["Continuity:Identity:AllowInsecureHttp"] = "true",
+            // The stand-in upstream runs in this test process on two busy cores: its first discovery answer may take
+            // longer than the production bound (3 s). The outage behaviour itself is tested against oidc-provider.
+            ["Continuity:Identity:UpstreamTimeout"] = "00:00:15",
             ["Continuity:Identity:Tenants:demo:Issuer"] = $"http://{LoginHost}/",
             ["Continuity:Identity:Keys:Signing:0:Path"] = WriteKey(keys, "signing.pem"),
             ["Continuity:Identity:Keys:Encryption:0:Path"] = WriteKey(keys, "encryption.pem"),
