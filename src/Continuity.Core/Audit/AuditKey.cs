@@ -31,7 +31,7 @@ public sealed class AuditKey
 
     private static byte[] Load(ContinuityOptions options)
     {
-        var path = options.Audit.KeyFile ?? Generated(options.DataDir);
+        var path = options.Audit.KeyFile ?? PrivateFiles.GeneratedKeyFile(options.DataDir, "audit.key", KeyBytes);
         var raw = File.ReadAllBytes(path);
         try
         {
@@ -48,27 +48,5 @@ public sealed class AuditKey
 
         return raw.Length >= KeyBytes ? raw
             : throw new InvalidOperationException($"{path}: an audit key file holds at least 32 bytes, raw or base64 (openssl rand -base64 32)");
-    }
-
-    private static string Generated(string dataDir)
-    {
-        var directory = PrivateFiles.CreateDirectory(Path.Combine(dataDir, "keys"));
-        var path = Path.Combine(directory, "audit.key");
-        if (!File.Exists(path))
-        {
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            PrivateFiles.WriteAllText(temp, Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes)));
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temp);
-            }
-        }
-
-        PrivateFiles.Restrict(path);
-        return path;
     }
 }

@@ -74,6 +74,32 @@ public static partial class PrivateFiles
         Restrict(path);
     }
 
+    /// <summary>
+    /// <c>{dataDir}/keys/{name}</c>: a random key of <paramref name="bytes"/> bytes, base64, made once (0600 from the first
+    /// byte; two processes starting at once keep the first file moved into place) and reused on every later start.
+    /// </summary>
+    public static string GeneratedKeyFile(string dataDir, string name, int bytes)
+    {
+        var directory = CreateDirectory(Path.Combine(dataDir, "keys"));
+        var path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            WriteAllText(temp, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes)));
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temp);
+            }
+        }
+
+        Restrict(path);
+        return path;
+    }
+
     /// <summary>Narrows one existing file to 0600 (a file replaced in place keeps its old mode).</summary>
     public static void Restrict(string path)
     {

@@ -40,7 +40,7 @@ internal sealed class DataProtectionKey
                 return null;
             }
 
-            path = Generated(options.DataDir);
+            path = PrivateFiles.GeneratedKeyFile(options.DataDir, "dataprotection.key", KeyBytes);
         }
 
         var key = Read(path);
@@ -67,27 +67,5 @@ internal sealed class DataProtectionKey
         return raw.Length == KeyBytes
             ? raw
             : throw new InvalidOperationException($"{path}: a Data Protection key file holds 32 bytes, raw or base64 (openssl rand -base64 32)");
-    }
-
-    private static string Generated(string dataDir)
-    {
-        var directory = PrivateFiles.CreateDirectory(Path.Combine(dataDir, "keys"));
-        var path = Path.Combine(directory, "dataprotection.key");
-        if (!File.Exists(path))
-        {
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            PrivateFiles.WriteAllText(temp, Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes)));
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temp);
-            }
-        }
-
-        PrivateFiles.Restrict(path);
-        return path;
     }
 }
