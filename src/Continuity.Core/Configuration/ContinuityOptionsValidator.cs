@@ -91,9 +91,9 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
     /// The rules that depend on where the store is: an external store needs a Data Protection key (file or
     /// certificate) and an audit key file unless <see cref="ContinuityOptions.Development"/> is on — anyone who can
     /// read the store would otherwise read the keys that sign every session cookie and sign-in ticket, and nodes
-    /// with keys of their own could not verify each other's audit records. Separate from <see cref="Check"/>
-    /// because <c>continuity serve</c> checks it against the real configuration before the host is built, and the
-    /// host-level check there runs against a stand-in external store.
+    /// with keys of their own could not verify each other's audit records. Separate from <see cref="Check"/> so
+    /// that hosts built in-process by tests (which never run the configuration check) are not held to it;
+    /// <c>continuity serve</c> and <c>config check</c> run it through the gateway's one configuration check.
     /// </summary>
     public static List<string> CheckStoreSecrets(ContinuityOptions options)
     {
