@@ -7,6 +7,7 @@ using Continuity.Mail.Sync;
 using Continuity.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Tests.Sync;
@@ -52,7 +53,9 @@ public sealed class SyncHarness : IAsyncDisposable
     /// <param name="sovereignDovecot">Extra dovecot.conf lines for the sovereign server.</param>
     /// <param name="primaryDovecot">Extra dovecot.conf lines for the primary server.</param>
     /// <param name="users">The tenant's users (default alice and bob).</param>
-    public static SyncHarness Start(IDictionary<string, string?>? settings = null, string? sovereignDovecot = null, string? primaryDovecot = null, string[]? users = null)
+    public static SyncHarness Start(
+        IDictionary<string, string?>? settings = null, string? sovereignDovecot = null, string? primaryDovecot = null, string[]? users = null,
+        ILoggerProvider? logs = null)
     {
         users ??= [Alice, Bob];
         var primary = DovecotServer.Start("primary", users);
@@ -92,7 +95,13 @@ public sealed class SyncHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Select(kv => KeyValuePair.Create("Continuity:" + kv.Key, kv.Value))).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(b =>
+        {
+            if (logs is not null)
+            {
+                b.AddProvider(logs);
+            }
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<ContinuityOptions>().Bind(configuration.GetSection(ContinuityOptions.SectionName));
         services.AddSingleton<StateStore>();
