@@ -19,8 +19,16 @@ const string Usage = """
     """;
 
 var what = args.FirstOrDefault() ?? "routes";
-if (what == WebYarpFloor.Verb) return await WebYarpFloor.ServeAsync(args);
-if (what == "token") return await TokenBenchmark.RunAsync(args);
+if (what == WebYarpFloor.Verb)
+{
+    return await WebYarpFloor.ServeAsync(args);
+}
+
+if (what == "token")
+{
+    return await TokenBenchmark.RunAsync(args);
+}
+
 var changes = 300;
 var at = Array.IndexOf(args, "--changes");
 if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out changes) || changes < 1))

@@ -105,7 +105,9 @@ internal static class TokenBenchmark
         {
             using var response = await http.PostAsync(new Uri(world.Issuer, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["grant_type"] = "refresh_token", ["refresh_token"] = chains[worker], ["client_id"] = Native,
+                ["grant_type"] = "refresh_token",
+                ["refresh_token"] = chains[worker],
+                ["client_id"] = Native,
             })).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)

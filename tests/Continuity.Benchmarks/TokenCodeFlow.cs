@@ -78,8 +78,11 @@ internal sealed partial class TokenCodeFlow(Uri gateway, IReadOnlyList<StandInUp
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["grant_type"] = "authorization_code", ["code"] = code ?? throw new InvalidOperationException("Too many steps without a code."),
-                ["code_verifier"] = verifier, ["redirect_uri"] = redirectUri, ["client_id"] = clientId,
+                ["grant_type"] = "authorization_code",
+                ["code"] = code ?? throw new InvalidOperationException("Too many steps without a code."),
+                ["code_verifier"] = verifier,
+                ["redirect_uri"] = redirectUri,
+                ["client_id"] = clientId,
             }),
         };
         var (tokenResponse, tokenBody) = await SendAsync(redeem, cookies, (gw, up) => { gatewayMs += gw; upstreamMs += up; });

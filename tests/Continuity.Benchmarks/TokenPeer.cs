@@ -71,7 +71,10 @@ internal sealed class TokenPeer : IAsyncDisposable
                 TokenType = "at+jwt",
                 Claims = new Dictionary<string, object>
                 {
-                    ["sub"] = clientId, ["client_id"] = clientId, ["tenant"] = "demo", ["scope"] = form["scope"].ToString(),
+                    ["sub"] = clientId,
+                    ["client_id"] = clientId,
+                    ["tenant"] = "demo",
+                    ["scope"] = form["scope"].ToString(),
                     ["jti"] = Guid.NewGuid().ToString("N"),
                 },
             });

@@ -46,7 +46,9 @@ public sealed partial class Browser : IDisposable
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["address"] = address, ["returnUrl"] = returnUrl, ["provider"] = provider ?? "",
+                ["address"] = address,
+                ["returnUrl"] = returnUrl,
+                ["provider"] = provider ?? "",
             }),
         };
 

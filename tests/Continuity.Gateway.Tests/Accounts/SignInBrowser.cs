@@ -56,7 +56,9 @@ internal sealed partial class SignInBrowser : IDisposable
                 {
                     Content = new FormUrlEncodedContent(new Dictionary<string, string>
                     {
-                        ["address"] = address, ["returnUrl"] = returnUrl, ["provider"] = provider ?? "",
+                        ["address"] = address,
+                        ["returnUrl"] = returnUrl,
+                        ["provider"] = provider ?? "",
                     }),
                 };
                 address = null; // Once: a second login page is an answer, not a question.

@@ -71,15 +71,25 @@ internal sealed class TokenGateway : IAsyncDisposable
         var challenge = Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
         var authorize = new Uri(_gateway.BaseAddress, "connect/authorize?" + string.Join("&", new Dictionary<string, string>
         {
-            ["client_id"] = client, ["response_type"] = "code", ["redirect_uri"] = Callback, ["scope"] = scope,
-            ["code_challenge"] = challenge, ["code_challenge_method"] = "S256", ["state"] = "s1", ["login_hint"] = address,
+            ["client_id"] = client,
+            ["response_type"] = "code",
+            ["redirect_uri"] = Callback,
+            ["scope"] = scope,
+            ["code_challenge"] = challenge,
+            ["code_challenge_method"] = "S256",
+            ["state"] = "s1",
+            ["login_hint"] = address,
         }.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
         var page = await browser.NavigateAsync(authorize, address, stopAt: Callback);
         var code = page.Query("code") ?? throw new InvalidOperationException($"No code at {page.Url} ({page.Status}): {page.Body}");
         using var http = _gateway.Client(apiKey: null);
         using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Callback, ["client_id"] = client, ["code_verifier"] = verifier,
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = Callback,
+            ["client_id"] = client,
+            ["code_verifier"] = verifier,
         }));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         var token = body["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException("No access token: " + body.ToJsonString());

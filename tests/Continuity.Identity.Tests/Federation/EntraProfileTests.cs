@@ -65,7 +65,8 @@ public sealed class EntraProfileTests
         var alice = await GenericProfileTests.SignInAsync(world, "alice@demo.test");
         await world.Primary.SetClaimsAsync("mallory@demo.test", new Dictionary<string, object?>
         {
-            ["email"] = "alice@demo.test", ["preferred_username"] = "mallory@demo.test",
+            ["email"] = "alice@demo.test",
+            ["preferred_username"] = "mallory@demo.test",
         });
 
         var mallory = await GenericProfileTests.SignInAsync(world, "mallory@demo.test");
@@ -98,7 +99,9 @@ public sealed class EntraProfileTests
         await using var world = await FederationWorld.StartAsync();
         await world.Primary.SetClaimsAsync("bob@demo.test", new Dictionary<string, object?>
         {
-            ["preferred_username"] = null, ["upn"] = "bob@demo.test", ["email"] = null,
+            ["preferred_username"] = null,
+            ["upn"] = "bob@demo.test",
+            ["email"] = null,
         });
 
         var bob = await GenericProfileTests.SignInAsync(world, "bob@demo.test");

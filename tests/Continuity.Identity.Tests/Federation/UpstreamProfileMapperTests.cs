@@ -16,7 +16,10 @@ public sealed class UpstreamProfileMapperTests
 
     private static readonly ProviderIdentityOptions Entra = new()
     {
-        Authority = "http://127.0.0.1:2/", ClientId = "c", Profile = UpstreamProfile.Entra, TenantId = EntraTenant,
+        Authority = "http://127.0.0.1:2/",
+        ClientId = "c",
+        Profile = UpstreamProfile.Entra,
+        TenantId = EntraTenant,
     };
 
     [Fact]

@@ -14,8 +14,13 @@ public sealed class PushedAuthorizationTests
         var (verifier, challenge) = Pkce();
         var (status, body) = await PostFormAsync(new Uri(world.Issuer, "connect/par"), new Dictionary<string, string>
         {
-            ["client_id"] = RelyingParty.ClientId, ["client_secret"] = RelyingParty.ClientSecret, ["response_type"] = "code",
-            ["redirect_uri"] = world.WebAppRedirect, ["scope"] = "openid email", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
+            ["client_id"] = RelyingParty.ClientId,
+            ["client_secret"] = RelyingParty.ClientSecret,
+            ["response_type"] = "code",
+            ["redirect_uri"] = world.WebAppRedirect,
+            ["scope"] = "openid email",
+            ["code_challenge"] = challenge,
+            ["code_challenge_method"] = "S256",
             ["state"] = "par-state",
         });
         var requestUri = JsonDocument.Parse(body).RootElement.GetProperty("request_uri").GetString()!;

@@ -159,7 +159,9 @@ public sealed class TokenEndpointTests : IAsyncLifetime
 
         var revoke = await PostFormAsync(new Uri(_world.Issuer, "connect/revoke"), new Dictionary<string, string>
         {
-            ["token"] = issued.RefreshToken!, ["token_type_hint"] = "refresh_token", ["client_id"] = Native,
+            ["token"] = issued.RefreshToken!,
+            ["token_type_hint"] = "refresh_token",
+            ["client_id"] = Native,
         });
         var refresh = await RefreshAsync(_world.Issuer, issued.RefreshToken!, Native);
 

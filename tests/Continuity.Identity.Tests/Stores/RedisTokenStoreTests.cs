@@ -20,8 +20,11 @@ public sealed class RedisTokenStoreTests : IAsyncLifetime
         var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
         var created = await tokens.CreateAsync(new OpenIddictTokenDescriptor
         {
-            Type = OpenIddictConstants.TokenTypes.Bearer, Status = OpenIddictConstants.Statuses.Valid,
-            Subject = "acc-1", ApplicationId = "native", ExpirationDate = DateTimeOffset.UtcNow.AddMinutes(2),
+            Type = OpenIddictConstants.TokenTypes.Bearer,
+            Status = OpenIddictConstants.Statuses.Valid,
+            Subject = "acc-1",
+            ApplicationId = "native",
+            ExpirationDate = DateTimeOffset.UtcNow.AddMinutes(2),
         });
         var id = await tokens.GetIdAsync(created);
         var first = await tokens.FindByIdAsync(id!);

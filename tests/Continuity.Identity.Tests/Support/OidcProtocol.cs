@@ -22,8 +22,12 @@ internal static class OidcProtocol
     {
         var query = new Dictionary<string, string>
         {
-            ["client_id"] = clientId, ["redirect_uri"] = redirectUri, ["response_type"] = "code",
-            ["scope"] = scope, ["state"] = "s" + Guid.NewGuid().ToString("N")[..8], ["nonce"] = "n" + Guid.NewGuid().ToString("N")[..8],
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["response_type"] = "code",
+            ["scope"] = scope,
+            ["state"] = "s" + Guid.NewGuid().ToString("N")[..8],
+            ["nonce"] = "n" + Guid.NewGuid().ToString("N")[..8],
         };
         if (challenge is not null)
         {
@@ -65,7 +69,11 @@ internal static class OidcProtocol
     {
         var form = new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code, ["code_verifier"] = verifier, ["redirect_uri"] = redirectUri, ["client_id"] = clientId,
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["code_verifier"] = verifier,
+            ["redirect_uri"] = redirectUri,
+            ["client_id"] = clientId,
         };
         return TokenAsync(node, form, secret is null ? null : (clientId, secret));
     }

@@ -182,7 +182,9 @@ public sealed class AppSessionTests
         using var show = await client.GetAsync(new Uri(login + "?returnUrl=" + Uri.EscapeDataString(returnUrl)));
         using var submit = await client.PostAsync(login, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["address"] = "alice@demo.test", ["returnUrl"] = returnUrl, ["provider"] = "",
+            ["address"] = "alice@demo.test",
+            ["returnUrl"] = returnUrl,
+            ["provider"] = "",
         }));
 
         await AssertRefusedAsync(show);
