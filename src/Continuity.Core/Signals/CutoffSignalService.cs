@@ -105,13 +105,13 @@ public sealed partial class CutoffSignalService(
 
     private static partial class Log
     {
-        [LoggerMessage(1100, LogLevel.Warning, "Cut-off signal from {Source}: tenant {Tenant}, user {User}, provider {Provider}: {Evidence}")]
+        [LoggerMessage(200, LogLevel.Warning, "Cut-off signal from {Source}: tenant {Tenant}, user {User}, provider {Provider}: {Evidence}")]
         public static partial void Raised(ILogger logger, string source, string tenant, string user, string provider, string evidence);
 
-        [LoggerMessage(1102, LogLevel.Warning, "Tenant {Tenant}: {Users} users cut off by provider {Provider} within {Window}: raising a tenant-wide signal")]
+        [LoggerMessage(202, LogLevel.Warning, "Tenant {Tenant}: {Users} users cut off by provider {Provider} within {Window}: raising a tenant-wide signal")]
         public static partial void TenantWide(ILogger logger, string tenant, string provider, long users, TimeSpan window);
 
-        [LoggerMessage(1101, LogLevel.Error, "Cut-off signal for {Tenant}/{User} could not be acted on: state store unreachable")]
+        [LoggerMessage(201, LogLevel.Error, "Cut-off signal for {Tenant}/{User} could not be acted on: state store unreachable")]
         public static partial void Unavailable(ILogger logger, string tenant, string user);
     }
 }

@@ -147,7 +147,7 @@ public sealed partial class EmbeddedGarnet : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1001, LogLevel.Information, "Embedded state store (Garnet) listening on 127.0.0.1:{Port}, data in {Directory}")]
+        [LoggerMessage(101, LogLevel.Information, "Embedded state store (Garnet) listening on 127.0.0.1:{Port}, data in {Directory}")]
         public static partial void Started(ILogger logger, int port, string directory);
     }
 }

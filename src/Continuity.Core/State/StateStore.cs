@@ -98,10 +98,10 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1010, LogLevel.Information, "State store: {Mode} at {Endpoint}")]
+        [LoggerMessage(110, LogLevel.Information, "State store: {Mode} at {Endpoint}")]
         public static partial void Connecting(ILogger logger, string mode, string endpoint);
 
-        [LoggerMessage(1011, LogLevel.Warning, "State store unreachable ({Error}); refusing changes, routing from the snapshot")]
+        [LoggerMessage(111, LogLevel.Warning, "State store unreachable ({Error}); refusing changes, routing from the snapshot")]
         public static partial void Unavailable(ILogger logger, string error);
     }
 }

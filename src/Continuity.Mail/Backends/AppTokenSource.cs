@@ -155,7 +155,7 @@ internal sealed partial class AppTokenSource(TimeProvider time, ILogger<AppToken
 
     private static partial class Log
     {
-        [LoggerMessage(2330, LogLevel.Debug, "Mail backend app token for {Tenant}/{Provider} fetched (valid {Seconds} s)")]
+        [LoggerMessage(2334, LogLevel.Debug, "Mail backend app token for {Tenant}/{Provider} fetched (valid {Seconds} s)")]
         public static partial void Fetched(ILogger logger, string tenant, string provider, int seconds);
     }
 }
