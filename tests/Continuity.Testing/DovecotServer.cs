@@ -186,6 +186,8 @@ public sealed class DovecotServer : IDisposable
         {
             throw new InvalidOperationException($"Dovecot '{Name}' wrote no master.pid within {StartDeadline}. Log:\n{ReadLog()}");
         }
+
+        ParentDeathGuard.WatchPidFile(pidFile);
     }
 
     /// <summary>Dovecot's protocol services live in /usr/lib/dovecot, off PATH.</summary>

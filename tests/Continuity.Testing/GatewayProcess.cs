@@ -267,6 +267,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
 
         _process = process;
+        ParentDeathGuard.Watch(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 

@@ -232,6 +232,7 @@ public sealed class OidcUpstream : IAsyncDisposable
         }
 
         _process = process;
+        ParentDeathGuard.Watch(process.Id);
         // Each stream is read on a thread of its own, not through the thread pool's events: a suite that keeps the pool
         // busy (many in-process gateways on two cores) once kept the "listening" line from arriving for a minute.
         _ = Task.Factory.StartNew(() => Pump(process.StandardOutput, line =>

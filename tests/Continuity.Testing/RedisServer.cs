@@ -31,6 +31,8 @@ public sealed class RedisServer : IDisposable
     {
         Run(_server, $"--port {Port} --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --dir {_dir.Path} --pidfile {_dir.Combine("redis.pid")} --logfile {_dir.Combine("redis.log")}");
         WaitUntil(() => CanConnect(), TimeSpan.FromSeconds(10), "redis-server did not start listening");
+        WaitUntil(() => File.Exists(_dir.Combine("redis.pid")), TimeSpan.FromSeconds(10), "redis-server wrote no pid file");
+        ParentDeathGuard.WatchPidFile(_dir.Combine("redis.pid"));
         IsRunning = true;
     }
 
