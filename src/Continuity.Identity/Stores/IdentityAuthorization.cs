@@ -1,7 +1,7 @@
 namespace Continuity.Identity.Stores;
 
 /// <summary>An authorization (the grant a user gave a client) as stored in the state store.</summary>
-public sealed class IdentityAuthorization
+public sealed class IdentityAuthorization : IVersionedEntry
 {
     public string? Id { get; set; }
     public string? ApplicationId { get; set; }

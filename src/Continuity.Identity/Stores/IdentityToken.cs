@@ -1,7 +1,7 @@
 namespace Continuity.Identity.Stores;
 
 /// <summary>A token entry (authorization code, refresh token, state token, …) as stored in the state store.</summary>
-public sealed class IdentityToken
+public sealed class IdentityToken : IVersionedEntry
 {
     public string? Id { get; set; }
     public string? ApplicationId { get; set; }

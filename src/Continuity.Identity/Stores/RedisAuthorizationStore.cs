@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Continuity.Identity.Configuration;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -12,7 +10,8 @@ namespace Continuity.Identity.Stores;
 /// An authorization lives as long as the longest token issued under it (each token extends its TTL).
 /// </summary>
 internal sealed partial class RedisAuthorizationStore(VersionedEntries entries, OidcKeys keys, IOptions<IdentityOptions> options)
-    : IOpenIddictAuthorizationStore<IdentityAuthorization>
+    : VersionedStore<IdentityAuthorization>(entries, IdentityStoreJsonContext.Default.IdentityAuthorization, "authorizations by id, subject and application"),
+    IOpenIddictAuthorizationStore<IdentityAuthorization>
 {
     private TimeSpan IndexTtl => options.Value.Lifetimes.RefreshToken + OidcKeys.Retention;
 
@@ -22,33 +21,24 @@ internal sealed partial class RedisAuthorizationStore(VersionedEntries entries, 
     public async ValueTask CreateAsync(IdentityAuthorization authorization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorization);
-        authorization.Id ??= RedisTokenStore.NewId();
+        authorization.Id ??= NewId();
         authorization.Version = 1;
-        if (!await entries.CreateAsync(keys.Authorization(authorization.Id), authorization.Id, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl))
+        if (!await Entries.CreateAsync(keys.Authorization(authorization.Id), authorization.Id, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl))
         {
             throw new OpenIddictExceptions.ConcurrencyException("An authorization with this id already exists.");
         }
     }
 
-    public async ValueTask UpdateAsync(IdentityAuthorization authorization, CancellationToken cancellationToken)
+    public override async ValueTask UpdateAsync(IdentityAuthorization authorization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorization);
         var key = keys.Authorization(authorization.Id!);
-        var version = await entries.UpdateAsync(key, authorization.Id!, authorization.Version, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl)
+        var version = await Entries.UpdateAsync(key, authorization.Id!, authorization.Version, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl)
             ?? throw new OpenIddictExceptions.ConcurrencyException("The authorization was changed by another request (or node) since it was read.");
         authorization.Version = version;
         // The update reset the TTL to the initial one: give back what its tokens need.
-        await entries.ExtendAsync(key, IndexTtl);
+        await Entries.ExtendAsync(key, IndexTtl);
     }
-
-    public async ValueTask DeleteAsync(IdentityAuthorization authorization, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(authorization);
-        await entries.DeleteAsync(keys.Authorization(authorization.Id!), authorization.Id!, IndexesOf(authorization));
-    }
-
-    public async ValueTask<IdentityAuthorization?> FindByIdAsync(string identifier, CancellationToken cancellationToken) =>
-        await entries.GetAsync(keys.Authorization(identifier)) is { } found ? Deserialize(found.Json, found.Version) : null;
 
     public IAsyncEnumerable<IdentityAuthorization> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken) =>
         FromIndexAsync(keys.AuthorizationsByApplication(identifier), static _ => true, cancellationToken);
@@ -79,49 +69,9 @@ internal sealed partial class RedisAuthorizationStore(VersionedEntries entries, 
     public ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken) =>
         RevokeAllAsync(FindBySubjectAsync(subject, cancellationToken), cancellationToken);
 
-    /// <summary>Entries expire by TTL: nothing to prune.</summary>
-    public ValueTask<long> PruneAsync(DateTimeOffset threshold, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
+    protected override string KeyOf(string id) => keys.Authorization(id);
 
-    public ValueTask<IdentityAuthorization> InstantiateAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new IdentityAuthorization());
-
-    private async IAsyncEnumerable<IdentityAuthorization> FromIndexAsync(string index, Func<IdentityAuthorization, bool> filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var (_, json, version) in await entries.GetManyAsync(index, keys.Authorization))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var authorization = Deserialize(json, version);
-            if (filter(authorization))
-            {
-                yield return authorization;
-            }
-        }
-    }
-
-    private async ValueTask<long> RevokeAllAsync(IAsyncEnumerable<IdentityAuthorization> authorizations, CancellationToken cancellationToken)
-    {
-        long count = 0;
-        await foreach (var authorization in authorizations.WithCancellation(cancellationToken))
-        {
-            for (var current = authorization; current is not null && current.Status != OpenIddictConstants.Statuses.Revoked;)
-            {
-                current.Status = OpenIddictConstants.Statuses.Revoked;
-                try
-                {
-                    await UpdateAsync(current, cancellationToken);
-                    count++;
-                    break;
-                }
-                catch (OpenIddictExceptions.ConcurrencyException)
-                {
-                    current = await FindByIdAsync(authorization.Id!, cancellationToken);
-                }
-            }
-        }
-
-        return count;
-    }
-
-    private List<string> IndexesOf(IdentityAuthorization authorization)
+    protected override List<string> IndexesOf(IdentityAuthorization authorization)
     {
         var indexes = new List<string>(2);
         if (authorization.Subject is { Length: > 0 } subject)
@@ -135,14 +85,5 @@ internal sealed partial class RedisAuthorizationStore(VersionedEntries entries, 
         }
 
         return indexes;
-    }
-
-    private static string Serialize(IdentityAuthorization authorization) => JsonSerializer.Serialize(authorization, IdentityStoreJsonContext.Default.IdentityAuthorization);
-
-    private static IdentityAuthorization Deserialize(string json, long version)
-    {
-        var authorization = JsonSerializer.Deserialize(json, IdentityStoreJsonContext.Default.IdentityAuthorization)!;
-        authorization.Version = version;
-        return authorization;
     }
 }
