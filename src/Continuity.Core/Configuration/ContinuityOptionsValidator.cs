@@ -16,7 +16,7 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
     public ValidateOptionsResult Validate(string? name, ContinuityOptions options)
     {
         var errors = Check(options);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return ConfigurationErrors.Result(errors);
     }
 
     /// <summary>All errors, each "path: message".</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Continuity.Core.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.RateLimiting;
@@ -30,6 +31,6 @@ internal sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOp
             }
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return ConfigurationErrors.Result(errors);
     }
 }

@@ -6,17 +6,13 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Continuity.Identity.Configuration;
 
 /// <summary>Checks <c>Continuity:Identity</c> against the tenants and reports every error at once, each with its path.</summary>
-internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOptions> continuity) : IValidateOptions<IdentityOptions>
+internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<IdentityOptions>(continuity)
 {
     private const string Root = IdentityOptions.SectionName;
     private static readonly string[] StandardScopes = [Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess];
     private static readonly string[] KnownGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials];
 
-    public ValidateOptionsResult Validate(string? name, IdentityOptions options)
-    {
-        var errors = Check(options, continuity.Value);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IReadOnlyCollection<string> Errors(IdentityOptions options, ContinuityOptions continuity) => Check(options, continuity);
 
     public static List<string> Check(IdentityOptions options, ContinuityOptions continuity)
     {

@@ -1,3 +1,4 @@
+using Continuity.Core.Configuration;
 using Continuity.Identity.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +44,6 @@ internal sealed class AccessTokenOptionsValidator(IOptions<IdentityOptions> iden
             }
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return ConfigurationErrors.Result(errors);
     }
 }

@@ -9,15 +9,11 @@ namespace Continuity.Mail.Configuration;
 /// Checks <see cref="MailOptions"/> and reports every error at once, each with its configuration path
 /// (<c>Continuity:Mail:Delivery:FirstRetryDelay</c>), like <see cref="ContinuityOptionsValidator"/>.
 /// </summary>
-internal sealed class MailOptionsValidator(IOptions<ContinuityOptions> continuity) : IValidateOptions<MailOptions>
+internal sealed class MailOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailOptions>(continuity)
 {
     private const string Root = MailOptions.SectionName;
 
-    public ValidateOptionsResult Validate(string? name, MailOptions options)
-    {
-        var errors = Check(options, continuity.Value);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IReadOnlyCollection<string> Errors(MailOptions options, ContinuityOptions continuity) => Check(options, continuity);
 
     public static List<string> Check(MailOptions options, ContinuityOptions continuity)
     {

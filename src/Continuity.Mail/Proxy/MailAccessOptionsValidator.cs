@@ -6,16 +6,12 @@ using Microsoft.Extensions.Options;
 namespace Continuity.Mail.Proxy;
 
 /// <summary>Checks <see cref="MailAccessOptions"/> (and the providers' IMAP/submission URIs and mailbox logins), reporting every error with its path.</summary>
-internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> continuity) : IValidateOptions<MailAccessOptions>
+internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailAccessOptions>(continuity)
 {
     private static readonly SearchValues<char> MasterForbidden = SearchValues.Create("\r\n\0\"\\ ");
     private static readonly SearchValues<char> SecretForbidden = SearchValues.Create("\r\n\0");
 
-    public ValidateOptionsResult Validate(string? name, MailAccessOptions options)
-    {
-        var errors = Check(options, continuity.Value);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IReadOnlyCollection<string> Errors(MailAccessOptions options, ContinuityOptions continuity) => Check(options, continuity);
 
     public static List<string> Check(MailAccessOptions o, ContinuityOptions continuity)
     {

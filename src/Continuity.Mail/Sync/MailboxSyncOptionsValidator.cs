@@ -8,15 +8,11 @@ namespace Continuity.Mail.Sync;
 /// Checks <see cref="MailboxSyncOptions"/> against the tenants it names and reports every error at once, each with its
 /// configuration path (<c>Continuity:Mail:Sync:BatchSize</c>, <c>Continuity:Tenants:demo:Providers:primary:Mail:Imap</c>).
 /// </summary>
-internal sealed class MailboxSyncOptionsValidator(IOptions<ContinuityOptions> continuity) : IValidateOptions<MailboxSyncOptions>
+internal sealed class MailboxSyncOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailboxSyncOptions>(continuity)
 {
     private const string Root = MailboxSyncOptions.SectionName;
 
-    public ValidateOptionsResult Validate(string? name, MailboxSyncOptions options)
-    {
-        var errors = Check(options, continuity.Value);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IReadOnlyCollection<string> Errors(MailboxSyncOptions options, ContinuityOptions continuity) => Check(options, continuity);
 
     public static List<string> Check(MailboxSyncOptions options, ContinuityOptions continuity)
     {

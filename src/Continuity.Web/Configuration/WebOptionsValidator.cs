@@ -37,7 +37,7 @@ internal sealed class WebOptionsValidator(IOptions<ContinuityOptions> continuity
         }
 
         ValidateTenants(continuity.Value, errors);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return ConfigurationErrors.Result(errors);
     }
 
     private static void ValidateApp(string path, WebAppOptions app, List<string> errors)
