@@ -7,19 +7,17 @@ using System.Text.Json.Nodes;
 namespace Continuity.Gateway.Cli;
 
 /// <summary>The CLI's view of the admin API: JSON in, JSON out, problem details turned into a message.</summary>
-internal sealed class AdminClient(HttpClient http) : IDisposable
+internal sealed class AdminClient : IDisposable
 {
-    public static AdminClient Create(CliArguments args)
-    {
-        var url = args["url"] ?? Environment.GetEnvironmentVariable("CONTINUITY_URL") ?? "http://127.0.0.1:8080";
-        var key = args["api-key"] ?? Environment.GetEnvironmentVariable("CONTINUITY_API_KEY");
-        var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        if (!string.IsNullOrEmpty(key))
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+    private readonly HttpClient _http;
 
-        return new AdminClient(http);
+    public AdminClient(Uri baseAddress, string? apiKey, TimeSpan timeout)
+    {
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
     }
 
     public Task<AdminResponse> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
@@ -27,9 +25,13 @@ internal sealed class AdminClient(HttpClient http) : IDisposable
     public Task<AdminResponse> PostAsync(string path, object body) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) });
 
+    /// <summary>A raw body (the account import sends the file as it is, so the server can name its lines).</summary>
+    public Task<AdminResponse> PostAsync(string path, HttpContent content) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
+
     public Task<AdminResponse> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path));
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     private async Task<AdminResponse> SendAsync(HttpRequestMessage request)
     {
@@ -37,7 +39,7 @@ internal sealed class AdminClient(HttpClient http) : IDisposable
         {
             try
             {
-                using var response = await http.SendAsync(request);
+                using var response = await _http.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
                 JsonNode? json = null;
                 try
@@ -52,11 +54,11 @@ internal sealed class AdminClient(HttpClient http) : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                return new AdminResponse(0, null, $"cannot reach the gateway at {http.BaseAddress}: {ex.Message}");
+                return new AdminResponse(0, null, $"cannot reach the gateway at {_http.BaseAddress}: {ex.Message}");
             }
             catch (TaskCanceledException)
             {
-                return new AdminResponse(0, null, $"the gateway at {http.BaseAddress} did not answer in time");
+                return new AdminResponse(0, null, $"the gateway at {_http.BaseAddress} did not answer in time");
             }
         }
     }
