@@ -47,11 +47,15 @@ internal static class ContinuityCli
     {
         ArgumentNullException.ThrowIfNull(args);
         var parse = CreateRoot().Parse(ServeByDefault(args));
-        if (parse.Action is ParseErrorAction)
+        // Help and --version answer whatever else is on the line; anything else runs only on a clean parse.
+        List<string> errors = parse.Action is ParseErrorAction || parse.Action == parse.CommandResult.Command.Action
+            ? [.. OptionsWithoutValue(parse), .. parse.Errors.Select(e => e.Message)]
+            : [];
+        if (errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            foreach (var error in errors)
             {
-                await stderr.WriteLineAsync($"error: {error.Message}");
+                await stderr.WriteLineAsync($"error: {error}");
             }
 
             await stderr.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
@@ -98,6 +102,27 @@ internal static class ContinuityCli
         args is [] || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
             ? ["serve", .. args]
             : args;
+
+    /// <summary>
+    /// An option whose value is the next option (<c>--tenant --json</c>: the parser gives --tenant the value "--json"):
+    /// the value is missing. A value that really starts with "--" cannot be given; none of the verbs takes one.
+    /// </summary>
+    private static List<string> OptionsWithoutValue(ParseResult parse)
+    {
+        var errors = new List<string>();
+        for (SymbolResult? command = parse.CommandResult; command is not null; command = command.Parent)
+        {
+            foreach (var option in ((CommandResult)command).Children.OfType<OptionResult>())
+            {
+                if (option.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } next)
+                {
+                    errors.Add($"Required argument missing for option: '{option.Option.Name}' (the next word, '{next.Value}', is an option).");
+                }
+            }
+        }
+
+        return errors;
+    }
 
     /// <summary>The standard help, and after the root's the connection and exit code notes.</summary>
     private sealed class RootHelpAction(HelpAction help) : SynchronousCommandLineAction
