@@ -31,11 +31,15 @@ internal sealed class CliContext(ParseResult parse)
         new(Url, parse.GetValue(CliOptions.ApiKey) ?? Environment.GetEnvironmentVariable("CONTINUITY_API_KEY"), timeout ?? TimeSpan.FromSeconds(30));
 
     /// <summary>A refused or failed call: its one-line reason on stderr, exit 1.</summary>
-    public int Fail(AdminResponse response)
+    public int Fail<T>(AdminResponse<T> response)
     {
         Error.WriteLine($"error: {response.Error}");
         return ExitCode.Failed;
     }
+
+    /// <summary>A time as the API writes it (ISO 8601, as in <c>--json</c>), "" for none.</summary>
+    public static string Time(DateTimeOffset? time) =>
+        time?.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
     public void WriteJson(JsonNode? json) => Out.WriteLine(json?.ToJsonString(Indented) ?? "null");
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 
@@ -39,46 +40,45 @@ internal static class AccountVerbs
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue(json ? "application/json" : "text/csv");
         using var client = c.Client(TimeSpan.FromSeconds(120));
-        var response = await client.PostAsync($"{AccountsPath(tenant)}/import", content);
+        var response = await client.PostAsync($"{AccountsPath(tenant)}/import", content, AdminJsonContext.Default.AccountImportAnswer);
         if (!response.Ok)
         {
             c.Error.WriteLine($"error: {response.Error}");
-            foreach (var error in response.Json?["errors"]?.AsArray() ?? [])
+            foreach (var error in response.Problem?.Errors ?? [])
             {
-                c.Error.WriteLine($"  line {error!["line"]}: {error["message"]}");
+                c.Error.WriteLine($"  line {error.Line}: {error.Message}");
             }
 
             return ExitCode.Failed;
         }
 
-        var r = response.Json!;
-        if (r["status"]?.GetValue<string>() == "pending")
+        var r = response.Value!;
+        if (r is { Status: "pending", Request: { } request })
         {
             // Two-person rule: the checked file waits for a second admin.
-            var id = r["request"]!["id"]!.GetValue<string>();
             if (c.Json)
             {
-                c.WriteJson(r);
+                c.WriteJson(response.Json);
             }
             else
             {
-                c.Out.WriteLine($"{r["rows"]} link(s) checked; waiting for approval — request {id} (expires {r["request"]!["expiresAt"]}); a second admin runs: continuity approve {id}");
+                c.Out.WriteLine($"{r.Rows} link(s) checked; waiting for approval — request {request.Id} (expires {CliContext.Time(request.ExpiresAt)}); a second admin runs: continuity approve {request.Id}");
             }
 
             return ExitCode.Ok;
         }
 
-        var conflicts = r["conflicts"]!.AsArray();
+        var conflicts = r.Conflicts ?? [];
         if (c.Json)
         {
-            c.WriteJson(r);
+            c.WriteJson(response.Json);
         }
         else
         {
-            c.Out.WriteLine($"{r["rows"]} link(s) read: {r["linksCreated"]} created, {r["linksExisting"]} already there, {conflicts.Count} conflict(s); {r["accountsCreated"]} new account(s) (audit #{r["auditSeq"]})");
+            c.Out.WriteLine($"{r.Rows} link(s) read: {r.LinksCreated} created, {r.LinksExisting} already there, {conflicts.Count} conflict(s); {r.AccountsCreated} new account(s) (audit #{r.AuditSeq})");
             foreach (var conflict in conflicts)
             {
-                c.Error.WriteLine($"  line {conflict!["line"]}: {conflict["email"]} {conflict["provider"]} {conflict["subject"]}: {conflict["reason"]}");
+                c.Error.WriteLine($"  line {conflict.Line}: {conflict.Email} {conflict.Provider} {conflict.Subject}: {conflict.Reason}");
             }
         }
 
@@ -89,28 +89,28 @@ internal static class AccountVerbs
     private static async Task<int> ShowAsync(CliContext c, string tenant, string address)
     {
         using var client = c.Client();
-        var response = await client.GetAsync($"{AccountsPath(tenant)}/{Uri.EscapeDataString(address)}");
+        var response = await client.GetAsync($"{AccountsPath(tenant)}/{Uri.EscapeDataString(address)}", AdminJsonContext.Default.AccountView);
         if (!response.Ok)
         {
             return c.Fail(response);
         }
 
-        var a = response.Json!;
         if (c.Json)
         {
-            c.WriteJson(a);
+            c.WriteJson(response.Json);
             return ExitCode.Ok;
         }
 
-        c.Out.WriteLine($"{a["email"]}  account {a["id"]}{(a["name"] is { } name ? $"  ({name})" : "")}");
-        foreach (var link in a["links"]!.AsArray())
+        var a = response.Value!;
+        c.Out.WriteLine($"{a.Email}  account {a.Id}{(a.Name is { } name ? $"  ({name})" : "")}");
+        foreach (var link in a.Links)
         {
-            c.Out.WriteLine($"  {link!["provider"]}  {link["issuer"]}  {link["subject"]}");
+            c.Out.WriteLine($"  {link.Provider}  {link.Issuer}  {link.Subject}");
         }
 
-        if (a["sessionsRevokedAt"] is { } revoked)
+        if (a.SessionsRevokedAt is { } revoked)
         {
-            c.Out.WriteLine($"  sessions revoked at {revoked}");
+            c.Out.WriteLine($"  sessions revoked at {CliContext.Time(revoked)}");
         }
 
         return ExitCode.Ok;
@@ -119,20 +119,21 @@ internal static class AccountVerbs
     private static async Task<int> RevokeAsync(CliContext c, string tenant, string address, string reason)
     {
         using var client = c.Client();
-        var response = await client.PostAsync($"{AccountsPath(tenant)}/{Uri.EscapeDataString(address)}/revoke", new { reason });
+        var response = await client.PostAsync($"{AccountsPath(tenant)}/{Uri.EscapeDataString(address)}/revoke", new RevokeBody(reason),
+            AdminJsonContext.Default.RevokeBody, AdminJsonContext.Default.AccountRevokeAnswer);
         if (!response.Ok)
         {
             return c.Fail(response);
         }
 
-        var r = response.Json!;
         if (c.Json)
         {
-            c.WriteJson(r);
+            c.WriteJson(response.Json);
         }
         else
         {
-            c.Out.WriteLine($"{r["email"]}: sessions ended on every node, {r["tokensRevoked"]} token(s) and {r["authorizationsRevoked"]} authorization(s) revoked (audit #{r["auditSeq"]})");
+            var r = response.Value!;
+            c.Out.WriteLine($"{r.Email}: sessions ended on every node, {r.TokensRevoked} token(s) and {r.AuthorizationsRevoked} authorization(s) revoked (audit #{r.AuditSeq})");
         }
 
         return ExitCode.Ok;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 
@@ -25,7 +26,7 @@ internal static class ApprovalVerbs
     private static async Task<int> ListAsync(CliContext c)
     {
         using var client = c.Client();
-        var response = await client.GetAsync("admin/api/approvals");
+        var response = await client.GetAsync("admin/api/approvals", AdminJsonContext.Default.ListApprovalRequest);
         if (!response.Ok)
         {
             return c.Fail(response);
@@ -37,15 +38,14 @@ internal static class ApprovalVerbs
             return ExitCode.Ok;
         }
 
-        var list = response.Json!.AsArray();
-        if (list.Count == 0)
+        if (response.Value!.Count == 0)
         {
             c.Out.WriteLine("no pending requests");
         }
 
-        foreach (var r in list)
+        foreach (var r in response.Value)
         {
-            c.Out.WriteLine($"{r!["id"]}  {r["tenant"]}  {r["user"]?.GetValue<string>() ?? "(tenant)"}  {(r["kind"]?.GetValue<string>() is { } kind ? kind : $"{r["from"]} → {r["to"]}")}  by {r["requestedBy"]}  expires {r["expiresAt"]}  — {r["reason"]}");
+            c.Out.WriteLine($"{r.Id}  {r.Tenant}  {r.User ?? "(tenant)"}  {r.Kind ?? $"{r.From} → {r.To}"}  by {r.RequestedBy}  expires {CliContext.Time(r.ExpiresAt)}  — {r.Reason}");
         }
 
         return ExitCode.Ok;
@@ -54,20 +54,20 @@ internal static class ApprovalVerbs
     private static async Task<int> DecideAsync(CliContext c, string decision, string id, string? reason)
     {
         using var client = c.Client();
-        var response = await client.PostAsync($"admin/api/approvals/{Uri.EscapeDataString(id)}/{decision}", new { reason });
+        var response = await client.PostAsync($"admin/api/approvals/{Uri.EscapeDataString(id)}/{decision}", new RejectBody(reason),
+            AdminJsonContext.Default.RejectBody, AdminJsonContext.Default.ApprovalRequest);
         if (!response.Ok)
         {
             return c.Fail(response);
         }
 
-        var json = response.Json!;
         if (c.Json)
         {
-            c.WriteJson(json);
+            c.WriteJson(response.Json);
         }
         else
         {
-            c.Out.WriteLine($"request {id}: {json["status"]!.GetValue<string>().ToLowerInvariant()}");
+            c.Out.WriteLine($"request {id}: {response.Value!.Status.ToString().ToLowerInvariant()}");
         }
 
         return ExitCode.Ok;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 
@@ -29,16 +30,18 @@ internal static class AuditVerbs
     private static async Task<int> ShowAsync(CliContext c, string? tenant, int count)
     {
         using var client = c.Client();
-        var response = await client.GetAsync($"admin/api/audit?count={count}{TenantQuery(tenant, '&')}");
+        var response = await client.GetAsync($"admin/api/audit?count={count}{TenantQuery(tenant, '&')}", AdminJsonContext.Default.ListAuditRecord);
         if (!response.Ok)
         {
             return c.Fail(response);
         }
 
-        foreach (var r in response.Json!.AsArray())
+        var json = response.Json!.AsArray();
+        for (var i = 0; i < json.Count; i++)
         {
-            c.Out.WriteLine(c.Json ? r!.ToJsonString()
-                : $"#{r!["seq"]} {r["at"]} {r["actor"]} {r["action"]} {r["tenant"]} {r["user"]?.GetValue<string>() ?? "(tenant)"} {r["before"]}→{r["after"]} — {r["reason"]}");
+            var r = response.Value![i];
+            c.Out.WriteLine(c.Json ? json[i]!.ToJsonString()
+                : $"#{r.Seq} {CliContext.Time(r.At)} {r.Actor} {r.Action} {r.Tenant} {r.User ?? "(tenant)"} {r.Before}→{r.After} — {r.Reason}");
         }
 
         return ExitCode.Ok;
@@ -47,51 +50,49 @@ internal static class AuditVerbs
     private static async Task<int> VerifyAsync(CliContext c, string? tenant)
     {
         using var client = c.Client();
-        var response = await client.GetAsync($"admin/api/audit/verify{TenantQuery(tenant, '?')}");
+        var response = await client.GetAsync($"admin/api/audit/verify{TenantQuery(tenant, '?')}", AdminJsonContext.Default.AuditVerification);
         if (!response.Ok)
         {
             return c.Fail(response);
         }
 
-        var json = response.Json!;
-        var intact = json["intact"]!.GetValue<bool>();
+        var verification = response.Value!;
         if (c.Json)
         {
-            c.WriteJson(json);
+            c.WriteJson(response.Json);
         }
-        else if (intact)
+        else if (verification.Intact)
         {
-            c.Out.WriteLine($"audit chain of {json["tenant"]} intact: {json["records"]} record(s)");
+            c.Out.WriteLine($"audit chain of {verification.Tenant} intact: {verification.Records} record(s)");
         }
         else
         {
-            c.Out.WriteLine($"AUDIT CHAIN BROKEN ({json["records"]} record(s) read):");
-            foreach (var problem in json["problems"]!.AsArray())
+            c.Out.WriteLine($"AUDIT CHAIN BROKEN ({verification.Records} record(s) read):");
+            foreach (var problem in verification.Problems)
             {
                 c.Out.WriteLine($"  {problem}");
             }
         }
 
-        return intact ? ExitCode.Ok : ExitCode.Failed;
+        return verification.Intact ? ExitCode.Ok : ExitCode.Failed;
     }
 
     private static async Task<int> HeadAsync(CliContext c, string tenant)
     {
         using var client = c.Client();
-        var response = await client.GetAsync($"admin/api/audit/head?tenant={Uri.EscapeDataString(tenant)}");
+        var response = await client.GetAsync($"admin/api/audit/head?tenant={Uri.EscapeDataString(tenant)}", AdminJsonContext.Default.AuditChainHead);
         if (!response.Ok)
         {
             return c.Fail(response);
         }
 
-        var json = response.Json!;
         if (c.Json)
         {
-            c.WriteJson(json);
+            c.WriteJson(response.Json);
         }
         else
         {
-            c.Out.WriteLine($"{json["tenant"]} {json["records"]} {json["head"]}");
+            c.Out.WriteLine($"{response.Value!.Tenant} {response.Value.Records} {response.Value.Head}");
         }
 
         return ExitCode.Ok;

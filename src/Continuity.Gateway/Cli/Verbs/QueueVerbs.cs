@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 
@@ -21,32 +22,36 @@ internal static class QueueVerbs
 
         var queue = CliOptions.AdminCommand("queue", "This node's mail queue", recipient, state, list);
         queue.Runs(c => ListAsync(c, c.Get(recipient), c.Get(state)));
-        queue.Subcommands.Add(Act("show", "Show one message with its recipients", (client, path) => client.GetAsync(path)));
-        queue.Subcommands.Add(Act("retry", "Try delivering the message now", (client, path) => client.PostAsync(path + "/retry", new { })));
-        queue.Subcommands.Add(Act("delete", "Delete the message for your tenant's recipients (audited first)", (client, path) => client.DeleteAsync(path)));
+        queue.Subcommands.Add(Act("show", "Show one message with its recipients (JSON)", AdminJsonContext.Default.QueuedMessageView,
+            (client, path, answer) => client.GetAsync(path, answer), _ => null));
+        queue.Subcommands.Add(Act("retry", "Try delivering the message now", AdminJsonContext.Default.ItemStatusAnswer,
+            (client, path, answer) => client.PostAsync(path + "/retry", answer), a => a.Status));
+        queue.Subcommands.Add(Act("delete", "Delete the message for your tenant's recipients (audited first)", AdminJsonContext.Default.ItemStatusAnswer,
+            (client, path, answer) => client.DeleteAsync(path, answer), a => a.Status));
         return [queue];
     }
 
-    private static Command Act(string verb, string description, Func<AdminClient, string, Task<AdminResponse>> call)
+    /// <summary>A verb on one message: the call, and the status line it prints (none: the message as JSON).</summary>
+    private static Command Act<T>(string verb, string description, JsonTypeInfo<T> answer, Func<AdminClient, string, JsonTypeInfo<T>, Task<AdminResponse<T>>> call, Func<T, string?> status)
     {
         var id = new Argument<string>("ID") { Description = "The message id (from 'continuity queue list')" };
         return CliOptions.AdminCommand(verb, description, id).Runs(async c =>
         {
             var messageId = c.Required(id);
             using var client = c.Client();
-            var response = await call(client, $"admin/api/queue/{Uri.EscapeDataString(messageId)}");
+            var response = await call(client, $"admin/api/queue/{Uri.EscapeDataString(messageId)}", answer);
             if (!response.Ok)
             {
                 return c.Fail(response);
             }
 
-            if (c.Json || verb == "show")
+            if (!c.Json && status(response.Value!) is { } line)
             {
-                c.WriteJson(response.Json);
+                c.Out.WriteLine($"message {messageId}: {line}");
             }
             else
             {
-                c.Out.WriteLine($"message {messageId}: {response.Json!["status"]}");
+                c.WriteJson(response.Json);
             }
 
             return ExitCode.Ok;
@@ -58,7 +63,7 @@ internal static class QueueVerbs
         var query = string.Join("&", new[] { ("recipient", recipient), ("state", state) }
             .Where(q => q.Item2 is not null).Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2!)}"));
         using var client = c.Client();
-        var response = await client.GetAsync("admin/api/queue" + (query.Length > 0 ? "?" + query : ""));
+        var response = await client.GetAsync("admin/api/queue" + (query.Length > 0 ? "?" + query : ""), AdminJsonContext.Default.QueueListing);
         if (!response.Ok)
         {
             return c.Fail(response);
@@ -70,14 +75,14 @@ internal static class QueueVerbs
             return ExitCode.Ok;
         }
 
-        var json = response.Json!;
-        c.Out.WriteLine($"{json["count"]} message(s) in this node's queue; oldest {json["oldestAgeSeconds"]!.GetValue<double>():0} s");
-        foreach (var message in json["messages"]!.AsArray())
+        var listing = response.Value!;
+        c.Out.WriteLine($"{listing.Count} message(s) in this node's queue; oldest {listing.OldestAgeSeconds:0} s");
+        foreach (var message in listing.Messages)
         {
-            c.Out.WriteLine($"{message!["id"]}  from <{message["from"]}>  {message["size"]} bytes  received {message["receivedAt"]}");
-            foreach (var r in message["recipients"]!.AsArray())
+            c.Out.WriteLine($"{message.Id}  from <{message.From}>  {message.Size} bytes  received {CliContext.Time(message.ReceivedAt)}");
+            foreach (var r in message.Recipients)
             {
-                c.Out.WriteLine($"    {r!["address"]}  {r["state"]}  via {r["provider"]}  attempts {r["attempts"]}{(r["lastError"] is JsonNode e ? "  — " + e : "")}");
+                c.Out.WriteLine($"    {r.Address}  {r.State}  via {r.Provider}  attempts {r.Attempts}{(r.LastError is { } e ? "  — " + e : "")}");
             }
         }
 

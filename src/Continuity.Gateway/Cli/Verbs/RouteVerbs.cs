@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 
@@ -19,12 +20,10 @@ internal static class RouteVerbs
         var expected = CliOptions.Number<long>("--expected-version", "a route version number", 0, long.MaxValue,
             "Refuse the change unless the routes are still at this version");
         var set = CliOptions.AdminCommand("set", "Route a user (or the tenant) to a provider; with two-person approval it waits for a second admin", tenant, user, to, reason, expected)
-            .Runs(c => SetAsync(c, new RouteChange(c.Required(tenant), c.Get(user), c.Required(to), c.Required(reason), c.Get(expected))));
+            .Runs(c => SetAsync(c, c.Required(tenant), new RouteChangeBody(c.Get(user), c.Required(to), c.Required(reason), c.Get(expected))));
 
         return [new Command("route", "Show or change where users are routed") { show, set }];
     }
-
-    private sealed record RouteChange(string Tenant, string? User, string To, string Reason, long? ExpectedVersion);
 
     private static async Task<int> ShowAsync(CliContext c, string? tenant)
     {
@@ -36,19 +35,19 @@ internal static class RouteVerbs
         }
         else
         {
-            var tenants = await client.GetAsync("admin/api/tenants");
+            var tenants = await client.GetAsync("admin/api/tenants", AdminJsonContext.Default.ListTenantView);
             if (!tenants.Ok)
             {
                 return c.Fail(tenants);
             }
 
-            ids = [.. tenants.Json!.AsArray().Select(t => t!["id"]!.GetValue<string>())];
+            ids = [.. tenants.Value!.Select(t => t.Id)];
         }
 
         var all = new JsonArray();
         foreach (var id in ids)
         {
-            var routes = await client.GetAsync($"admin/api/tenants/{Uri.EscapeDataString(id)}/routes");
+            var routes = await client.GetAsync($"admin/api/tenants/{Uri.EscapeDataString(id)}/routes", AdminJsonContext.Default.RoutesView);
             if (!routes.Ok)
             {
                 return c.Fail(routes);
@@ -57,9 +56,9 @@ internal static class RouteVerbs
             all.Add(routes.Json!.DeepClone());
             if (!c.Json)
             {
-                var r = routes.Json!;
-                c.Out.WriteLine($"tenant {id} (route version {r["version"]}): default → {r["default"]}");
-                foreach (var (address, provider) in r["users"]!.AsObject())
+                var r = routes.Value!;
+                c.Out.WriteLine($"tenant {id} (route version {r.Version}): default → {r.Default}");
+                foreach (var (address, provider) in r.Users)
                 {
                     c.Out.WriteLine($"  {address} → {provider}");
                 }
@@ -74,11 +73,11 @@ internal static class RouteVerbs
         return ExitCode.Ok;
     }
 
-    private static async Task<int> SetAsync(CliContext c, RouteChange change)
+    private static async Task<int> SetAsync(CliContext c, string tenant, RouteChangeBody change)
     {
         using var client = c.Client();
-        var body = new { user = change.User, to = change.To, reason = change.Reason, expectedVersion = change.ExpectedVersion };
-        var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(change.Tenant)}/routes", body);
+        var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/routes", change,
+            AdminJsonContext.Default.RouteChangeBody, AdminJsonContext.Default.RouteChangeAnswer);
         if (!response.Ok)
         {
             return c.Fail(response);
@@ -90,14 +89,15 @@ internal static class RouteVerbs
             return ExitCode.Ok;
         }
 
-        var json = response.Json!;
-        var who = change.User ?? $"tenant {change.Tenant}";
-        c.Out.WriteLine(json["status"]!.GetValue<string>() switch
+        var answer = response.Value!;
+        var who = change.User ?? $"tenant {tenant}";
+        c.Out.WriteLine(answer switch
         {
-            "applied" => $"{who}: {json["before"]} → {json["after"]} (route version {json["version"]})",
-            "unchanged" => $"{who}: already routed to {json["after"]}; nothing changed",
-            _ => $"{who}: waiting for approval — request {json["request"]!["id"]} (expires {json["request"]!["expiresAt"]}); " +
-                 $"a second admin runs: continuity approve {json["request"]!["id"]}",
+            { Status: "applied" } => $"{who}: {answer.Before} → {answer.After} (route version {answer.Version})",
+            { Status: "unchanged" } => $"{who}: already routed to {answer.After}; nothing changed",
+            { Request: { } request } => $"{who}: waiting for approval — request {request.Id} (expires {CliContext.Time(request.ExpiresAt)}); " +
+                                        $"a second admin runs: continuity approve {request.Id}",
+            _ => $"{who}: {answer.Status}",
         });
         return ExitCode.Ok;
     }

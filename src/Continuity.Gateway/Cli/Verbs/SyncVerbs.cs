@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 
@@ -26,19 +26,40 @@ internal static class SyncVerbs
     {
         var path = $"admin/api/tenants/{Uri.EscapeDataString(tenant)}/sync";
         using var client = c.Client();
-        var response = await client.GetAsync(user is null ? path : $"{path}/{Uri.EscapeDataString(user)}");
-        if (!response.Ok)
+        List<SyncStateView> states;
+        if (user is null)
         {
-            return c.Fail(response);
+            var response = await client.GetAsync(path, AdminJsonContext.Default.ListSyncStateView);
+            if (!response.Ok)
+            {
+                return c.Fail(response);
+            }
+
+            if (c.Json)
+            {
+                c.WriteJson(response.Json);
+                return ExitCode.Ok;
+            }
+
+            states = response.Value!;
+        }
+        else
+        {
+            var response = await client.GetAsync($"{path}/{Uri.EscapeDataString(user)}", AdminJsonContext.Default.SyncStateView);
+            if (!response.Ok)
+            {
+                return c.Fail(response);
+            }
+
+            if (c.Json)
+            {
+                c.WriteJson(response.Json);
+                return ExitCode.Ok;
+            }
+
+            states = [response.Value!];
         }
 
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-            return ExitCode.Ok;
-        }
-
-        var states = response.Json is JsonArray array ? array.ToList() : [response.Json];
         if (states.Count == 0)
         {
             c.Out.WriteLine("no user has been synced yet");
@@ -46,7 +67,7 @@ internal static class SyncVerbs
 
         foreach (var s in states)
         {
-            c.Out.WriteLine(Line(s!));
+            c.Out.WriteLine(Line(s));
         }
 
         return ExitCode.Ok;
@@ -55,7 +76,7 @@ internal static class SyncVerbs
     private static async Task<int> NowAsync(CliContext c, string tenant, string user)
     {
         using var client = c.Client();
-        var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/sync/{Uri.EscapeDataString(user)}/run", new { });
+        var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/sync/{Uri.EscapeDataString(user)}/run", AdminJsonContext.Default.SyncStateView);
         if (!response.Ok)
         {
             return c.Fail(response);
@@ -67,17 +88,17 @@ internal static class SyncVerbs
         }
         else
         {
-            c.Out.WriteLine(Line(response.Json!));
+            c.Out.WriteLine(Line(response.Value!));
         }
 
-        return response.Json!["lastError"] is null ? ExitCode.Ok : ExitCode.Failed;
+        return response.Value!.LastError is null ? ExitCode.Ok : ExitCode.Failed;
     }
 
-    private static string Line(JsonNode s)
+    private static string Line(SyncStateView s)
     {
-        var lag = s["lagSeconds"] is JsonNode seconds ? $"lag {seconds.GetValue<double>():0} s" : "never synced";
-        var stale = s["stale"]?.GetValue<bool>() == true ? " STALE" : "";
-        var error = s["lastError"] is JsonNode e ? $"  error: {e}" : "";
-        return $"{s["user"]}  {lag}{stale}  last {s["lastDirection"]} run {s["lastSuccess"]}  copied {s["messagesCopied"]} (total {s["totalCopied"]})  flags {s["flagsUpdated"]}{error}";
+        var lag = s.LagSeconds is { } seconds ? $"lag {seconds:0} s" : "never synced";
+        var stale = s.Stale ? " STALE" : "";
+        var error = s.LastError is { } e ? $"  error: {e}" : "";
+        return $"{s.User}  {lag}{stale}  last {s.LastDirection} run {CliContext.Time(s.LastSuccess)}  copied {s.MessagesCopied} (total {s.TotalCopied})  flags {s.FlagsUpdated}{error}";
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 
@@ -22,15 +23,16 @@ internal static class UserVerbs
     private static async Task<int> ListAsync(CliContext c, string tenant)
     {
         using var client = c.Client();
-        var response = await client.GetAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/users");
+        var response = await client.GetAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/users", AdminJsonContext.Default.ListDirectoryUser);
         if (!response.Ok)
         {
             return c.Fail(response);
         }
 
-        foreach (var u in response.Json!.AsArray())
+        var json = response.Json!.AsArray();
+        for (var i = 0; i < json.Count; i++)
         {
-            c.Out.WriteLine(c.Json ? u!.ToJsonString() : $"{u!["address"]}  → {u["provider"]}");
+            c.Out.WriteLine(c.Json ? json[i]!.ToJsonString() : $"{response.Value![i].Address}  → {response.Value[i].Provider}");
         }
 
         return ExitCode.Ok;
@@ -43,7 +45,8 @@ internal static class UserVerbs
             .Where(a => a.Contains('@', StringComparison.Ordinal))
             .ToList();
         using var client = c.Client();
-        var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/users", new { addresses });
+        var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/users", new UserImportBody(addresses),
+            AdminJsonContext.Default.UserImportBody, AdminJsonContext.Default.UserImportAnswer);
         if (!response.Ok)
         {
             return c.Fail(response);
@@ -55,7 +58,7 @@ internal static class UserVerbs
         }
         else
         {
-            c.Out.WriteLine($"imported {addresses.Count} address(es), {response.Json!["added"]} new");
+            c.Out.WriteLine($"imported {addresses.Count} address(es), {response.Value!.Added} new");
         }
 
         return ExitCode.Ok;
