@@ -6,6 +6,7 @@ using StackExchange.Redis;
 namespace Continuity.Core.Tests.Audit;
 
 /// <summary>Someone with write access to the store edits, deletes or swaps audit records: verify names each.</summary>
+[Trait("Category", "Server")]
 public sealed class AuditTamperTests(RedisBackend backend) : IClassFixture<RedisBackend>
 {
     private async Task<(CoreHarness H, IDatabase Db, string Key)> ChainOfFourAsync()

@@ -2,6 +2,7 @@ using Continuity.Core.Configuration;
 
 namespace Continuity.Core.Tests.Configuration;
 
+[Trait("Category", "Server")]
 public sealed class ContinuityOptionsValidatorTests
 {
     private static ContinuityOptions Valid() => CoreHarness.DemoOptions("data", null, "{continuity}:");

@@ -4,6 +4,7 @@ using StackExchange.Redis;
 
 namespace Continuity.Core.Tests.Credentials;
 
+[Trait("Category", "Server")]
 public sealed class AppPasswordStoreTests(RedisBackend redis) : IClassFixture<RedisBackend>
 {
     private CredentialHarness New(int iterations = 1_000) => new(redis.ConnectionString, o => o.AppPasswords.Iterations = iterations);

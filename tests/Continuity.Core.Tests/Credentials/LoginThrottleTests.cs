@@ -4,6 +4,7 @@ using Continuity.Testing;
 
 namespace Continuity.Core.Tests.Credentials;
 
+[Trait("Category", "Server")]
 public sealed class LoginThrottleTests(RedisBackend redis) : IClassFixture<RedisBackend>
 {
     private const string Alice = "alice@demo.test";

@@ -4,6 +4,7 @@ using Continuity.Core.Tests.State;
 namespace Continuity.Core.Tests.Credentials;
 
 /// <summary>The per-node cache of verified app passwords, through <see cref="AppPasswordStore.VerifyAsync"/> on a real redis.</summary>
+[Trait("Category", "Server")]
 public sealed class VerifiedPasswordCacheTests(RedisBackend redis) : IClassFixture<RedisBackend>
 {
     private const string Alice = "alice@demo.test";

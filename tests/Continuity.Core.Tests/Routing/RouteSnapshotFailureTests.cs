@@ -10,6 +10,7 @@ namespace Continuity.Core.Tests.Routing;
 /// The snapshot service's fire-and-forget refreshes (pub/sub message, reconnect) end in a logged last-resort catch:
 /// a failure nobody awaits is written to the log and the service keeps routing and refreshing.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class RouteSnapshotFailureTests(RedisBackend redis) : IClassFixture<RedisBackend>
 {
     [Fact]

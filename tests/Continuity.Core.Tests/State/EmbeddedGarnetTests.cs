@@ -5,6 +5,7 @@ using StackExchange.Redis;
 namespace Continuity.Core.Tests.State;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("Category", "Server")]
 public sealed class EmbeddedGarnetTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Continuity.Core.Tests.State;
 /// One contract for the state store, run against a real redis-server and against the embedded
 /// Garnet: the same scripts, the same answers.
 /// </summary>
+[Trait("Category", "Server")]
 public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFixture<TBackend>
     where TBackend : class, IStoreBackend
 {
@@ -290,6 +291,7 @@ public abstract class StoreContractTests<TBackend>(TBackend backend) : IClassFix
     }
 }
 
+[Trait("Category", "Server")]
 public sealed class RedisStoreContractTests(RedisBackend backend) : StoreContractTests<RedisBackend>(backend);
 
 public sealed class GarnetStoreContractTests(GarnetBackend backend) : StoreContractTests<GarnetBackend>(backend);

@@ -8,6 +8,7 @@ namespace Continuity.Core.Tests.State;
 /// A provider cutting off an organisation user by user: once the tenant's threshold of distinct users is reached within
 /// the window, one tenant-wide signal follows the user ones. Run against a real redis-server and the embedded Garnet.
 /// </summary>
+[Trait("Category", "Server")]
 public abstract class TenantSignalContractTests<TBackend>(TBackend backend) : IClassFixture<TBackend>
     where TBackend : class, IStoreBackend
 {
@@ -134,6 +135,7 @@ public abstract class TenantSignalContractTests<TBackend>(TBackend backend) : IC
     }
 }
 
+[Trait("Category", "Server")]
 public sealed class RedisTenantSignalContractTests(RedisBackend backend) : TenantSignalContractTests<RedisBackend>(backend);
 
 public sealed class GarnetTenantSignalContractTests(GarnetBackend backend) : TenantSignalContractTests<GarnetBackend>(backend);

@@ -7,6 +7,7 @@ using Continuity.Gateway.Tests.Support;
 namespace Continuity.Gateway.Tests.Accounts;
 
 /// <summary>Account link import, account view and revocation over real HTTP against a real redis-server.</summary>
+[Trait("Category", "Server")]
 public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private const string Primary = AccountsGateway.PrimaryAuthority;

@@ -5,6 +5,7 @@ using Continuity.Testing;
 namespace Continuity.Gateway.Tests.Accounts;
 
 /// <summary>The account verbs of the CLI against a real gateway (in this process).</summary>
+[Trait("Category", "Server")]
 public sealed class AccountsCliTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)

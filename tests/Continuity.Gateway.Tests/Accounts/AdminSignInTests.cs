@@ -11,6 +11,7 @@ namespace Continuity.Gateway.Tests.Accounts;
 /// The admin API with the gateway's own sign-in: a user signs in through the login page (upstream stand-in,
 /// real gateway cookie) and calls the admin API with that session; admins come from <c>Tenants:demo:Admins</c>.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private static async Task<AccountsGateway> StartAsync(string redis, SignInUpstream upstream)

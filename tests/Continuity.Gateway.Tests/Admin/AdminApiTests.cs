@@ -7,6 +7,7 @@ using Continuity.Gateway.Tests.Support;
 namespace Continuity.Gateway.Tests.Admin;
 
 /// <summary>The admin API over real HTTP against a real redis-server: the switch, its refusals, and what they leave behind.</summary>
+[Trait("Category", "Server")]
 public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private Task<InProcessGateway> StartAsync(int approvals = 1, string automatic = "Suggest") =>

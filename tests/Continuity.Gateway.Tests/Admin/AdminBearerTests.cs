@@ -10,6 +10,7 @@ namespace Continuity.Gateway.Tests.Admin;
 /// The admin API with access tokens of the gateway's own OIDC provider (code flow through the login page): the
 /// <c>continuity_admin</c> scope and an address listed under the tenant's Admins are both needed; the role is the configured one.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class AdminBearerTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Continuity.Gateway.Tests.Admin;
 /// a page on any sibling host of the tenant post with the cookie; the review applied an approval from
 /// <c>Origin: http://evil.demo.test</c> and linked an attacker's identity to alice with a <c>text/plain</c> import.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class AdminCsrfTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private const string Csv = "email,provider,subject\nalice@demo.test,sovereign,attacker-subject\n";

@@ -11,6 +11,7 @@ namespace Continuity.Gateway.Tests.Admin;
 /// the key's role (the requester approved their own request; an Operator of <c>demo</c> acted in <c>other</c>; the audit
 /// named the user). Now any request with two credentials is refused before it reaches an endpoint.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class OneIdentityTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private const string Ops = InProcessGateway.OpsKey;

@@ -14,6 +14,7 @@ namespace Continuity.Gateway.Tests.Admin;
 /// Issue 16, item 6: with <c>Approvals = 2</c> one Operator could read any mailbox alone, by making an app password for
 /// the user or by re-linking the user's identity with an import. Both now wait for a second admin, like route changes.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class TwoPersonRuleTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     [Fact]

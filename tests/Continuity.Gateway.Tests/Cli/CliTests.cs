@@ -5,6 +5,7 @@ using Continuity.Testing;
 namespace Continuity.Gateway.Tests.Cli;
 
 /// <summary>The CLI verbs against a real gateway (in this process; the multi-node tests run it as a process).</summary>
+[Trait("Category", "Server")]
 public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)

@@ -11,6 +11,7 @@ namespace Continuity.Gateway.Tests.Cli;
 /// every usage error (unknown option, missing value, mistyped value) is exit 2 naming what is wrong — before any request:
 /// <c>--url</c> points at a listening socket that must not see a connection.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class CliUsageTests : IDisposable
 {
     private readonly TcpListener _gateway = new(IPAddress.Loopback, 0);

@@ -8,6 +8,7 @@ using Continuity.Testing;
 namespace Continuity.Gateway.Tests.Cli;
 
 /// <summary><c>continuity health</c>, the container's HEALTHCHECK: exit 0 only when <c>/health/ready</c> answers 200.</summary>
+[Trait("Category", "Server")]
 public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)

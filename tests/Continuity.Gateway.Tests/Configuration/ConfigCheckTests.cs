@@ -8,6 +8,7 @@ namespace Continuity.Gateway.Tests.Configuration;
 /// <c>continuity config check</c> (and <c>serve</c>, which checks the same way) as its own process: what the binder used to
 /// drop or throw on is an error with its path, all errors at once, exit 2.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ConfigCheckTests : IDisposable
 {
     private readonly TempDirectory _dir = new("config-check");

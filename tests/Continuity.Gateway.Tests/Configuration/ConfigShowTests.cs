@@ -5,6 +5,7 @@ using Continuity.Testing;
 namespace Continuity.Gateway.Tests.Configuration;
 
 /// <summary><c>continuity config show</c> as its own process: the effective configuration, and never a secret.</summary>
+[Trait("Category", "Server")]
 public sealed partial class ConfigShowTests : IDisposable
 {
     private readonly TempDirectory _dir = new("config-show");

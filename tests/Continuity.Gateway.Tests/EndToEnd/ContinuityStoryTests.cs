@@ -15,6 +15,7 @@ namespace Continuity.Gateway.Tests.EndToEnd;
 /// the sovereign side with her identity, mail and IMAP session; later the whole primary goes down and the tenant
 /// moves; then everything comes back. Each step is asserted where it happens (see <see cref="StoryStep"/>).
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ContinuityStoryTests(ITestOutputHelper output)
 {
     /// <summary>Deadline of each wait: generous for two shared cores, far beyond what a step takes when it works.</summary>

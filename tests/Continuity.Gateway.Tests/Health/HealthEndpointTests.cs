@@ -6,6 +6,7 @@ using Continuity.Testing;
 
 namespace Continuity.Gateway.Tests.Health;
 
+[Trait("Category", "Server")]
 public sealed class HealthEndpointTests
 {
     [Fact]

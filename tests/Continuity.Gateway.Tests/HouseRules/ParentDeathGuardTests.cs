@@ -4,6 +4,7 @@ using Continuity.Testing;
 namespace Continuity.Gateway.Tests.HouseRules;
 
 /// <summary>A server started by a test run that is killed does not outlive it.</summary>
+[Trait("Category", "Server")]
 public sealed class ParentDeathGuardTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Continuity.Gateway.Tests.Mail;
 /// are refused with a protocol answer while other addresses are served, a client silent before MAIL is closed, and
 /// floods of logins, token requests and admin calls get 429. All over raw sockets to the running executable.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ConnectionLimitTests(LimitedGatewayFixture gateway) : IClassFixture<LimitedGatewayFixture>
 {
     private static IPAddress Loopback(int last) => new([127, 0, 0, (byte)last]);

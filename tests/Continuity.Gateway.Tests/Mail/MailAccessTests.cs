@@ -10,6 +10,7 @@ using MailKit.Net.Imap;
 namespace Continuity.Gateway.Tests.Mail;
 
 /// <summary>The gateway as a mail client sees it: an admin-issued app password, IMAP through the gateway, client set-up documents.</summary>
+[Trait("Category", "Server")]
 public sealed class MailAccessTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Continuity.Gateway.Tests.Mail;
 /// OAUTHBEARER (RFC 7628) and XOAUTH2 at the gateway's IMAP proxy with access tokens of the gateway's own OIDC provider,
 /// obtained by a real code flow (PKCE) through the login page; the mailbox read is alice's on the routed Dovecot.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class MailBearerTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     [Fact]

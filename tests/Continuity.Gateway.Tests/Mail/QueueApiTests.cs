@@ -9,6 +9,7 @@ using MimeKit;
 namespace Continuity.Gateway.Tests.Mail;
 
 /// <summary>The gateway's MX and its queue operations over the admin API, with the primary mail backend down.</summary>
+[Trait("Category", "Server")]
 public sealed class QueueApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private static async Task<JsonNode> JsonAsync(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;

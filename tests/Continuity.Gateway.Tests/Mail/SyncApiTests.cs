@@ -10,6 +10,7 @@ using MimeKit;
 namespace Continuity.Gateway.Tests.Mail;
 
 /// <summary>Mailbox sync as an admin sees it: status, sync now, lag on a failover request, metrics and CLI — two real Dovecots.</summary>
+[Trait("Category", "Server")]
 public sealed class SyncApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private static async Task<JsonNode> JsonAsync(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;

@@ -23,6 +23,7 @@ namespace Continuity.Gateway.Tests.MailCrash;
 /// twice (Dovecot stored it, the journal did not record it yet): that window is at-least-once in every MTA, and
 /// this test keeps it closed on purpose.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed partial class MailCrashTests(ITestOutputHelper output)
 {
     private const int Clients = 8;

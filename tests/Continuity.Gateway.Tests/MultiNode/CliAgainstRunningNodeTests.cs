@@ -6,6 +6,7 @@ using static Continuity.Testing.GatewayConfig;
 namespace Continuity.Gateway.Tests.MultiNode;
 
 /// <summary>One gateway process on a real redis-server, shared by the CLI tests of this class.</summary>
+[Trait("Category", "Server")]
 public sealed class CliNodeFixture : IAsyncLifetime
 {
     /// <summary>Users only <see cref="CliAgainstRunningNodeTests.RouteSet_UserToSovereign_ChangesTheNodesRouteAndExitsZero"/> moves.</summary>
@@ -60,6 +61,7 @@ public sealed class CliNodeFixture : IAsyncLifetime
 /// Tests in this class run one after another on the same node (xunit runs a class sequentially).
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Server")]
 public sealed class CliAgainstRunningNodeTests(CliNodeFixture fixture) : IClassFixture<CliNodeFixture>
 {
     [Fact]

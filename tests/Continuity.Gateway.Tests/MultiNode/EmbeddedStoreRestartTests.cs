@@ -10,6 +10,7 @@ namespace Continuity.Gateway.Tests.MultiNode;
 /// route changes survive a restart of the gateway, graceful or not. The fail-static disk copy is
 /// removed before each restart so that only the store can bring the routes back.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class EmbeddedStoreRestartTests(ITestOutputHelper output) : MultiNodeTestBed(output)
 {
     public enum Shutdown

@@ -17,6 +17,7 @@ namespace Continuity.Gateway.Tests.MultiNode;
 /// text, bob's session on B stays open on primary, and alice, reconnecting to B with the same app password, sees the
 /// sovereign mailbox.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ImapRouteChangeTests(ITestOutputHelper output) : MultiNodeTestBed(output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

@@ -9,6 +9,7 @@ namespace Continuity.Gateway.Tests.MultiNode;
 /// used by node B for its next lookup — by pub/sub at once, and by the periodic version check or
 /// the reconnect check when the pub/sub message is lost.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class RoutePropagationTests(ITestOutputHelper output) : MultiNodeTestBed(output)
 {
     /// <summary>Longer than any wait below: only pub/sub (or a reconnect) can deliver a change in time.</summary>

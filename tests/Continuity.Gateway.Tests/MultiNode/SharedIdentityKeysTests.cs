@@ -14,6 +14,7 @@ namespace Continuity.Gateway.Tests.MultiNode;
 /// the shared store). Outside development a node with no key files does not start at all (SecretsAtRestTests), so no
 /// production node can publish a key of its own.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SharedIdentityKeysTests(ITestOutputHelper output) : MultiNodeTestBed(output)
 {
     private const string LoginHost = "login.demo.test";

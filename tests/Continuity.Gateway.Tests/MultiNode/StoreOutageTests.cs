@@ -12,6 +12,7 @@ namespace Continuity.Gateway.Tests.MultiNode;
 /// and once the store is back changes flow between the nodes again. This redis-server keeps no
 /// data, so it comes back empty — like a store that lost its data.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class StoreOutageTests(ITestOutputHelper output) : MultiNodeTestBed(output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

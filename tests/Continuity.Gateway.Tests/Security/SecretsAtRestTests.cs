@@ -11,6 +11,7 @@ namespace Continuity.Gateway.Tests.Security;
 /// Redis client reads it from the store.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Server")]
 public sealed class SecretsAtRestTests
 {
     private const UnixFileMode GroupOrOther =

@@ -16,6 +16,7 @@ namespace Continuity.Gateway.Tests.SyncCrash;
 /// (the sovereign folder ends with exactly the primary's messages, compared by Message-ID and SHA-256 of their bytes,
 /// none twice, none missing), records a successful run, and a further run copies nothing.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SyncCrashTests(ITestOutputHelper output)
 {
     private const string Alice = GatewayConfig.Alice;

@@ -10,6 +10,7 @@ namespace Continuity.Identity.Tests.Accounts;
 /// An admin's revocation on two nodes with one redis-server: the user's refresh tokens fail at every node,
 /// the browser session is sent back to the login page on every node, and other users keep theirs.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class RevocationTests
 {
     private const string Native = IdentityWorld.NativeClientId;

@@ -13,6 +13,7 @@ namespace Continuity.Identity.Tests.Accounts;
 /// a revocation reaches the other node through pub/sub, a warm cache costs no store read, and a lost
 /// message is bounded by the TTL.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SessionRevocationCacheTests : IAsyncLifetime
 {
     private const string Native = IdentityWorld.NativeClientId;

@@ -5,6 +5,7 @@ using Continuity.Identity.Tests.Support;
 namespace Continuity.Identity.Tests.Federation;
 
 /// <summary>Links are made only from verified addresses, and one upstream gets one subject per address.</summary>
+[Trait("Category", "Server")]
 public sealed class AccountLinkTests : IAsyncLifetime
 {
     private IdentityWorld _world = null!;

@@ -8,6 +8,7 @@ namespace Continuity.Identity.Tests.Federation;
 /// <c>sub</c> is pairwise), <c>tid</c> must be the configured tenant, <c>email</c> is never used to
 /// link ("nOAuth": it is mutable and unverified), <c>preferred_username</c> only in the tenant's domains.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class EntraProfileTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Continuity.Identity.Tests.Federation;
 /// The point of the gateway: a real relying party logs users in through it, and when a user's
 /// upstream changes the relying party sees the same issuer, subject and address.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class FailoverLoginTests
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -9,6 +9,7 @@ namespace Continuity.Identity.Tests.Federation;
 /// an address links only when <c>email_verified</c> is true (JSON boolean or the string "true").
 /// Keycloak repeats <c>sub</c>, <c>email</c>, <c>email_verified</c>, <c>name</c> at userinfo.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class GenericProfileTests
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

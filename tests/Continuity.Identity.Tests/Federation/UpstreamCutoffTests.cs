@@ -11,6 +11,7 @@ namespace Continuity.Identity.Tests.Federation;
 /// can send a browser there with any error, so it changes nothing, but the user is offered the other
 /// sign-in option with the return URL kept.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class UpstreamCutoffTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Continuity.Identity.Tests.Federation;
 /// comes back within 5 s with a plain message and the other sign-in option, and the return URL is
 /// the one the user came with (Continuity:Identity:UpstreamTimeout bounds the gateway's calls, 3 s).
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class UpstreamOutageTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Continuity.Identity.Tests.Probes;
 
 /// <summary>Probes of identity upstreams: the stand-in OpenIddict upstreams, and a fake one that answers wrongly or not at all.</summary>
+[Trait("Category", "Server")]
 public sealed class UpstreamProbeTests
 {
     private static readonly Dictionary<string, UpstreamUser> NoUsers = [];

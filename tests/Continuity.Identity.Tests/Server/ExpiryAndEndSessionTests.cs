@@ -6,6 +6,7 @@ using static Continuity.Identity.Tests.Support.OidcProtocol;
 namespace Continuity.Identity.Tests.Server;
 
 /// <summary>Refusals that need the clock moved, or a second client.</summary>
+[Trait("Category", "Server")]
 public sealed class ExpiryAndEndSessionTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using static Continuity.Identity.Tests.Support.OidcProtocol;
 namespace Continuity.Identity.Tests.Server;
 
 /// <summary>Refusals of the acceptance list not covered elsewhere: an identity token hint of another client at the authorization endpoint, a refresh token reused after rotation (the whole chain ends), malformed refresh tokens.</summary>
+[Trait("Category", "Server")]
 public sealed class HintAndReuseTests : IAsyncLifetime
 {
     private const string Native = IdentityWorld.NativeClientId;

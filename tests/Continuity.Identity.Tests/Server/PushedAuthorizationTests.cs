@@ -5,6 +5,7 @@ using static Continuity.Identity.Tests.Support.OidcProtocol;
 
 namespace Continuity.Identity.Tests.Server;
 
+[Trait("Category", "Server")]
 public sealed class PushedAuthorizationTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Continuity.Identity.Tests.Server;
 /// An operator who sets <c>Lifetimes:RefreshTokenReuseLeeway</c> (zero by default) gets what it says on
 /// every node: a rotated refresh token may be used again until the leeway ends, then it is refused.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ReuseLeewayTests
 {
     [Fact]

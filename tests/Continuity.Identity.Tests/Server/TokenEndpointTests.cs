@@ -6,6 +6,7 @@ using static Continuity.Identity.Tests.Support.OidcProtocol;
 namespace Continuity.Identity.Tests.Server;
 
 /// <summary>The gateway's OIDC provider spoken to directly: the happy path and every refusal the issue lists.</summary>
+[Trait("Category", "Server")]
 public sealed class TokenEndpointTests : IAsyncLifetime
 {
     private const string Native = IdentityWorld.NativeClientId;

@@ -11,6 +11,7 @@ namespace Continuity.Identity.Tests.Stores;
 /// state store's compare-and-set lets exactly one request through; every other one gets <c>invalid_grant</c>
 /// and no token is made for it (counted in the store, not only in the replies).
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ConcurrentRedemptionTests : IAsyncLifetime
 {
     private const string Native = IdentityWorld.NativeClientId;

@@ -5,6 +5,7 @@ using OpenIddict.Abstractions;
 namespace Continuity.Identity.Tests.Stores;
 
 /// <summary>The token store under OpenIddict's own manager, against a real redis-server.</summary>
+[Trait("Category", "Server")]
 public sealed class RedisTokenStoreTests : IAsyncLifetime
 {
     private IdentityWorld _world = null!;

@@ -12,6 +12,7 @@ namespace Continuity.Identity.Tests.Stores;
 /// The identity stores' primitives (conditional update, the link script) on both engines the gateway
 /// runs on: a real redis-server and the embedded Garnet.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class StoreBackendTests
 {
     public static TheoryData<string> Backends => ["redis", "garnet"];

@@ -8,6 +8,7 @@ namespace Continuity.Identity.Tests.Stores;
 /// Two gateway nodes on one redis-server (same key prefix, key files and issuer): codes are
 /// redeemable once on any node, refresh tokens work on any node, the published keys are the same.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class TwoNodeTests : IAsyncLifetime
 {
     private const string Native = IdentityWorld.NativeClientId;

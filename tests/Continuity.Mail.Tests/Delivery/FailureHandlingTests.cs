@@ -6,6 +6,7 @@ using MimeKit;
 namespace Continuity.Mail.Tests.Delivery;
 
 /// <summary>Backends that are down, refuse for good, or disabled a mailbox; retries run on fake time.</summary>
+[Trait("Category", "Server")]
 public sealed class FailureHandlingTests(TwoDovecots dovecots) : IClassFixture<TwoDovecots>, IDisposable
 {
     private readonly TempDirectory _dir = new("failures");

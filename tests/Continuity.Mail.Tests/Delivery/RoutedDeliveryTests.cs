@@ -5,6 +5,7 @@ using Continuity.Testing;
 namespace Continuity.Mail.Tests.Delivery;
 
 /// <summary>Mail through the MX lands in the mailbox of the provider each recipient is routed to (two real Dovecots).</summary>
+[Trait("Category", "Server")]
 public sealed class RoutedDeliveryTests(TwoDovecots dovecots) : IClassFixture<TwoDovecots>, IDisposable
 {
     private readonly TempDirectory _dir = new("routed");

@@ -12,6 +12,7 @@ namespace Continuity.Mail.Tests.Imap;
 /// <see cref="StandInTokenServer"/>'s introspection; the gateway gets its app token by the client-credentials grant
 /// and logs in to the backend as the user with it. The mail client only ever sees its app password.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ImapAppTokenTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private const string Alice = "alice@demo.test";

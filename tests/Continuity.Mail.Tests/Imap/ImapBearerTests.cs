@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Continuity.Mail.Tests.Imap;
 
 /// <summary>OAUTHBEARER / XOAUTH2 through the <see cref="IBearerTokenValidator"/> seam (a stand-in for the Identity part's validator).</summary>
+[Trait("Category", "Server")]
 public sealed class ImapBearerTests(ProxyTestBed bed) : IClassFixture<ProxyTestBed>
 {
     private sealed class OneToken : IBearerTokenValidator

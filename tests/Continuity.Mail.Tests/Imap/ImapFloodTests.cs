@@ -4,6 +4,7 @@ namespace Continuity.Mail.Tests.Imap;
 /// Pre-login floods: many clients at once send megabytes without a line end, or announce literals far over the bound.
 /// Each is told why and closed after at most the bound; the proxy's memory does not follow what was sent; the next client is served.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ImapFloodTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private const int Clients = 40;

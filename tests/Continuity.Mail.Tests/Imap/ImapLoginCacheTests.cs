@@ -3,6 +3,7 @@ using Continuity.Core.Credentials;
 namespace Continuity.Mail.Tests.Imap;
 
 /// <summary>The verified-password cache seen through the IMAP proxy: it saves the KDF, never the throttle or a revocation.</summary>
+[Trait("Category", "Server")]
 public sealed class ImapLoginCacheTests(ProxyTestBed bed) : IClassFixture<ProxyTestBed>
 {
     [Fact]

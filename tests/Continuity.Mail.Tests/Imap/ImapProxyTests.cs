@@ -6,6 +6,7 @@ using MailKit.Net.Imap;
 namespace Continuity.Mail.Tests.Imap;
 
 /// <summary>The IMAP proxy end to end: MailKit and curl through the gateway to real Dovecots, route changes, cut-off signals.</summary>
+[Trait("Category", "Server")]
 public sealed class ImapProxyTests(ProxyTestBed bed) : IClassFixture<ProxyTestBed>
 {
     [Fact]

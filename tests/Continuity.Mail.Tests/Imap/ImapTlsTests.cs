@@ -4,6 +4,7 @@ using MailKit.Security;
 namespace Continuity.Mail.Tests.Imap;
 
 /// <summary>STARTTLS, the implicit-TLS port, plain-text refusal off loopback, and STARTTLS injection.</summary>
+[Trait("Category", "Server")]
 public sealed class ImapTlsTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     [Fact]

@@ -1,6 +1,7 @@
 namespace Continuity.Mail.Tests.Imap;
 
 /// <summary>The pre-login state machine, replayed byte for byte against a real listener (no backend needed).</summary>
+[Trait("Category", "Server")]
 public sealed class ImapTranscriptTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private const string Greeting = "S: * OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ ID STARTTLS AUTH=PLAIN] Continuity IMAP ready";

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Continuity.Mail.Tests.Imap;
 
 /// <summary><see cref="Splice"/> (src/Continuity.Mail/Proxy; here beside the IMAP tests, since a Tests.Proxy namespace would hide Continuity.Mail.Proxy from them) between two real loopback connections; time is fake.</summary>
+[Trait("Category", "Server")]
 public sealed class SpliceTests : IAsyncLifetime
 {
     private static readonly SpliceLimits Limits = new(TimeSpan.FromMinutes(31), TimeSpan.FromHours(24));

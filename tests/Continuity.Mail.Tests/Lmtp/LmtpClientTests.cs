@@ -5,6 +5,7 @@ using Continuity.Testing;
 
 namespace Continuity.Mail.Tests.Lmtp;
 
+[Trait("Category", "Server")]
 public sealed class LmtpClientTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

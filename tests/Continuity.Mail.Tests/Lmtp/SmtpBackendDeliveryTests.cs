@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Continuity.Mail.Tests.Lmtp;
 
 /// <summary>Delivery through the MX to providers whose inbound backend is <c>smtp://</c>: a real SMTP server (SmtpServer) keeps the raw bytes.</summary>
+[Trait("Category", "Server")]
 public sealed class SmtpBackendDeliveryTests : IDisposable
 {
     private readonly TempDirectory _dir = new("smtp-backend");

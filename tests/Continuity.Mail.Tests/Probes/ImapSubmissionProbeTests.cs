@@ -12,6 +12,7 @@ using Microsoft.Extensions.Hosting;
 namespace Continuity.Mail.Tests.Probes;
 
 /// <summary>Probes of IMAP and submission backends: a real Dovecot (IMAP and submission), stopped, silent and refusing servers.</summary>
+[Trait("Category", "Server")]
 public sealed class ImapSubmissionProbeTests
 {
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);

@@ -7,6 +7,7 @@ using Continuity.Testing;
 namespace Continuity.Mail.Tests.Probes;
 
 /// <summary>Probes of inbound backends: a real Dovecot (LMTP), a closed port, and a server that never greets.</summary>
+[Trait("Category", "Server")]
 public sealed class InboundProbeTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Continuity.Mail.Tests.Probes;
 
 /// <summary>The probes as <c>AddContinuityMail</c> registers them, and their options' validation.</summary>
+[Trait("Category", "Server")]
 public sealed class ProbeRegistrationTests : IDisposable
 {
     private readonly TempDirectory _dir = new("probes");

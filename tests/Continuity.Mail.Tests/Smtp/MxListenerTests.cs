@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Continuity.Mail.Tests.Smtp;
 
 /// <summary>The MX against a raw client: policy, limits and bad input. No backend is configured, so accepted mail stays spooled.</summary>
+[Trait("Category", "Server")]
 public sealed class MxListenerTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("mx");

@@ -9,6 +9,7 @@ using MimeKit;
 namespace Continuity.Mail.Tests.Smtp;
 
 /// <summary>STARTTLS with a certificate made by certs/make-dev-certs.sh, verified against its development CA.</summary>
+[Trait("Category", "Server")]
 public sealed class MxTlsTests : IDisposable
 {
     private readonly TempDirectory _dir = new("mx-tls");

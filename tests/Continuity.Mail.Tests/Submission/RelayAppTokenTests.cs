@@ -19,6 +19,7 @@ namespace Continuity.Mail.Tests.Submission;
 /// a real Dovecot submission service with the oauth2 passdb (introspection at <see cref="StandInTokenServer"/>) relaying
 /// to a sink. The relay is driven directly (its wiring into the submission server lives in another file).
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class RelayAppTokenTests
 {
     private const string Alice = "alice@demo.test";

@@ -8,6 +8,7 @@ namespace Continuity.Mail.Tests.Submission;
 /// 501 5.7.0 (RFC 4954 section 4), undecodable base64 501 5.5.2, an overlong response 500 5.5.6; the session goes on,
 /// the right password then works, and the message (with body lines that look like AUTH) arrives untouched.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SubmissionAuthFrontTests(SubmissionTestBed bed) : IClassFixture<SubmissionTestBed>
 {
     private const string Cancelled = "501 5.7.0 Authentication cancelled";

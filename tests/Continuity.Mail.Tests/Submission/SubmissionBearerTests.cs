@@ -13,6 +13,7 @@ namespace Continuity.Mail.Tests.Submission;
 /// Identity part's validator; the gateway tests use real tokens): offered in EHLO, accepted with and without an initial
 /// response, refused with 535 for a bad token, 501 for base64 garbage or a cancel, and a message body that looks like AUTH passes untouched.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SubmissionBearerTests(SubmissionTestBed bed) : IClassFixture<SubmissionTestBed>
 {
     private sealed class OneToken : IBearerTokenValidator

@@ -6,6 +6,7 @@ using Continuity.Mail.Tests.Imap;
 namespace Continuity.Mail.Tests.Submission;
 
 /// <summary>Submission through the gateway: AUTH with an app password, sender checked, relayed to the routed provider's real Dovecot.</summary>
+[Trait("Category", "Server")]
 public sealed class SubmissionProxyTests(SubmissionTestBed bed) : IClassFixture<SubmissionTestBed>
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Continuity.Mail.Tests.Sync;
 /// against a stand-in provider's introspection endpoint, which vouches for app-only tokens of the whole domain (see
 /// <see cref="StandInTokenServer"/>). The gateway gets its app token by the client-credentials grant.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class AppTokenTests
 {
     [Fact]

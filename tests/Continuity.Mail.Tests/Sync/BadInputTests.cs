@@ -4,6 +4,7 @@ using MailKit;
 namespace Continuity.Mail.Tests.Sync;
 
 /// <summary>Messages real mailboxes hold and tidy tools trip over: all copied, none lost, reasons logged.</summary>
+[Trait("Category", "Server")]
 public sealed class BadInputTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using MailKit;
 namespace Continuity.Mail.Tests.Sync;
 
 /// <summary>After an event on the sovereign side, failback brings everything to the primary exactly once.</summary>
+[Trait("Category", "Server")]
 public sealed class FailbackTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using MailKit;
 namespace Continuity.Mail.Tests.Sync;
 
 /// <summary>Primary → sovereign: folders mapped by SPECIAL-USE and name, every message once with flags, keywords, dates.</summary>
+[Trait("Category", "Server")]
 public sealed class FullSyncTests
 {
     /// <summary>Primary folder → where it must land on the sovereign side (SPECIAL-USE, separator '/' → '.').</summary>

@@ -8,6 +8,7 @@ namespace Continuity.Mail.Tests.Sync;
 /// it advertises <c>\*</c> but answers an APPEND or STORE carrying a longer keyword with an error; the primary takes
 /// them. Only the refused keywords are dropped, each logged with its reason and counted in the user's sync state.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class KeywordTests
 {
     private const string ShortLimit = "mail_max_keyword_length = 10";

@@ -9,6 +9,7 @@ namespace Continuity.Mail.Tests.Sync;
 /// after-APPEND seam): renewed between batches, so no other node can take the user mid-folder; and a run whose lease
 /// was lost anyway stops at its next batch instead of copying alongside the new holder.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class LeaseTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);

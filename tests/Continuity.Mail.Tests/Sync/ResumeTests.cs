@@ -5,6 +5,7 @@ using MailKit;
 namespace Continuity.Mail.Tests.Sync;
 
 /// <summary>Interrupted runs and reset UIDVALIDITY: no duplicates, nothing missing.</summary>
+[Trait("Category", "Server")]
 public sealed class ResumeTests
 {
     [Fact]

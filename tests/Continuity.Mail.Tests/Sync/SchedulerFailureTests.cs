@@ -10,6 +10,7 @@ namespace Continuity.Mail.Tests.Sync;
 /// A sync job runs fire-and-forget: whatever it throws ends in the scheduler's logged last-resort catch, and the
 /// scheduler goes on with the other users and with the same user once the cause is gone.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SchedulerFailureTests
 {
     [Fact]
@@ -57,6 +58,7 @@ public sealed class SchedulerFailureTests
 }
 
 /// <summary>The lease is given back in a <c>finally</c>: when that fails too, it is logged, and the run's own error is what surfaces.</summary>
+[Trait("Category", "Server")]
 public sealed class LeaseReleaseFailureTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Continuity.Testing;
 namespace Continuity.Mail.Tests.Sync;
 
 /// <summary>The background scheduler: new mail reaches the copy within the lag; a route back to primary triggers failback.</summary>
+[Trait("Category", "Server")]
 public sealed class SchedulerTests
 {
     [Fact]

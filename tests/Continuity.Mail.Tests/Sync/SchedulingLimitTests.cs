@@ -11,6 +11,7 @@ namespace Continuity.Mail.Tests.Sync;
 /// connector (a session counts from its login to its close), and each run held inside its first APPEND until another
 /// user could join it, so a broken limit would show.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SchedulingLimitTests
 {
     private static readonly string[] Users = [.. Enumerable.Range(1, 6).Select(i => $"user{i}@demo.test")];

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Continuity.Web.Tests.AppSessions;
 
+[Trait("Category", "Server")]
 public sealed class AppSessionTests
 {
     private const string PortalHost = "portal.demo.test";

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Continuity.Web.Tests.AppSessions;
 
+[Trait("Category", "Server")]
 public sealed class SignOutTests
 {
     private const string PortalHost = "portal.demo.test";

@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Continuity.Web.Tests.Assertions;
 
+[Trait("Category", "Server")]
 public sealed class AssertionTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Continuity.Web.Tests.Support;
 
 namespace Continuity.Web.Tests.Health;
 
+[Trait("Category", "Server")]
 public sealed class HealthTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Continuity.Web.Tests.Support;
 
 namespace Continuity.Web.Tests.Proxy;
 
+[Trait("Category", "Server")]
 public sealed class Http2Tests
 {
     [Fact]

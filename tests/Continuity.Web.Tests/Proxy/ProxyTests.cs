@@ -5,6 +5,7 @@ using Continuity.Web.Tests.Support;
 
 namespace Continuity.Web.Tests.Proxy;
 
+[Trait("Category", "Server")]
 public sealed class ProxyTests
 {
     private const long HundredMegabytes = 100L * 1024 * 1024;

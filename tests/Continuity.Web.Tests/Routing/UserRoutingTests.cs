@@ -3,6 +3,7 @@ using Continuity.Web.Tests.Support;
 
 namespace Continuity.Web.Tests.Routing;
 
+[Trait("Category", "Server")]
 public sealed class UserRoutingTests
 {
     [Fact]
