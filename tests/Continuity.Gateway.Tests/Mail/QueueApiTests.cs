@@ -50,7 +50,13 @@ public sealed class QueueApiTests(SharedRedis redis) : IClassFixture<SharedRedis
         var status = JsonNode.Parse(await ops.GetStringAsync("health/status"))!;
         var retry = await ops.PostAsync($"admin/api/queue/{id}/retry", null);
         var viewerDelete = await viewer.DeleteAsync($"admin/api/queue/{id}");
-        var delete = await ops.DeleteAsync($"admin/api/queue/{id}");
+        // The retry starts a delivery attempt at once; while it runs, a delete answers 409 "try again" (as a client would, retry).
+        HttpResponseMessage delete = null!;
+        await Eventually.TrueAsync(async () =>
+        {
+            delete = await ops.DeleteAsync($"admin/api/queue/{id}");
+            return delete.StatusCode != HttpStatusCode.Conflict;
+        }, TimeSpan.FromSeconds(20), "the delete is accepted once the retried attempt has ended");
         var after = await JsonAsync(await ops.GetAsync("admin/api/queue"));
         var audit = (await JsonAsync(await ops.GetAsync("admin/api/audit"))).AsArray();
 
