@@ -8,7 +8,8 @@ namespace Continuity.Gateway.Tests.Console;
 /// The admin console in Chromium against the running gateway: sign-in through the login page, a move under the
 /// two-person rule approved by a second admin in another browser, the overview and the audit afterwards.
 /// </summary>
-public sealed partial class AdminConsoleTests(ConsoleBed bed) : IClassFixture<ConsoleBed>
+[Collection(ConsoleCollection.Name)]
+public sealed partial class AdminConsoleTests(ConsoleBed bed)
 {
     [Fact]
     public async Task MoveAlice_OpsRequestsSecondApproves_OverviewShowsSovereignAndAuditVerifies()

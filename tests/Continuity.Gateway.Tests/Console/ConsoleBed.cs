@@ -9,7 +9,7 @@ namespace Continuity.Gateway.Tests.Console;
 
 /// <summary>
 /// One gateway (the real host on 127.0.0.1, two-person rule on: <see cref="AdminAttackBed"/>, with ops and second as
-/// Operators, auditor as Viewer, alice and bob as users) and one headless Chromium, shared by a test class. Each person
+/// Operators, auditor as Viewer, alice and bob as users) and one headless Chromium, shared by the console tests. Each person
 /// signs in through the gateway's login page in a browser context of their own.
 /// </summary>
 public sealed class ConsoleBed : IAsyncLifetime
@@ -66,4 +66,11 @@ public sealed class ConsoleBed : IAsyncLifetime
 
         _redis.Dispose();
     }
+}
+
+/// <summary>The console's browser tests share one gateway and one Chromium (they run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<ConsoleBed>
+{
+    public const string Name = "console";
 }
