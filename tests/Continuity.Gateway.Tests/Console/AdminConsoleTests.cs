@@ -8,7 +8,7 @@ namespace Continuity.Gateway.Tests.Console;
 /// The admin console in Chromium against the running gateway: sign-in through the login page, a move under the
 /// two-person rule approved by a second admin in another browser, the overview and the audit afterwards.
 /// </summary>
-[Collection(ConsoleCollection.Name)]
+[Collection(ConsoleBrowserTests.Name)]
 public sealed partial class AdminConsoleTests(ConsoleBed bed)
 {
     [Fact]

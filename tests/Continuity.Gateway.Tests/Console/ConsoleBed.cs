@@ -70,7 +70,7 @@ public sealed class ConsoleBed : IAsyncLifetime
 
 /// <summary>The console's browser tests share one gateway and one Chromium (they run one after another).</summary>
 [CollectionDefinition(Name)]
-public sealed class ConsoleCollection : ICollectionFixture<ConsoleBed>
+public sealed class ConsoleBrowserTests : ICollectionFixture<ConsoleBed>
 {
     public const string Name = "console";
 }

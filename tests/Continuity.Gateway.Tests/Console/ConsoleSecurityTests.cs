@@ -10,7 +10,7 @@ namespace Continuity.Gateway.Tests.Console;
 /// action, and raw HTTP posts to the running gateway — a Viewer's own valid form, an Operator's session cookie without
 /// the anti-forgery token or with another's — change nothing, while the same post with the Operator's own token does.
 /// </summary>
-[Collection(ConsoleCollection.Name)]
+[Collection(ConsoleBrowserTests.Name)]
 public sealed class ConsoleSecurityTests(ConsoleBed bed)
 {
     private const string Form = "application/x-www-form-urlencoded";
