@@ -62,6 +62,10 @@ public sealed class MailKillTests(ITestOutputHelper output)
         await DrainedAsync(gateway);
         output.WriteLine($"kills: {string.Join("; ", kills)}; {clock.Elapsed.TotalSeconds:0.0} s");
         await AssertExactlyOnceAsync(load, dovecot, kills);
+        // The node says what it promises for this backend (it has an IMAP login there).
+        var status = System.Text.Json.Nodes.JsonNode.Parse(await gateway.Management.GetStringAsync(new Uri("health/status", UriKind.Relative)))!;
+        var primary = Assert.Single(status["mailDelivery"]!.AsArray(), d => d!["provider"]!.GetValue<string>() == "primary")!;
+        Assert.Equal("exactly-once", primary["guarantee"]!.GetValue<string>());
     }
 
     [Fact]
