@@ -46,6 +46,10 @@ public static class MailServiceCollectionExtensions
         services.TryAddSingleton<DeliveryPlanner>();
         services.TryAddSingleton<DisabledMailboxMatcher>();
         services.TryAddSingleton<BounceSpooler>();
+        // The recovery search logs in as the mailbox sync does (same connector, same credentials).
+        services.TryAddSingleton<Backends.AppTokenSource>();
+        services.TryAddSingleton<Sync.ImapConnector>();
+        services.TryAddSingleton<DeliveredCopyFinder>();
         services.TryAddSingleton<MessageDelivery>();
         services.TryAddSingleton<DeliveryService>();
         services.TryAddSingleton(sp => new MailQueue(

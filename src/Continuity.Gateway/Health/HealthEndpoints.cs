@@ -7,6 +7,7 @@ using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
+using Continuity.Mail.Delivery;
 using Continuity.Mail.Queue;
 using Continuity.Mail.Sync;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,9 @@ internal static class HealthEndpoints
             }),
             listeners = listeners.All,
             mailQueue = new { messages = queue.Count, oldestAgeSeconds = queue.OldestAge.TotalSeconds },
+            mailDelivery = tenants.Options.Tenants.Where(t => visible(t.Key))
+                .SelectMany(t => DeliveryGuarantee.For(t.Key, t.Value))
+                .Select(g => new { tenant = g.Tenant, provider = g.Provider, guarantee = g.Guarantee, why = g.Why }),
             backends = backends.All.Where(b => visible(b.Tenant)),
             mailboxSync = await SyncSummaryAsync(tenants, sync, time, visible),
         });

@@ -45,7 +45,7 @@ internal sealed partial class BounceSpooler(SpoolStore spool, SpoolQueue queue, 
                 Client = "local",
                 IsBounce = true,
             };
-            var message = spool.Write(envelope, [], new ReadOnlySequence<byte>(Serialize(dsn)));
+            var message = spool.Write(envelope, SpoolIdHeader.Line(id), new ReadOnlySequence<byte>(Serialize(dsn)));
             SpoolStore.Append(original, SpoolJournal.Bounced(id));
             original.BounceSpooled = true;
             queue.Add(message);

@@ -12,7 +12,8 @@ namespace Continuity.Mail.Delivery;
 /// </summary>
 internal sealed partial class BackendTransport(LmtpConnectionPool pool, ILogger<BackendTransport> logger) : IBackendTransport
 {
-    public async Task<IReadOnlyList<LmtpReply>> DeliverAsync(Uri backend, string from, IReadOnlyList<string> recipients, QueuedMessage message, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LmtpReply>> DeliverAsync(
+        Uri backend, string from, IReadOnlyList<string> recipients, QueuedMessage message, Func<IReadOnlyList<int>, CancellationToken, Task> beforeBody, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -22,7 +23,7 @@ internal sealed partial class BackendTransport(LmtpConnectionPool pool, ILogger<
             try
             {
                 await using var body = SpoolStore.OpenBody(message);
-                return await client.SendAsync(from, recipients, body, cancellationToken).ConfigureAwait(false);
+                return await client.SendAsync(from, recipients, body, cancellationToken, beforeBody).ConfigureAwait(false);
             }
             finally
             {

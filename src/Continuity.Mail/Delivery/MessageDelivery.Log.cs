@@ -27,6 +27,9 @@ internal sealed partial class MessageDelivery
     [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "Cut-off signal for {User} of tenant {Tenant} at {Provider}: {Outcome}")]
     private static partial void LogSignal(ILogger logger, string tenant, string? user, string provider, CutoffSignalOutcome outcome);
 
+    [LoggerMessage(EventId = 1509, Level = LogLevel.Information, Message = "{Id}: open attempt for {Recipient} at {Provider} ({Kind}) checked over IMAP: {Outcome}")]
+    private static partial void LogAttemptChecked(ILogger logger, string id, string recipient, string provider, TargetKind kind, CopySearchOutcome outcome);
+
     [LoggerMessage(EventId = 1508, Level = LogLevel.Error, Message = "Cut-off signal for {User} of tenant {Tenant} could not be raised")]
     private static partial void LogSignalFailed(ILogger logger, string tenant, string? user, Exception exception);
 }

@@ -7,13 +7,18 @@ internal sealed partial class LmtpClient
     /// Delivers <paramref name="body"/> to <paramref name="recipients"/> and returns one reply per recipient, in order:
     /// the RCPT refusal, or else the server's reply after DATA — for that recipient (LMTP) or for the whole message (SMTP).
     /// </summary>
-    public async Task<IReadOnlyList<LmtpReply>> SendAsync(string from, IReadOnlyList<string> recipients, Stream body, CancellationToken cancellationToken)
+    /// <param name="beforeBody">
+    /// Called after the server's 354 with the indexes of the recipients it accepted, before the first byte of the body
+    /// (and so before the final dot): the delivery journals its attempt there. If it throws, no dot is sent.
+    /// </param>
+    public async Task<IReadOnlyList<LmtpReply>> SendAsync(
+        string from, IReadOnlyList<string> recipients, Stream body, CancellationToken cancellationToken, Func<IReadOnlyList<int>, CancellationToken, Task>? beforeBody = null)
     {
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(body);
         try
         {
-            var replies = await TransactAsync(from, recipients, body, cancellationToken).ConfigureAwait(false);
+            var replies = await TransactAsync(from, recipients, body, beforeBody, cancellationToken).ConfigureAwait(false);
             LastUsed = _time.GetUtcNow();
             return replies;
         }
@@ -24,7 +29,8 @@ internal sealed partial class LmtpClient
         }
     }
 
-    private async Task<IReadOnlyList<LmtpReply>> TransactAsync(string from, IReadOnlyList<string> recipients, Stream body, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<LmtpReply>> TransactAsync(
+        string from, IReadOnlyList<string> recipients, Stream body, Func<IReadOnlyList<int>, CancellationToken, Task>? beforeBody, CancellationToken cancellationToken)
     {
         var commands = new List<string>(recipients.Count + 2) { $"MAIL FROM:<{Clean(from)}>{(EightBitMime ? " BODY=8BITMIME" : "")}\r\n" };
         commands.AddRange(recipients.Select(r => $"RCPT TO:<{Clean(r)}>\r\n"));
@@ -73,6 +79,11 @@ internal sealed partial class LmtpClient
         {
             await ResetIfOpenAsync(data, cancellationToken).ConfigureAwait(false);
             return [.. rcptReplies.Select(r => r.IsPositive ? data : r)];
+        }
+
+        if (beforeBody is not null)
+        {
+            await beforeBody([.. Enumerable.Range(0, recipients.Count).Where(i => rcptReplies[i].IsPositive)], cancellationToken).ConfigureAwait(false);
         }
 
         using (var timeout = new CancellationTokenSource(_commandTimeout, _time))

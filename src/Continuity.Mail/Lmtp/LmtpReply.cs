@@ -11,8 +11,12 @@ internal sealed record LmtpReply(int Code, string Text)
 
     public bool IsPermanent => Code >= 500;
 
-    /// <summary>A reply for a failure that never reached the server (connect refused, timeout, protocol error).</summary>
-    public static LmtpReply LocalTransient(string text) => new(451, $"4.4.1 {text}");
+    /// <summary>Made here, not sent by the server: the server's answer is unknown (it may never have seen the message,
+    /// or it may have stored it and the connection died before its reply).</summary>
+    public bool IsLocal { get; init; }
+
+    /// <summary>A reply for a failure of the connection (connect refused, timeout, protocol error), not from the server.</summary>
+    public static LmtpReply LocalTransient(string text) => new(451, $"4.4.1 {text}") { IsLocal = true };
 
     public override string ToString() => $"{Code.ToString(CultureInfo.InvariantCulture)} {Text}";
 }

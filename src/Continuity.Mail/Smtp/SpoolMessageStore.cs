@@ -91,7 +91,7 @@ internal sealed partial class SpoolMessageStore(
         var @for = envelope.Recipients.Count == 1 ? $"\r\n\tfor <{envelope.Recipients[0].Address}>" : "";
         var date = envelope.ReceivedAt.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
         var header = $"Received: from [{envelope.Client ?? "unknown"}]\r\n\tby {identity.ServerName} (Continuity) with {secure} id {envelope.Id}{@for};\r\n\t{date}\r\n";
-        return Encoding.ASCII.GetBytes(header);
+        return [.. Encoding.ASCII.GetBytes(header), .. SpoolIdHeader.Line(envelope.Id)];
     }
 
     private static string? RemoteAddress(ISessionContext context) =>

@@ -5,8 +5,11 @@ namespace Continuity.Mail.Spool;
 
 /// <summary>
 /// The per-message journal <c>&lt;id&gt;.log</c>: one line per event, appended and fsync'd before the
-/// scheduler acts on it, replayed at start. A torn last line (crash mid-write) has no newline and is ignored.
+/// scheduler acts on it, replayed at start. A torn last line (crash mid-write) has no newline and is ignored; a
+/// damaged line is skipped alone. The lines of one backend transaction are appended with one fsync (group commit).
 /// <code>
+/// P &lt;rcpt&gt; &lt;main|copy&gt; &lt;provider&gt; &lt;unix-ms&gt; &lt;backend&gt;   attempt: fsync'd before the final dot; open until
+///                                            a later line of that target closes it (a T followed by a P keeps it open)
 /// D &lt;rcpt&gt; &lt;main|copy&gt; &lt;provider&gt;              delivered (written after the backend's 250)
 /// T &lt;rcpt&gt; &lt;main|copy&gt; &lt;attempts&gt; &lt;next-unix-ms&gt; &lt;reason&gt;   temporary failure, next attempt
 /// F &lt;rcpt&gt; &lt;reason&gt;                          main failed for good: goes into the bounce
@@ -19,6 +22,9 @@ namespace Continuity.Mail.Spool;
 /// </summary>
 internal static class SpoolJournal
 {
+    public static string Attempt(int rcpt, TargetKind kind, string provider, DateTimeOffset at, string backend) =>
+        Line($"P {rcpt} {Kind(kind)} {Token(provider)} {at.ToUnixTimeMilliseconds()} {Token(backend)}");
+
     public static string Delivered(int rcpt, TargetKind kind, string provider) =>
         Line($"D {rcpt} {Kind(kind)} {Token(provider)}");
 
@@ -44,7 +50,14 @@ internal static class SpoolJournal
         // The last element is what follows the last newline: empty, or a torn line.
         for (var i = 0; i < lines.Length - 1; i++)
         {
-            Apply(message, lines[i]);
+            try
+            {
+                Apply(message, lines[i]);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                // A damaged line (a disk error, a hand edit) costs that line only, never the rest of the spool.
+            }
         }
     }
 
@@ -70,10 +83,16 @@ internal static class SpoolJournal
         var r = message.Recipients[index];
         switch (parts[0])
         {
+            case "P" when parts.Length >= 4:
+                var attempt = r.Get(ParseKind(parts[2]));
+                attempt.AttemptOpen = true;
+                attempt.AttemptProvider = parts[3];
+                break;
             case "D" when parts.Length >= 4:
                 var delivered = r.Get(ParseKind(parts[2]));
                 delivered.Status = TargetStatus.Delivered;
                 delivered.Provider = parts[3];
+                delivered.AttemptOpen = false;
                 break;
             // A damaged number (a disk error, a hand edit) skips that line only: the recipient stays due, which at
             // worst retries it early; the rest of this journal and of the spool recovers as written.
@@ -85,26 +104,33 @@ internal static class SpoolJournal
                 deferred.Attempts = attempts;
                 deferred.NextAttempt = DateTimeOffset.FromUnixTimeMilliseconds(next);
                 deferred.LastError = parts.Length > 5 ? parts[5] : null;
+                deferred.AttemptOpen = false;
                 break;
             case "F":
+                r.Main.AttemptOpen = false;
                 r.Main.Status = TargetStatus.Failed;
                 r.Main.LastError = Rest(parts, 2);
                 break;
             case "H" when parts.Length >= 3:
+                r.Main.AttemptOpen = false;
                 r.Main.Status = TargetStatus.Held;
                 r.Main.Provider = parts[2];
                 r.Main.LastError = Rest(parts, 3);
                 break;
             case "R":
+                r.Main.AttemptOpen = false;
                 r.Main.Status = TargetStatus.Pending;
                 r.Main.Provider = null;
                 r.Main.NextAttempt = DateTimeOffset.MinValue;
                 break;
             case "X":
+                r.Copy.AttemptOpen = false;
                 r.Copy.Status = TargetStatus.Dropped;
                 r.Copy.LastError = Rest(parts, 2);
                 break;
             case "A":
+                r.Main.AttemptOpen = false;
+                r.Copy.AttemptOpen = false;
                 r.Delete();
                 break;
         }

@@ -12,7 +12,8 @@ namespace Continuity.Mail.Spool;
 /// incoming/&lt;id&gt;.tmp   being received; never answered with 250, so removed at start
 /// queue/&lt;id&gt;.msg      line 1: the envelope as JSON; then the message bytes exactly as delivered.
 ///                     Written to incoming/, fsync'd, renamed here, and the directory fsync'd: the rename is the commit.
-/// queue/&lt;id&gt;.log      the recipients' journal (<see cref="SpoolJournal"/>); each append fsync'd
+/// queue/&lt;id&gt;.log      the recipients' journal (<see cref="SpoolJournal"/>); each append (one line, or the lines of
+///                     one backend transaction together) fsync'd once
 /// </code>
 /// Ids sort by arrival time (<c>&lt;unix-ms hex&gt;-&lt;random&gt;</c>). A finished message loses its .msg first, then its
 /// .log, so a crash between the two leaves only an orphan journal, removed at start.
@@ -77,13 +78,22 @@ internal sealed partial class SpoolStore
     }
 
     /// <summary>Appends one journal line and fsyncs it.</summary>
-    public static void Append(QueuedMessage message, string line)
+    public static void Append(QueuedMessage message, string line) => Append(message, [line]);
+
+    /// <summary>Appends journal lines with one write and one fsync (group commit); none when empty.</summary>
+    public static void Append(QueuedMessage message, IReadOnlyList<string> lines)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
         var isNew = !File.Exists(message.JournalPath);
         using (var file = new FileStream(message.JournalPath, FileMode.Append, FileAccess.Write, FileShare.Read, 4096))
         {
-            file.Write(Encoding.UTF8.GetBytes(line));
+            file.Write(Encoding.UTF8.GetBytes(string.Concat(lines)));
             file.Flush(flushToDisk: true);
         }
 

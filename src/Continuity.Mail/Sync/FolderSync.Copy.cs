@@ -22,10 +22,10 @@ internal sealed partial class FolderSync
             var unknown = chunk.Where(u => !known.ContainsKey(u)).Select(u => new UniqueId(u)).ToList();
             if (unknown.Count > 0)
             {
-                var summaries = await Dst.FetchAsync(unknown, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope), cancellationToken).ConfigureAwait(false);
+                var summaries = await Dst.FetchAsync(unknown, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope, MessageKey.Headers), cancellationToken).ConfigureAwait(false);
                 foreach (var summary in summaries)
                 {
-                    var key = MessageKey.FromEnvelope(summary.Envelope);
+                    var key = MessageKey.IndexKey(summary);
                     if (key is null)
                     {
                         using var body = await Dst.GetStreamAsync(summary.UniqueId, cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal sealed partial class FolderSync
             var mapped = await SourceMapAsync(chunk).ConfigureAwait(false);
             var todo = chunk.Where(u => !mapped.ContainsKey(u)).Select(u => new UniqueId(u)).ToList();
             var summaries = todo.Count == 0 ? []
-                : (await Src.FetchAsync(todo, new FetchRequest(CopyItems), cancellationToken).ConfigureAwait(false)).OrderBy(s => s.UniqueId.Id).ToList();
+                : (await Src.FetchAsync(todo, new FetchRequest(CopyItems, MessageKey.Headers), cancellationToken).ConfigureAwait(false)).OrderBy(s => s.UniqueId.Id).ToList();
             var group = new List<IMessageSummary>();
             long bytes = 0;
             foreach (var summary in summaries)
@@ -103,7 +103,7 @@ internal sealed partial class FolderSync
         var copies = new List<IMessageSummary>();
         foreach (var summary in group)
         {
-            if (MessageKey.FromEnvelope(summary.Envelope) is { } key && _foreign.TryClaim(key, out var existing))
+            if (TryClaim(summary, out var existing))
             {
                 claims.Add((summary, existing));
             }
@@ -126,7 +126,7 @@ internal sealed partial class FolderSync
                     continue; // expunged since the summary was fetched: nothing left to copy
                 }
 
-                if (MessageKey.FromEnvelope(summary.Envelope) is null && _foreign.TryClaim(MessageKey.FromContent(body), out var existing))
+                if (!MessageKey.Keys(summary).Any() && _foreign.TryClaim(MessageKey.FromContent(body), out var existing))
                 {
                     hashClaims.Add((summary, existing));
                 }
@@ -146,6 +146,21 @@ internal sealed partial class FolderSync
 
         var state = advanceTo is { } last && last > _checkpoint.LastUid ? _checkpoint with { LastUid = last } : null;
         await CommitAsync(update, state).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims a destination copy by the source message's spool id, else by its Message-ID key.</summary>
+    private bool TryClaim(IMessageSummary summary, out uint existing)
+    {
+        foreach (var key in MessageKey.Keys(summary))
+        {
+            if (_foreign.TryClaim(key, out existing))
+            {
+                return true;
+            }
+        }
+
+        existing = 0;
+        return false;
     }
 
     /// <summary>Maps source messages to the destination copies they claimed; returns those whose copy is gone after all.</summary>

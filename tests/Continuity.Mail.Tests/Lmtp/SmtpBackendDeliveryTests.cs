@@ -14,7 +14,7 @@ public sealed class SmtpBackendDeliveryTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task Deliver_MalformedMimeToSmtpBackend_ArrivesByteIdenticalAfterTheReceivedHeader()
+    public async Task Deliver_MalformedMimeToSmtpBackend_ArrivesByteIdenticalAfterTheReceivedAndSpoolIdHeaders()
     {
         await using var sink = SmtpSink.Start();
         await using var host = await MailHost.StartAsync(_dir.Path, Mailer.Providers(sink.Uri, sink.Uri));
@@ -33,7 +33,9 @@ public sealed class SmtpBackendDeliveryTests : IDisposable
         Assert.True(prefix > 0 && data.AsSpan(prefix).SequenceEqual(message), Mismatch(data, message));
         var received = Encoding.ASCII.GetString(data, 0, prefix);
         Assert.StartsWith("Received: from [127.0.0.1]\r\n\tby mx.demo.test (Continuity)", received);
-        Assert.All(received.Split("\r\n")[1..^1], line => Assert.StartsWith("\t", line)); // one header, folded; nothing else added
+        var lines = received.Split("\r\n");
+        Assert.Matches(@"^X-Continuity-Spool-Id: [0-9a-f]{12}-[0-9a-f]{10}$", lines[^2]); // what recovery and sync look for
+        Assert.All(lines[1..^2], line => Assert.StartsWith("\t", line)); // Received folded; nothing else added
         Assert.EndsWith("\r\n", received);
     }
 

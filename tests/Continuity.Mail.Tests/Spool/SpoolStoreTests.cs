@@ -71,6 +71,9 @@ public sealed class SpoolStoreTests : IDisposable
     [InlineData("T 1 main 2 99999999999999999999 451 down\n")]
     [InlineData("T 1 main 2 999999999999999999 451 down\n")]
     [InlineData("T 1 main -2 1000 451 down\n")]
+    [InlineData("P 1\n")]
+    [InlineData("P one main primary 1 lmtp://127.0.0.1:24\n")]
+    [InlineData("\u0000\u0000P 1 main primary 1 x\u0000\n")]
     public void Recover_DamagedJournalLine_SkipsThatLineAndLosesNoMessage(string damaged)
     {
         var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);
@@ -85,6 +88,30 @@ public sealed class SpoolStoreTests : IDisposable
         Assert.Equal(TargetStatus.Delivered, m4.Recipients[0].Main.Status);
         Assert.Equal((TargetStatus.Pending, 0), (m4.Recipients[1].Main.Status, m4.Recipients[1].Main.Attempts));
         Assert.Equal(TargetStatus.Held, m4.Recipients[2].Main.Status);
+    }
+
+    [Fact]
+    public void Recover_AttemptWithoutOutcome_StaysOpenUntilALaterLineClosesIt()
+    {
+        var store = new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance);
+        var message = store.Write(Envelope("m6"), [], new ReadOnlySequence<byte>("x"u8.ToArray()));
+        var at = DateTimeOffset.FromUnixTimeSeconds(200);
+        // One transaction's attempts with one fsync, then its outcomes with one fsync (the crash came before alice's D).
+        SpoolStore.Append(message, [SpoolJournal.Attempt(0, TargetKind.Main, "primary", at, "lmtp://127.0.0.1:24"), SpoolJournal.Attempt(1, TargetKind.Main, "primary", at, "lmtp://127.0.0.1:24")]);
+        SpoolStore.Append(message, [SpoolJournal.Delivered(1, TargetKind.Main, "primary")]);
+        // Carol's copy: the connection died after the dot, so the deferral keeps the attempt open (T, then P again).
+        SpoolStore.Append(message, [SpoolJournal.Attempt(2, TargetKind.Copy, "sovereign", at, "lmtp://127.0.0.1:25")]);
+        SpoolStore.Append(message, [SpoolJournal.Deferred(2, TargetKind.Copy, 1, at, "451 4.4.1 timed out"), SpoolJournal.Attempt(2, TargetKind.Copy, "sovereign", at, "(unanswered)")]);
+        // Carol's main: refused at once after its attempt, so the attempt is closed.
+        SpoolStore.Append(message, [SpoolJournal.Attempt(2, TargetKind.Main, "primary", at, "lmtp://127.0.0.1:24"), SpoolJournal.Deferred(2, TargetKind.Main, 1, at, "452 4.2.2 over quota")]);
+
+        var recovered = Assert.Single(new SpoolStore(_dir.Path, NullLogger<SpoolStore>.Instance).Recover());
+
+        Assert.Equal((TargetStatus.Pending, true, "primary"), (recovered.Recipients[0].Main.Status, recovered.Recipients[0].Main.AttemptOpen, recovered.Recipients[0].Main.AttemptProvider));
+        Assert.Equal((TargetStatus.Delivered, false), (recovered.Recipients[1].Main.Status, recovered.Recipients[1].Main.AttemptOpen));
+        Assert.Equal((TargetStatus.Pending, true, "sovereign", 1), (recovered.Recipients[2].Copy.Status, recovered.Recipients[2].Copy.AttemptOpen, recovered.Recipients[2].Copy.AttemptProvider, recovered.Recipients[2].Copy.Attempts));
+        Assert.Equal((TargetStatus.Pending, false), (recovered.Recipients[2].Main.Status, recovered.Recipients[2].Main.AttemptOpen));
+        Assert.Equal(8, File.ReadAllText(message.JournalPath).Count(c => c == '\n'));
     }
 
     [Fact]
