@@ -6,9 +6,10 @@ namespace Continuity.Gateway.Cli;
 /// </summary>
 internal sealed class CliArguments
 {
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "live" };
 
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
 
     public CliArguments(IReadOnlyList<string> args)
     {
@@ -21,7 +22,7 @@ internal sealed class CliArguments
                 var eq = name.IndexOf('=', StringComparison.Ordinal);
                 if (eq > 0)
                 {
-                    _options[name[..eq]] = name[(eq + 1)..];
+                    Set(name[..eq], name[(eq + 1)..]);
                 }
                 else if (Flags.Contains(name) || i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
@@ -29,7 +30,7 @@ internal sealed class CliArguments
                 }
                 else
                 {
-                    _options[name] = args[++i];
+                    Set(name, args[++i]);
                 }
             }
             else if (arg is "-h")
@@ -48,6 +49,20 @@ internal sealed class CliArguments
     public string? this[string name] => _options.GetValueOrDefault(name);
 
     public bool Has(string name) => _options.ContainsKey(name);
+
+    /// <summary>Every value of an option given more than once (<c>--user a --user b</c>), in order.</summary>
+    public IReadOnlyList<string> All(string name) => _repeated.TryGetValue(name, out var values) ? values : [];
+
+    private void Set(string name, string value)
+    {
+        _options[name] = value;
+        if (!_repeated.TryGetValue(name, out var values))
+        {
+            _repeated[name] = values = [];
+        }
+
+        values.Add(value);
+    }
 
     public string Word(int index) => index < Words.Count ? Words[index] : "";
 }

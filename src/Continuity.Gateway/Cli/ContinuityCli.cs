@@ -39,6 +39,8 @@ internal static partial class ContinuityCli
           continuity accounts revoke --tenant T ADDRESS --reason TEXT   (ends sessions, refresh tokens and authorizations on every node)
           continuity sync status --tenant T [--user ADDRESS]   (mailbox copy primary → sovereign: lag, copied, errors)
           continuity sync now --tenant T --user ADDRESS
+          continuity readiness --tenant T [--user ADDRESS]   (if we fail over now, what breaks? exit 1 when a user is not ready)
+          continuity drill --tenant T --user ADDRESS [--user …] [--live]   (continuity drill; --live moves test users and back)
           continuity apikey new                        (prints a new admin API key and the hash for the configuration)
 
         Admin verbs use --url (or CONTINUITY_URL, default http://127.0.0.1:8080) and --api-key (or CONTINUITY_API_KEY).
@@ -80,6 +82,8 @@ internal static partial class ContinuityCli
                 "accounts" => await AccountsAsync(cli, stdout, stderr),
                 "sync" when cli.Word(1) is "status" or "" => await SyncStatusAsync(cli, stdout, stderr),
                 "sync" when cli.Word(1) == "now" => await SyncNowAsync(cli, stdout, stderr),
+                "readiness" => await ReadinessAsync(cli, stdout, stderr),
+                "drill" => await DrillAsync(cli, stdout, stderr),
                 "apikey" when cli.Word(1) == "new" => ApiKeyNew(stdout),
                 "help" => await WriteAsync(stdout, Help, Ok),
                 _ => await WriteAsync(stderr, $"unknown command: {string.Join(' ', cli.Words)}\n\n{Help}", Usage),
@@ -113,6 +117,26 @@ internal static partial class ContinuityCli
         await using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
         await app.RunAsync();
         return Ok;
+    }
+
+    private static async Task<int> ReadinessAsync(CliArguments cli, TextWriter stdout, TextWriter stderr)
+    {
+        var tenant = Require(cli, "tenant");
+        using var client = AdminClient.Create(cli);
+        return await DrillCommands.ReadinessAsync(client, tenant, cli["user"], cli.Has("json"), stdout, stderr);
+    }
+
+    private static async Task<int> DrillAsync(CliArguments cli, TextWriter stdout, TextWriter stderr)
+    {
+        var tenant = Require(cli, "tenant");
+        var users = cli.All("user");
+        if (users.Count == 0)
+        {
+            throw new UsageException("--user is required (once per user to drill)");
+        }
+
+        using var client = AdminClient.Create(cli);
+        return await DrillCommands.DrillAsync(client, tenant, users, cli.Has("live"), cli.Has("json"), stdout, stderr);
     }
 
     private static int ApiKeyNew(TextWriter stdout)

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Continuity.Testing;
+using Continuity.Testing.Story;
+using Xunit.Abstractions;
+using static Continuity.Testing.GatewayConfig;
+
+namespace Continuity.Gateway.Tests.EndToEnd;
+
+/// <summary>
+/// Readiness and continuity drills against the continuity story's world (the built executable, oidc-provider as
+/// Entra-shaped primary and Keycloak-shaped sovereign upstream, two real Dovecots), driven through the
+/// <c>continuity</c> CLI as an operator runs it. Alice is the tenant's drill test user (<c>Failover:DrillUsers</c>);
+/// the tenant keeps the two-person rule. Then the sovereign Dovecot's master password is changed under the gateway:
+/// readiness and the drill fail, naming the cause.
+/// </summary>
+public sealed class DrillTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Drill_NonLiveAndLiveThenBrokenMasterPassword_ReportsTimedStepsAndTheCause()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var story = await ContinuityStory.StartAsync(o => o.Tenants[Tenant].Failover.DrillUsers = [Alice]);
+        var world = story.World;
+        var gateway = story.Gateway;
+        var step = new StoryStep(output, clock, story);
+        string[] admin = ["--url", gateway.BaseAddress.AbsoluteUri, "--api-key", OpsKey];
+
+        await step.RunAsync("alice signed in on both sides, her mail client on an app password, her mailbox synced", async () =>
+        {
+            await gateway.WaitIdentityProbeAsync("primary", up: true, Deadline);
+            await gateway.WaitIdentityProbeAsync("sovereign", up: true, Deadline);
+            var subject = (await story.SignInAsync(Alice)).Subject;
+            Assert.Equal(subject, (await story.SignInAsync(Alice, "sovereign")).Subject);
+            var password = await world.AppPasswordAsync(Alice);
+            using (await StoryImapSession.OpenAsync(world.Config.ImapPort, Alice, password))
+            {
+            }
+
+            await StoryMail.SendAsync(world.Config.SmtpPort, Alice, StoryMail.NewMessageId("m0-alice"), "M0");
+            await Eventually.TrueAsync(async () => (await gateway.SyncNowAsync(Alice)).GetProperty("totalCopied").GetInt64() >= 1, Deadline, "M0 synced to alice's sovereign mailbox");
+        });
+
+        await step.RunAsync("continuity readiness: alice ready, every check passes", async () =>
+        {
+            var result = await GatewayCli.RunAsync(["readiness", "--tenant", Tenant, "--user", Alice, "--json", .. admin]);
+            output.WriteLine(result.ToString());
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var json = JsonDocument.Parse(result.Stdout);
+            Assert.True(json.RootElement.GetProperty("ready").GetBoolean(), result.Stdout);
+            Assert.All(json.RootElement.GetProperty("checks").EnumerateArray(), c => Assert.Equal("Pass", c.GetProperty("status").GetString()));
+            var human = await GatewayCli.RunAsync(["readiness", "--tenant", Tenant, .. admin]);
+            output.WriteLine(human.ToString());
+            Assert.Contains("alice@demo.test (on primary): READY", human.Stdout, StringComparison.Ordinal);
+        });
+
+        await step.RunAsync("continuity drill (non-live): every step passes; the probe went MX → sovereign and is gone", async () =>
+        {
+            var report = await DrillAsync(["drill", "--tenant", Tenant, "--user", Alice, "--json", .. admin], expectPass: true);
+            Assert.Equal(["identity", "mailbox", "sync", "credentials", "probe", "sign-in"], report.Steps.Select(s => s.Name));
+            Assert.All(report.Steps, s => Assert.True(s.Status == "Pass", $"{s.Channel}/{s.Name}: {s.Status} {s.Message}"));
+            Assert.Contains("reached the sovereign mailbox", report.Step("probe").Message, StringComparison.Ordinal);
+            Assert.Contains("the same sub", report.Step("sign-in").Message, StringComparison.Ordinal);
+            Assert.Empty((await StoryMail.MessageIdsAsync(world.SovereignMail, Alice)).Where(id => id.StartsWith("continuity-drill.", StringComparison.Ordinal)));
+            Assert.Empty((await StoryMail.MessageIdsAsync(world.PrimaryMail, Alice)).Where(id => id.StartsWith("continuity-drill.", StringComparison.Ordinal)));
+        });
+
+        await step.RunAsync("continuity drill --live: routed to sovereign and back, each channel timed, no duplicates, all audited", async () =>
+        {
+            var report = await DrillAsync(["drill", "--tenant", Tenant, "--user", Alice, "--live", "--json", .. admin], expectPass: true);
+            Assert.All(report.Steps, s => Assert.True(s.Status == "Pass", $"{s.Channel}/{s.Name}: {s.Status} {s.Message}"));
+            foreach (var channel in new[] { "sign-in", "delivered", "session-moved" })
+            {
+                Assert.True(report.Step(channel).Milliseconds > 0, $"{channel} has no timing");
+            }
+
+            Assert.Equal(["session-before", "to-sovereign", "sign-in", "delivered", "session-moved", "back", "after-failback", "removed"], report.Steps.Skip(4).Select(s => s.Name));
+            Assert.Equal("primary", (await gateway.RoutesAsync()).Resolve(Alice));
+            Assert.DoesNotContain((await StoryMail.MessageIdsAsync(world.SovereignMail, Alice)).Concat(await StoryMail.MessageIdsAsync(world.PrimaryMail, Alice)),
+                id => id.StartsWith("continuity-drill.", StringComparison.Ordinal));
+
+            using var audit = JsonDocument.Parse(await gateway.Admin.GetStringAsync("admin/api/audit?count=50"));
+            var records = audit.RootElement.EnumerateArray().Select(r => (Action: r.GetProperty("action").GetString(), Details: r.GetProperty("details").GetString() ?? "")).ToList();
+            Assert.Contains(records, r => r.Action == "drill.completed" && r.Details.StartsWith($"drill {report.Id}: passed", StringComparison.Ordinal));
+            Assert.Equal(2, records.Count(r => r.Action!.StartsWith("route.", StringComparison.Ordinal) && r.Details.Contains($"live drill {report.Id}", StringComparison.Ordinal)));
+        });
+
+        await step.RunAsync("a live drill of bob (no test user) under the two-person rule is refused, naming Failover:DrillUsers", async () =>
+        {
+            var result = await GatewayCli.RunAsync(["drill", "--tenant", Tenant, "--user", Bob, "--live", .. admin]);
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.Contains("Failover:DrillUsers", result.Stderr, StringComparison.Ordinal);
+            Assert.Equal("primary", (await gateway.RoutesAsync()).Resolve(Bob));
+        });
+
+        await step.RunAsync("wrong master password at the sovereign Dovecot: readiness and the drill fail, naming the cause", async () =>
+        {
+            world.SovereignMail.ChangeMasterPassword("rotated-on-the-mail-side-only");
+            var readiness = await GatewayCli.RunAsync(["readiness", "--tenant", Tenant, "--user", Alice, .. admin]);
+            output.WriteLine(readiness.ToString());
+            Assert.True(readiness.ExitCode == 1, readiness.ToString());
+            Assert.Contains("NOT READY", readiness.Stdout, StringComparison.Ordinal);
+            Assert.Contains("sovereign mailbox", readiness.Stdout, StringComparison.Ordinal);
+            Assert.Contains("IMAP login as master user refused (AUTHENTICATIONFAILED", readiness.Stdout, StringComparison.Ordinal);
+
+            var report = await DrillAsync(["drill", "--tenant", Tenant, "--user", Alice, "--json", .. admin], expectPass: false);
+            Assert.Equal("Failed", report.Status);
+            Assert.Contains("IMAP login as master user refused (AUTHENTICATIONFAILED", report.Step("mailbox").Message, StringComparison.Ordinal);
+            Assert.Equal("Skipped", report.Step("probe").Status);
+
+            using var tenantWide = JsonDocument.Parse(await gateway.Admin.GetStringAsync($"admin/api/tenants/{Tenant}/readiness"));
+            Assert.Equal(3, tenantWide.RootElement.GetProperty("notReady").GetInt32());
+        });
+
+        output.WriteLine($"drill test done in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task<Report> DrillAsync(string[] args, bool expectPass)
+    {
+        var result = await GatewayCli.RunAsync(args);
+        output.WriteLine(result.ToString());
+        Assert.True(result.ExitCode == (expectPass ? 0 : 1), result.ToString());
+        var report = JsonSerializer.Deserialize<Report>(result.Stdout, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        foreach (var s in report.Steps)
+        {
+            output.WriteLine($"  {s.Status,-7} {s.Channel}/{s.Name,-16} {s.Milliseconds,8:0} ms  {s.Message}");
+        }
+
+        Assert.Equal(expectPass ? "Passed" : "Failed", report.Status);
+        return report;
+    }
+
+    private sealed record Report(string Id, string Status, bool Live, List<ReportStep> Steps)
+    {
+        public ReportStep Step(string name) => Steps.Single(s => s.Name == name);
+    }
+
+    private sealed record ReportStep(string User, string Channel, string Name, string Status, string Message, double Milliseconds);
+}
