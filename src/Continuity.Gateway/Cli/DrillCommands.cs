@@ -18,6 +18,7 @@ internal static class DrillCommands
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly JsonSerializerOptions Indented = new(DrillJsonContext.Default.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions IndentedNode = new() { WriteIndented = true };
 
     public static async Task<int> ReadinessAsync(AdminClient client, string tenant, string? user, bool json, TextWriter stdout, TextWriter stderr)
     {
@@ -34,7 +35,7 @@ internal static class DrillCommands
 
         if (json)
         {
-            await stdout.WriteLineAsync(response.Json!.ToJsonString(Indented));
+            await stdout.WriteLineAsync(response.Json!.ToJsonString(IndentedNode));
         }
 
         IReadOnlyList<UserReadiness> results;

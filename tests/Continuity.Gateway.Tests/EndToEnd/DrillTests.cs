@@ -18,6 +18,7 @@ namespace Continuity.Gateway.Tests.EndToEnd;
 public sealed class DrillTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     [Fact]
     public async Task Drill_NonLiveAndLiveThenBrokenMasterPassword_ReportsTimedStepsAndTheCause()
@@ -64,8 +65,8 @@ public sealed class DrillTests(ITestOutputHelper output)
             Assert.All(report.Steps, s => Assert.True(s.Status == "Pass", $"{s.Channel}/{s.Name}: {s.Status} {s.Message}"));
             Assert.Contains("reached the sovereign mailbox", report.Step("probe").Message, StringComparison.Ordinal);
             Assert.Contains("the same sub", report.Step("sign-in").Message, StringComparison.Ordinal);
-            Assert.Empty((await StoryMail.MessageIdsAsync(world.SovereignMail, Alice)).Where(id => id.StartsWith("continuity-drill.", StringComparison.Ordinal)));
-            Assert.Empty((await StoryMail.MessageIdsAsync(world.PrimaryMail, Alice)).Where(id => id.StartsWith("continuity-drill.", StringComparison.Ordinal)));
+            Assert.DoesNotContain(await StoryMail.MessageIdsAsync(world.SovereignMail, Alice), id => id.StartsWith("continuity-drill.", StringComparison.Ordinal));
+            Assert.DoesNotContain(await StoryMail.MessageIdsAsync(world.PrimaryMail, Alice), id => id.StartsWith("continuity-drill.", StringComparison.Ordinal));
         });
 
         await step.RunAsync("continuity drill --live: routed to sovereign and back, each channel timed, no duplicates, all audited", async () =>
@@ -123,7 +124,7 @@ public sealed class DrillTests(ITestOutputHelper output)
         var result = await GatewayCli.RunAsync(args);
         output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == (expectPass ? 0 : 1), result.ToString());
-        var report = JsonSerializer.Deserialize<Report>(result.Stdout, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var report = JsonSerializer.Deserialize<Report>(result.Stdout, Web)!;
         foreach (var s in report.Steps)
         {
             output.WriteLine($"  {s.Status,-7} {s.Channel}/{s.Name,-16} {s.Milliseconds,8:0} ms  {s.Message}");
