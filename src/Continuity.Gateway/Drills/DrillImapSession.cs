@@ -33,10 +33,19 @@ internal sealed class DrillImapSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(proxy);
         var tcp = new TcpClient(proxy.AddressFamily);
-        var session = new DrillImapSession(tcp);
         try
         {
             await tcp.ConnectAsync(proxy, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+
+        var session = new DrillImapSession(tcp);
+        try
+        {
             var greeting = await session.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (greeting is null || !greeting.StartsWith("* OK", StringComparison.Ordinal))
             {
