@@ -97,6 +97,50 @@ public sealed class DrillTests(ITestOutputHelper output)
             Assert.Equal("primary", (await gateway.RoutesAsync()).Resolve(Bob));
         });
 
+        await step.RunAsync("a viewer reads readiness and reports but may not start a drill; bad requests get a clear 4xx", async () =>
+        {
+            using var viewer = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
+            viewer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ViewerKey);
+            using (var forbidden = await viewer.PostAsJsonAsync($"admin/api/tenants/{Tenant}/drills", new { users = new[] { Alice } }))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Forbidden, forbidden.StatusCode);
+            }
+
+            using (var reports = await viewer.GetAsync($"admin/api/tenants/{Tenant}/drills"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, reports.StatusCode);
+                using var list = JsonDocument.Parse(await reports.Content.ReadAsStringAsync());
+                Assert.Equal(2, list.RootElement.EnumerateArray().Count(r => r.GetProperty("status").GetString() == "Passed"));
+            }
+
+            using (var ready = await viewer.GetAsync($"admin/api/tenants/{Tenant}/readiness/{Alice}"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+            }
+
+            foreach (var (body, status) in new (object Body, System.Net.HttpStatusCode Status)[]
+            {
+                (new { users = Array.Empty<string>() }, System.Net.HttpStatusCode.BadRequest),
+                (new { users = new[] { "mallory@elsewhere.example" } }, System.Net.HttpStatusCode.BadRequest),
+                (new { users = new[] { "nobody@demo.test" } }, System.Net.HttpStatusCode.BadRequest),
+            })
+            {
+                using var response = await gateway.Admin.PostAsJsonAsync($"admin/api/tenants/{Tenant}/drills", body);
+                Assert.True(response.StatusCode == status, $"{JsonSerializer.Serialize(body)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            using (var broken = await gateway.Admin.PostAsync($"admin/api/tenants/{Tenant}/drills", new StringContent("{\"users\": [", System.Text.Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, broken.StatusCode);
+            }
+
+            foreach (var path in new[] { $"admin/api/tenants/{Tenant}/drills/0123456789ab", $"admin/api/tenants/{Tenant}/drills/..%2F..%2Fapprovals", $"admin/api/tenants/nope/readiness", $"admin/api/tenants/{Tenant}/readiness/nobody@demo.test" })
+            {
+                using var response = await gateway.Admin.GetAsync(path);
+                Assert.True(response.StatusCode == System.Net.HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode}");
+            }
+        });
+
         await step.RunAsync("wrong master password at the sovereign Dovecot: readiness and the drill fail, naming the cause", async () =>
         {
             world.SovereignMail.ChangeMasterPassword("rotated-on-the-mail-side-only");
