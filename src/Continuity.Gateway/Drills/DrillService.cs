@@ -193,6 +193,7 @@ internal sealed partial class DrillService(
                 report.Users.Count == 1 ? report.Users[0] : null, null, null,
                 report.Live ? "live continuity drill" : "continuity drill",
                 $"drill {report.Id}: {report.Status.ToString().ToLowerInvariant()}; users {string.Join(", ", report.Users)}; {report.Steps.Count} steps, {failed.Count} failed"
+                + (report.Live ? "; each user had a temporary app password for the drill's IMAP session, revoked at its end" : "")
                 + (failed.Count > 0 ? "; first: " + failed[0] : ""))).ConfigureAwait(false);
         }
         catch (Exception ex)

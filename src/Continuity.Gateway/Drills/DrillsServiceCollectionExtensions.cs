@@ -18,6 +18,7 @@ internal static class DrillsServiceCollectionExtensions
         services.TryAddSingleton<UpstreamSignIn>();
         services.TryAddSingleton<DrillStore>();
         services.TryAddSingleton<DrillService>();
+        services.AddHostedService<DrillShutdown>();
         return services;
     }
 }
