@@ -44,7 +44,7 @@ internal static class DrillsApi
             return AdminRequests.NotFound($"No tenant '{tenant}'.");
         }
 
-        var (body, problem) = await AdminRequests.ReadBodyAsync<DrillRequestBody>(http.Request);
+        var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, DrillJsonContext.Default.DrillRequestBody);
         if (problem is not null)
         {
             return problem;

@@ -8,8 +8,8 @@ namespace Continuity.Gateway.Cli;
 
 /// <summary>
 /// <c>continuity readiness --tenant T [--user U] [--json]</c> and <c>continuity drill --tenant T --user U [--user …]
-/// [--live] [--json]</c>, on values already parsed (whatever parses the command line calls these). Exit 0 when
-/// every user is ready / the drill passed, 1 when not (or the call failed), as a monitor or a CI job wants it.
+/// [--live] [--json]</c>, on values already parsed (<see cref="Verbs.DrillVerbs"/> parses them). Exit 0 when every
+/// user is ready / the drill passed, 1 when not (or the call failed), as a monitor or a CI job wants it.
 /// </summary>
 internal static class DrillCommands
 {
@@ -18,39 +18,40 @@ internal static class DrillCommands
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly JsonSerializerOptions Indented = new(DrillJsonContext.Default.Options) { WriteIndented = true };
-    private static readonly JsonSerializerOptions IndentedNode = new() { WriteIndented = true };
 
     public static async Task<int> ReadinessAsync(AdminClient client, string tenant, string? user, bool json, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        var path = $"admin/api/tenants/{Uri.EscapeDataString(tenant)}/readiness" + (user is null ? "" : "/" + Uri.EscapeDataString(user));
-        var response = await client.GetAsync(path);
-        if (!response.Ok)
-        {
-            await stderr.WriteLineAsync($"error: {response.Error}");
-            return ContinuityCli.Failed;
-        }
-
-        if (json)
-        {
-            await stdout.WriteLineAsync(response.Json!.ToJsonString(IndentedNode));
-        }
-
+        var path = $"admin/api/tenants/{Uri.EscapeDataString(tenant)}/readiness";
         IReadOnlyList<UserReadiness> results;
         if (user is null)
         {
-            var all = JsonSerializer.Deserialize(response.Text, DrillJsonContext.Default.TenantReadiness)!;
-            results = all.Results;
-            if (!json)
+            var response = await client.GetAsync(path, DrillJsonContext.Default.TenantReadiness);
+            if (!response.Ok)
             {
-                await stdout.WriteLineAsync($"tenant {all.Tenant}: {all.Users - all.NotReady} of {all.Users} user(s) ready for failover to {all.Sovereign}");
+                return await FailAsync(stderr, response.Error);
             }
+
+            var all = response.Value!;
+            results = all.Results;
+            await stdout.WriteLineAsync(json ? JsonSerializer.Serialize(all, Indented)
+                : $"tenant {all.Tenant}: {all.Users - all.NotReady} of {all.Users} user(s) ready for failover to {all.Sovereign}");
         }
         else
         {
-            results = [JsonSerializer.Deserialize(response.Text, DrillJsonContext.Default.UserReadiness)!];
+            var response = await client.GetAsync($"{path}/{Uri.EscapeDataString(user)}", DrillJsonContext.Default.UserReadiness);
+            if (!response.Ok)
+            {
+                return await FailAsync(stderr, response.Error);
+            }
+
+            results = [response.Value!];
+            if (json)
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(response.Value!, Indented));
+            }
         }
 
         if (!json)
@@ -61,7 +62,7 @@ internal static class DrillCommands
             }
         }
 
-        return results.All(r => r.Ready) ? ContinuityCli.Ok : ContinuityCli.Failed;
+        return results.All(r => r.Ready) ? ExitCode.Ok : ExitCode.Failed;
     }
 
     public static async Task<int> DrillAsync(AdminClient client, string tenant, IReadOnlyList<string> users, bool live, bool json, TextWriter stdout, TextWriter stderr, TimeProvider? time = null)
@@ -71,14 +72,13 @@ internal static class DrillCommands
         ArgumentNullException.ThrowIfNull(stderr);
         time ??= TimeProvider.System;
         var path = $"admin/api/tenants/{Uri.EscapeDataString(tenant)}/drills";
-        var started = await client.PostAsync(path, new DrillRequestBody([.. users], live));
+        var started = await client.PostAsync(path, new DrillRequestBody([.. users], live), DrillJsonContext.Default.DrillRequestBody, DrillJsonContext.Default.DrillReport);
         if (!started.Ok)
         {
-            await stderr.WriteLineAsync($"error: {started.Error}");
-            return ContinuityCli.Failed;
+            return await FailAsync(stderr, started.Error);
         }
 
-        var report = JsonSerializer.Deserialize(started.Text, DrillJsonContext.Default.DrillReport)!;
+        var report = started.Value!;
         if (!json)
         {
             await stdout.WriteLineAsync($"drill {report.Id} ({(live ? "live" : "non-live")}) for {string.Join(", ", report.Users)} started");
@@ -91,18 +91,16 @@ internal static class DrillCommands
         {
             if (time.GetElapsedTime(clock) > DrillWait || !await timer.WaitForNextTickAsync())
             {
-                await stderr.WriteLineAsync($"error: drill {report.Id} still runs after {DrillWait.TotalMinutes:0} minutes; read it later with GET /{path}/{report.Id}");
-                return ContinuityCli.Failed;
+                return await FailAsync(stderr, $"drill {report.Id} still runs after {DrillWait.TotalMinutes:0} minutes; read it later with GET /{path}/{report.Id}");
             }
 
-            var current = await client.GetAsync($"{path}/{report.Id}");
+            var current = await client.GetAsync($"{path}/{report.Id}", DrillJsonContext.Default.DrillReport);
             if (!current.Ok)
             {
-                await stderr.WriteLineAsync($"error: {current.Error}");
-                return ContinuityCli.Failed;
+                return await FailAsync(stderr, current.Error);
             }
 
-            report = JsonSerializer.Deserialize(current.Text, DrillJsonContext.Default.DrillReport)!;
+            report = current.Value!;
             if (!json)
             {
                 for (; shown < report.Steps.Count; shown++)
@@ -112,16 +110,8 @@ internal static class DrillCommands
             }
         }
 
-        if (json)
-        {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(report, Indented));
-        }
-        else
-        {
-            await stdout.WriteLineAsync($"drill {report.Id}: {report.Status.ToString().ToUpperInvariant()} — {report.Summary}");
-        }
-
-        return report.Status == DrillStatus.Passed ? ContinuityCli.Ok : ContinuityCli.Failed;
+        await stdout.WriteLineAsync(json ? JsonSerializer.Serialize(report, Indented) : $"drill {report.Id}: {report.Status.ToString().ToUpperInvariant()} — {report.Summary}");
+        return report.Status == DrillStatus.Passed ? ExitCode.Ok : ExitCode.Failed;
     }
 
     /// <summary>One user's readiness as the CLI prints it: a headline, then one line per check.</summary>
@@ -142,6 +132,12 @@ internal static class DrillCommands
     {
         ArgumentNullException.ThrowIfNull(s);
         return string.Create(CultureInfo.InvariantCulture, $"  {Mark(s.Status)} {s.User}  {s.Channel + "/" + s.Name,-26} {s.Milliseconds,8:0} ms  {s.Message}");
+    }
+
+    private static async Task<int> FailAsync(TextWriter stderr, string error)
+    {
+        await stderr.WriteLineAsync($"error: {error}");
+        return ExitCode.Failed;
     }
 
     private static string Mark(CheckStatus status) => status switch
