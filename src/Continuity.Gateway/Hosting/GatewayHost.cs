@@ -2,6 +2,7 @@ using Continuity.Core;
 using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
+using Continuity.Gateway.Console;
 using Continuity.Gateway.Drills;
 using Continuity.Gateway.Health;
 using Continuity.Gateway.RateLimiting;
@@ -47,6 +48,7 @@ internal static class GatewayHost
 
         var app = builder.Build();
         app.UseContinuityManagementListener();
+        app.UseContinuityConsoleHeaders();
         // Then: a flood of logins, token requests or admin calls is refused before it costs authentication or the store.
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -62,6 +64,7 @@ internal static class GatewayHost
         app.MapContinuityReadinessApi();
         app.MapContinuityDrillsApi();
         app.MapContinuityMailClientSetup();
+        app.MapContinuityConsole();
         app.Lifetime.ApplicationStarted.Register(() => RegisterHttpListeners(app));
         return app;
     }
@@ -98,6 +101,7 @@ internal static class GatewayHost
             .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
+        services.AddContinuityConsole();
         services.AddContinuityRateLimiting(configuration);
         services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(ManagementListener.AddPolicy);
         services.AddProblemDetails();
