@@ -27,6 +27,7 @@ internal static class ContinuityCli
         QueueVerbs.Create,
         AccountVerbs.Create,
         SyncVerbs.Create,
+        DrillVerbs.Create,
         ApiKeyVerbs.Create,
         HelpVerb.Create,
     ];

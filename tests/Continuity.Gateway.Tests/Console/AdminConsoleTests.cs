@@ -60,7 +60,7 @@ public sealed partial class AdminConsoleTests(ConsoleBed bed)
     {
         var page = await bed.SignInAsync("ops@demo.test");
         var found = new List<string>();
-        foreach (var path in new[] { "/admin", "/admin/users", "/admin/users/bob@demo.test", "/admin/approvals", "/admin/audit?verify=true", "/admin/mail", "/admin/users/nobody@demo.test" })
+        foreach (var path in new[] { "/admin", "/admin/users", "/admin/users/bob@demo.test", "/admin/approvals", "/admin/audit?verify=true", "/admin/mail", "/admin/drills", "/admin/users?readiness=true", "/admin/users/nobody@demo.test" })
         {
             await page.GotoAsync(path);
 

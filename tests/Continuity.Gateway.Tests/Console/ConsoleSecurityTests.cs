@@ -23,7 +23,7 @@ public sealed class ConsoleSecurityTests(ConsoleBed bed)
         var id = pending.Json!["request"]!["id"]!.GetValue<string>();
 
         var viewer = await bed.SignInAsync("auditor@demo.test");
-        foreach (var path in new[] { "/admin", "/admin/users/bob@demo.test", "/admin/approvals", "/admin/audit", "/admin/mail" })
+        foreach (var path in new[] { "/admin", "/admin/users/bob@demo.test", "/admin/approvals", "/admin/audit", "/admin/mail", "/admin/drills" })
         {
             await viewer.GotoAsync(path);
             await Assertions.Expect(viewer.Locator("main form[method='post']")).ToHaveCountAsync(0);
@@ -43,6 +43,7 @@ public sealed class ConsoleSecurityTests(ConsoleBed bed)
 
         var viewerApproves = await bed.Bed.SendAsync(HttpMethod.Post, approve, [("Cookie", viewerCookies)], Body(("id", id), ("__RequestVerificationToken", viewerToken)), Form);
         var viewerMoves = await bed.Bed.SendAsync(HttpMethod.Post, move, [("Cookie", viewerCookies)], Body(("to", "sovereign"), ("reason", "forged"), ("__RequestVerificationToken", viewerToken)), Form);
+        var viewerDrills = await bed.Bed.SendAsync(HttpMethod.Post, "admin/drills?handler=Run", [("Cookie", viewerCookies)], Body(("users", "bob@demo.test"), ("live", "true"), ("__RequestVerificationToken", viewerToken)), Form);
         var noToken = await bed.Bed.SendAsync(HttpMethod.Post, approve, [("Cookie", opsCookies), ("Origin", bed.Bed.Origin)], Body(("id", id)), Form);
         var othersToken = await bed.Bed.SendAsync(HttpMethod.Post, approve, [("Cookie", opsCookies)], Body(("id", id), ("__RequestVerificationToken", viewerToken)), Form);
         var junkToken = await bed.Bed.SendAsync(HttpMethod.Post, move, [("Cookie", opsCookies)], Body(("to", "sovereign"), ("reason", "forged"), ("__RequestVerificationToken", "CfDJ8forged")), Form);
@@ -55,6 +56,7 @@ public sealed class ConsoleSecurityTests(ConsoleBed bed)
         Assert.Equal(HttpStatusCode.Forbidden, viewerApproves.Status);
         Assert.Contains("Viewers change nothing", viewerApproves.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, viewerMoves.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, viewerDrills.Status);
         Assert.Equal(HttpStatusCode.BadRequest, noToken.Status);
         Assert.Contains("Form refused", noToken.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, othersToken.Status);
