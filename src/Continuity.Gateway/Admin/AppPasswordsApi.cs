@@ -109,9 +109,13 @@ internal static class AppPasswordsApi
             return AdminRequests.NotFound($"No app password '{id}' for '{address}'.");
         }
 
-        await audit.AppendAsync(new AuditEntry(http.User.Actor().Name, "app_password.revoked", tenant, address, Details: $"id {id}"));
+        await AuditRevocationAsync(audit, http.User.Actor(), tenant, address, id);
         return Results.Ok(new { id, status = "revoked" });
     }
+
+    /// <summary>The audit record of a revocation (the admin API and the console write the same one, after revoking).</summary>
+    internal static Task<AuditRecord> AuditRevocationAsync(AuditLog audit, AdminActor actor, string tenant, string address, string id) =>
+        audit.AppendAsync(new AuditEntry(actor.Name, "app_password.revoked", tenant, address, Details: $"id {id}"));
 
     private static async Task<IResult?> CheckAsync(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, bool change)
     {

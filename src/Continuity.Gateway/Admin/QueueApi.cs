@@ -1,4 +1,5 @@
 using Continuity.Core.Audit;
+using Continuity.Core.Failover;
 using Continuity.Core.State;
 using Continuity.Mail.Queue;
 
@@ -69,8 +70,7 @@ internal static class QueueApi
         // Audit first: a deletion that cannot be recorded does not happen. It names this tenant's recipients only.
         try
         {
-            await audit.AppendAsync(new AuditEntry(actor.Name, "queue.deleted", actor.Tenant, null, null, null, "deleted from the mail queue",
-                $"message {id} from <{message.From}> to {string.Join(", ", message.Recipients.Select(r => r.Address))}"));
+            await AuditDeletionAsync(audit, actor, id, message);
         }
         catch (StateUnavailableException ex)
         {
@@ -85,6 +85,11 @@ internal static class QueueApi
             _ => NotFound(id),
         };
     }
+
+    /// <summary>The audit record of a deletion (the admin API and the console write the same one, before deleting).</summary>
+    internal static Task<AuditRecord> AuditDeletionAsync(AuditLog audit, AdminActor actor, string id, QueuedMessageView message) =>
+        audit.AppendAsync(new AuditEntry(actor.Name, "queue.deleted", actor.Tenant, null, null, null, "deleted from the mail queue",
+            $"message {id} from <{message.From}> to {string.Join(", ", message.Recipients.Select(r => r.Address))}"));
 
     private static IResult NotFound(string id) => AdminRequests.NotFound($"No message '{id}' in this node's queue.");
 }

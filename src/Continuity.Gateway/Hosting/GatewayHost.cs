@@ -2,6 +2,7 @@ using Continuity.Core;
 using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
+using Continuity.Gateway.Console;
 using Continuity.Gateway.Health;
 using Continuity.Gateway.RateLimiting;
 using Continuity.Identity;
@@ -46,6 +47,7 @@ internal static class GatewayHost
 
         var app = builder.Build();
         app.UseContinuityManagementListener();
+        app.UseContinuityConsoleHeaders();
         // Then: a flood of logins, token requests or admin calls is refused before it costs authentication or the store.
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -59,6 +61,7 @@ internal static class GatewayHost
         app.MapContinuitySyncApi();
         app.MapContinuityAppPasswordsApi();
         app.MapContinuityMailClientSetup();
+        app.MapContinuityConsole();
         app.Lifetime.ApplicationStarted.Register(() => RegisterHttpListeners(app));
         return app;
     }
@@ -94,6 +97,7 @@ internal static class GatewayHost
             .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RoleClaim));
+        services.AddContinuityConsole();
         services.AddContinuityRateLimiting(configuration);
         services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(ManagementListener.AddPolicy);
         services.AddProblemDetails();
