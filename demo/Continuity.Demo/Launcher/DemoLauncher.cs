@@ -46,11 +46,17 @@ internal static class DemoLauncher
         {
             return 0;
         }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+        {
+            await Console.Error.WriteLineAsync($"A demo port is in use ({e.Message}). Stop what uses it, or start the demo on free ports: dotnet run --project demo/Continuity.Demo -- --ports free");
+            return 1;
+        }
     }
 
     private static async Task<int> RunAsync(Options options, CancellationToken stop)
     {
         var ports = options.FreePorts ? DemoPorts.Free() : DemoPorts.Defaults;
+        ports.EnsureFree();
         var dataDir = Path.GetFullPath(options.DataDir);
         Directory.CreateDirectory(dataDir);
         var template = DemoConfiguration.Load();

@@ -30,6 +30,23 @@ internal sealed record DemoPorts(
         yield return (d.SovereignImap, SovereignImap);
     }
 
+    /// <summary>Throws (an <see cref="IOException"/> around the socket error) when one of the ports is taken, before anything starts.</summary>
+    public void EnsureFree()
+    {
+        foreach (var port in Pairs().Select(p => p.Chosen).Append(GatewaySmtp).Append(GatewayImap))
+        {
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+            }
+            catch (SocketException e)
+            {
+                throw new IOException($"127.0.0.1:{port} is in use", e);
+            }
+        }
+    }
+
     private static int Next()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
