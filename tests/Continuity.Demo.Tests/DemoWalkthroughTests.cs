@@ -101,6 +101,11 @@ public sealed class DemoWalkthroughTests : IAsyncLifetime
         await Expect(alice.Locator("#provider")).ToHaveTextAsync("sovereign");
         await Expect(alice.Locator("#email")).ToHaveTextAsync("alice@demo.test");
         await Expect(alice.Locator("#sub")).ToHaveTextAsync(sub);
+
+        // Only alice moved: bob still signs in through the primary.
+        var bob = await NewPageAsync();
+        await SignInAsync(bob, _demo.WebApp, "bob@demo.test");
+        await Expect(bob.Locator("#provider")).ToHaveTextAsync("primary");
     }
 
     /// <summary>

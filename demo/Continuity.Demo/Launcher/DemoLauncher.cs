@@ -87,7 +87,7 @@ internal static class DemoLauncher
                 var display = DemoConfiguration.DisplayName(template, name);
                 var issuer = new Uri($"http://127.0.0.1:{identityPorts[i].ToString(CultureInfo.InvariantCulture)}/");
                 var upstream = new DemoIdentityProvider(name, display, Colours[i], issuer, DemoConfiguration.UpstreamClientId,
-                    DemoConfiguration.UpstreamSecret(template, name), new Uri(gateway, $"signin/{DemoConfiguration.Tenant}/{name}"));
+                    DemoConfiguration.UpstreamSecret(template, name), new Uri(gateway, $"signin/{DemoConfiguration.Tenant}/{name}"), TimeProvider.System);
                 standIns.Add(await StartAsync(identityPorts[i], upstream.Map, stop));
                 var app = new DemoWebApp(name, display, Colours[i], gateway, http);
                 standIns.Add(await StartAsync(webPorts[i], app.Map, stop));

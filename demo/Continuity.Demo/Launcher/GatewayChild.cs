@@ -54,8 +54,8 @@ internal sealed class GatewayChild : IAsyncDisposable
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var period = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (!_process.HasExited && DateTimeOffset.UtcNow < deadline)
+        var clock = Stopwatch.StartNew();
+        while (!_process.HasExited && clock.Elapsed < timeout)
         {
             try
             {

@@ -16,7 +16,7 @@ namespace Continuity.Demo.Upstreams;
 /// <c>error_codes: [50057]</c>): back-channel evidence the gateway acts on. Everything is in memory.
 /// Not an OpenID Provider anyone should deploy: no consent, no sessions, no refresh tokens, no rate limits.
 /// </summary>
-internal sealed class DemoIdentityProvider(string name, string displayName, string colour, Uri issuer, string clientId, string clientSecret, Uri redirectUri)
+internal sealed class DemoIdentityProvider(string name, string displayName, string colour, Uri issuer, string clientId, string clientSecret, Uri redirectUri, TimeProvider time)
 {
     private static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(10);
@@ -79,6 +79,11 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
 
     private async Task<IResult> Toggle(HttpRequest request, bool cut)
     {
+        if (!request.HasFormContentType)
+        {
+            return Problem("Expected a form post.");
+        }
+
         var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
         if (DemoUser.Find(form["user"]) is not { } user)
         {
@@ -154,7 +159,7 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
         }
 
         var id = NewId();
-        _requests[id] = new AuthorizeRequest(state, q["nonce"], q["code_challenge"], DateTimeOffset.UtcNow + CodeLifetime * 10);
+        _requests[id] = new AuthorizeRequest(state, q["nonce"], q["code_challenge"], time.GetUtcNow() + CodeLifetime * 10);
         var hint = DemoUser.Find(q["login_hint"]);
         var buttons = new StringBuilder();
         foreach (var user in DemoUser.All.OrderBy(u => u == hint ? 0 : 1))
@@ -174,8 +179,13 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
 
     private async Task<IResult> Decide(HttpRequest request)
     {
+        if (!request.HasFormContentType)
+        {
+            return Problem("Expected a form post.");
+        }
+
         var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-        if (!_requests.TryRemove(form["request"].ToString(), out var pending) || pending.Expires < DateTimeOffset.UtcNow)
+        if (!_requests.TryRemove(form["request"].ToString(), out var pending) || pending.Expires < time.GetUtcNow())
         {
             return Problem("This sign-in request is unknown or expired: start again from the gateway's page.");
         }
@@ -186,13 +196,18 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
         }
 
         var code = NewId();
-        _codes[code] = new Grant(user, pending.Nonce, pending.CodeChallenge, DateTimeOffset.UtcNow + CodeLifetime);
+        _codes[code] = new Grant(user, pending.Nonce, pending.CodeChallenge, time.GetUtcNow() + CodeLifetime);
         var target = $"{redirectUri.AbsoluteUri}?code={code}&iss={Uri.EscapeDataString(issuer.AbsoluteUri)}";
         return Results.Redirect(pending.State is null ? target : target + "&state=" + Uri.EscapeDataString(pending.State));
     }
 
     private async Task<IResult> Token(HttpRequest request)
     {
+        if (!request.HasFormContentType)
+        {
+            return TokenError(StatusCodes.Status400BadRequest, "invalid_request", "The token request must be application/x-www-form-urlencoded.");
+        }
+
         var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
         var (id, secret) = ClientCredentials(request, form);
         if (id != clientId || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret ?? ""), Encoding.UTF8.GetBytes(clientSecret)))
@@ -205,7 +220,7 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
             return TokenError(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only authorization_code.");
         }
 
-        if (!_codes.TryRemove(form["code"].ToString(), out var grant) || grant.Expires < DateTimeOffset.UtcNow)
+        if (!_codes.TryRemove(form["code"].ToString(), out var grant) || grant.Expires < time.GetUtcNow())
         {
             return TokenError(StatusCodes.Status400BadRequest, "invalid_grant", "The code is unknown, used or expired.");
         }
@@ -221,13 +236,13 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
             return Results.Json(new JsonObject
             {
                 ["error"] = "invalid_grant",
-                ["error_description"] = $"AADSTS50057: The user account is disabled. Trace ID: {Guid.NewGuid()} Timestamp: {DateTimeOffset.UtcNow:u}",
+                ["error_description"] = $"AADSTS50057: The user account is disabled. Trace ID: {Guid.NewGuid()} Timestamp: {time.GetUtcNow():u}",
                 ["error_codes"] = new JsonArray(50057),
             }, statusCode: StatusCodes.Status400BadRequest);
         }
 
         var accessToken = NewId() + NewId();
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         _tokens[accessToken] = (grant.User, now + TokenLifetime);
         var claims = Claims(grant.User);
         claims["at_hash"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken))[..16]);
@@ -261,7 +276,7 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            || !_tokens.TryGetValue(header["Bearer ".Length..].Trim(), out var token) || token.Expires < DateTimeOffset.UtcNow)
+            || !_tokens.TryGetValue(header["Bearer ".Length..].Trim(), out var token) || token.Expires < time.GetUtcNow())
         {
             request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
