@@ -1,5 +1,5 @@
 using Continuity.Identity;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 
 namespace Continuity.Gateway.Console;
 
@@ -21,6 +21,17 @@ internal static class ConsoleServiceCollectionExtensions
             options.RootDirectory = "/Console/Pages";
             options.Conventions.AuthorizeFolder("/", PolicyName);
             options.Conventions.ConfigureFilter(new ConsoleAccessFilter());
+        }).ConfigureApplicationPartManager(parts =>
+        {
+            // The pages are compiled into this assembly; a host whose entry assembly is another (a test host) finds them too.
+            var assembly = typeof(ConsolePage).Assembly;
+            if (!parts.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == assembly))
+            {
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                {
+                    parts.ApplicationParts.Add(part);
+                }
+            }
         });
         services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p
             .AddAuthenticationSchemes(IdentityDefaults.CookieScheme)

@@ -36,7 +36,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
     /// <summary>This gateway's own origin, as a browser on the demo login host sends it.</summary>
     public string Origin => $"http://127.0.0.1:{Port}";
 
-    public static async Task<AdminAttackBed> StartAsync(string redis, int approvals = 2)
+    public static async Task<AdminAttackBed> StartAsync(string redis, int approvals = 2, Action<JsonNode>? customize = null)
     {
         var demo = await SignInUpstream.StartAsync();
         var other = await SignInUpstream.StartAsync();
@@ -69,6 +69,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
                 },
                 ["sovereign"] = new JsonObject(),
             };
+            customize?.Invoke(continuity);
         }, port);
         return new AdminAttackBed(gateway, demo, other, port);
     }
