@@ -79,7 +79,7 @@ public sealed class DemoWalkthroughTests : IAsyncLifetime
 
         // 5. The first demo admin sees it in the console (overview, approvals with the evidence) and approves.
         var ops = await NewPageAsync();
-        await SignInAsync(ops, new Uri(_demo.Gateway, "login?returnUrl=%2Fadmin"), "ops@demo.test", expectApp: false);
+        await SignInAsync(ops, _demo.Console, "ops@demo.test", expectApp: false);
         await Expect(ops).ToHaveURLAsync(new Uri(_demo.Gateway, "admin").AbsoluteUri);
         await Expect(ops.GetByText("alice@demo.test").First).ToBeVisibleAsync();
         await ScreenshotAsync(ops, "demo-console-overview.png");
@@ -91,7 +91,7 @@ public sealed class DemoWalkthroughTests : IAsyncLifetime
 
         // 6. The second demo admin, in another browser, approves: alice is moved.
         var second = await NewPageAsync();
-        await SignInAsync(second, new Uri(_demo.Gateway, "login?returnUrl=%2Fadmin%2Fapprovals"), "second@demo.test", expectApp: false);
+        await SignInAsync(second, new Uri(_demo.Gateway, "admin/approvals"), "second@demo.test", expectApp: false);
         await second.GetByRole(AriaRole.Button, new() { Name = "Approve request" }).ClickAsync();
         await Expect(second.GetByText("Approved and applied")).ToBeVisibleAsync();
 

@@ -26,7 +26,7 @@ public enum CutoffSignalOutcome
     /// <summary>The user (or tenant) is not routed to that provider any more: nothing to do.</summary>
     NotRouted,
 
-    /// <summary>The store is unreachable; the signal could not be acted on (it was logged).</summary>
+    /// <summary>The store is unreachable, or this node has not loaded its routes yet; the signal could not be acted on (it was logged).</summary>
     Unavailable,
 
     /// <summary>

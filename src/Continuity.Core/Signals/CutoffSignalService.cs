@@ -48,6 +48,14 @@ public sealed partial class CutoffSignalService(
 
         var user = signal.User?.ToLowerInvariant();
         Log.Raised(logger, signal.Source, signal.Tenant, user ?? "(tenant)", provider, signal.Evidence);
+        if (!table.IsLoaded)
+        {
+            // Right after start the routes may not be loaded yet: "not routed there" would be a guess, and a prober
+            // would take it as an answer and never raise this outage again. Unavailable makes it try next round.
+            Log.RoutesNotLoaded(logger, signal.Tenant, user ?? "(tenant)");
+            return CutoffSignalOutcome.Unavailable;
+        }
+
         if (!string.Equals(table.Resolve(signal.Tenant, user), provider, StringComparison.OrdinalIgnoreCase))
         {
             if (user is null)
@@ -154,6 +162,9 @@ public sealed partial class CutoffSignalService(
 
         [LoggerMessage(1103, LogLevel.Warning, "Tenant {Tenant}: {Provider} stopped serving the tenant, but no failover to {Target} is suggested: it is down too ({Down})")]
         public static partial void Withheld(ILogger logger, string tenant, string provider, string target, string down);
+
+        [LoggerMessage(1104, LogLevel.Warning, "Cut-off signal for {Tenant}/{User} not acted on yet: this node has not loaded its routes")]
+        public static partial void RoutesNotLoaded(ILogger logger, string tenant, string user);
 
         [LoggerMessage(1101, LogLevel.Error, "Cut-off signal for {Tenant}/{User} could not be acted on: state store unreachable")]
         public static partial void Unavailable(ILogger logger, string tenant, string user);

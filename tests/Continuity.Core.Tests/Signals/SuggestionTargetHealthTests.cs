@@ -85,6 +85,20 @@ public sealed class SuggestionTargetHealthTests(GarnetBackend backend) : IClassF
     }
 
     [Fact]
+    public async Task RaiseAsync_RoutesNotLoadedYet_UnavailableThenSuggestedOnceLoaded()
+    {
+        // Right after start: the probes may report before the node has read its routes.
+        using var h = new CoreHarness(backend.ConnectionString);
+
+        var early = await h.Signals.RaiseAsync(PrimaryDown);
+        await h.SyncTableAsync();
+        var later = await h.Signals.RaiseAsync(PrimaryDown);
+
+        Assert.Equal((CutoffSignalOutcome.Unavailable, CutoffSignalOutcome.Suggested), (early, later));
+        Assert.Single(await h.Failover.ListPendingAsync(), r => r.User is null);
+    }
+
+    [Fact]
     public async Task RaiseAsync_UserSignalWhileTargetDown_StillSuggestedForThatUser()
     {
         using var h = await NewHarnessAsync();
