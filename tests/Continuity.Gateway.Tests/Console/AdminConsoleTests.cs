@@ -37,12 +37,14 @@ public sealed partial class AdminConsoleTests(ConsoleBed bed)
 
         var second = await bed.SignInAsync("second@demo.test", "/admin/approvals");
         var theirs = second.Locator("section.card", new() { HasText = "alice@demo.test" });
+        await ConsoleBed.ScreenshotAsync(second, "console-approvals.png");
         await theirs.GetByRole(AriaRole.Button, new() { NameRegex = ApprovePattern() }).ClickAsync();
         await Assertions.Expect(second.GetByRole(AriaRole.Status)).ToContainTextAsync("Approved and applied");
 
         await second.GotoAsync("/admin");
         var sovereign = second.Locator("tbody tr", new() { Has = second.GetByRole(AriaRole.Rowheader, new() { NameRegex = SovereignPattern() }) });
         await Assertions.Expect(sovereign.Locator("td").First).ToHaveTextAsync("1");
+        await ConsoleBed.ScreenshotAsync(second, "console-overview.png");
         await second.GotoAsync("/admin/users/alice@demo.test");
         await Assertions.Expect(second.Locator("dl.facts").First).ToContainTextAsync("sovereign (moved");
 

@@ -24,10 +24,11 @@ public sealed class ConsoleBed : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // On two shared cores the stand-in upstream's first discovery answer can come after any probe timeout; a failed probe
-        // refuses every sign-in until the next round. So: short rounds, and the bed starts once the probe saw it up.
+        // On two shared cores the stand-in upstream's first discovery answer can come after the default 10 s probe timeout,
+        // and a failed probe refuses every sign-in until the next round. So: a patient probe (60 s), and the bed starts
+        // once the probe saw the upstream up.
         var gateway = AdminAttackBed.StartAsync(_redis.ConnectionString, customize: continuity =>
-            continuity["Identity"]!["Probes"] = new JsonObject { ["Interval"] = "00:00:05", ["Timeout"] = "00:00:05" });
+            continuity["Identity"]!["Probes"] = new JsonObject { ["Interval"] = "00:01:00", ["Timeout"] = "00:01:00" });
         var chromium = Chromium.LaunchAsync();
         Bed = await gateway;
         var health = Bed.Gateway.Services.GetRequiredService<BackendHealthRegistry>();
@@ -48,8 +49,21 @@ public sealed class ConsoleBed : IAsyncLifetime
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);
         await page.GetByLabel("E-mail address").FillAsync(address);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { Timeout = 30_000 });
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { Timeout = 60_000 });
         return page;
+    }
+
+    /// <summary>
+    /// Saves a full-page PNG of <paramref name="page"/> as <paramref name="name"/> in the folder named by
+    /// <c>CONTINUITY_SCREENSHOTS</c> (the README's pictures: <c>CONTINUITY_SCREENSHOTS=docs/images</c>); nothing when unset.
+    /// </summary>
+    internal static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("CONTINUITY_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = true });
+        }
     }
 
     public async Task DisposeAsync()
