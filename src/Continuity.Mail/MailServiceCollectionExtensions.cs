@@ -43,6 +43,7 @@ public static class MailServiceCollectionExtensions
 
         services.TryAddSingleton<LmtpConnectionPool>();
         services.TryAddSingleton<IBackendTransport, BackendTransport>();
+        services.TryAddSingleton<Drills.DrillProbeRoutes>();
         services.TryAddSingleton<DeliveryPlanner>();
         services.TryAddSingleton<DisabledMailboxMatcher>();
         services.TryAddSingleton<BounceSpooler>();

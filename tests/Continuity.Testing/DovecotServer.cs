@@ -138,6 +138,13 @@ public sealed class DovecotServer : IDisposable
         _dir.Dispose();
     }
 
+    /// <summary>
+    /// Gives the master user another password (Dovecot's passwd-file is read again when it changes): the gateway's
+    /// configured master password stops working, as when someone rotates it on the mail side only.
+    /// </summary>
+    public void ChangeMasterPassword(string password) =>
+        File.WriteAllText(_dir.Combine("master-users"), $"{MasterUser}:{{PLAIN}}{password}::::::\n");
+
     private void Configure(string[] users)
     {
         var mail = _dir.Combine("mail");

@@ -217,6 +217,14 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
             CheckProvider($"{path}:Providers:{name}", name, provider, error);
         }
 
+        for (var i = 0; i < tenant.Failover.DrillUsers.Count; i++)
+        {
+            if (!tenant.OwnsAddress(tenant.Failover.DrillUsers[i] ?? ""))
+            {
+                error($"{path}:Failover:DrillUsers:{i}", $"'{tenant.Failover.DrillUsers[i]}' is not an address in the tenant's domains");
+            }
+        }
+
         for (var i = 0; i < tenant.Users.Count; i++)
         {
             if (!tenant.OwnsAddress(tenant.Users[i] ?? ""))

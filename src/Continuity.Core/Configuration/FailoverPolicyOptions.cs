@@ -34,6 +34,14 @@ public sealed class FailoverPolicyOptions
     /// <summary>The window of <see cref="TenantSignalUsers"/>. Default 10 minutes.</summary>
     public TimeSpan TenantSignalWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Test users a live continuity drill may move to the sovereign side and back without a second admin, even when
+    /// <see cref="Approvals"/> is 2 (an operator asks; the drill's route changes are audited as the drill's). Default
+    /// none: under the two-person rule a live drill is refused, because it is a failover nobody approved. With
+    /// <see cref="Approvals"/> 1 an operator may drill any known user live (they could move them alone anyway).
+    /// </summary>
+    public List<string> DrillUsers { get; set; } = [];
+
     /// <summary>Deliver a continuity copy of new mail to the sovereign mailbox while users are on the primary.</summary>
     public bool ContinuityCopies { get; set; }
 }

@@ -88,6 +88,50 @@ public sealed class FailoverService(
         return request;
     }
 
+    /// <summary>
+    /// Why <paramref name="actor"/> may not move <paramref name="user"/> in a live drill, or null when they may: an
+    /// operator of the tenant; under the two-person rule only for a test user listed in <c>Failover:DrillUsers</c>
+    /// (the tenant's standing approval of drills on that account), otherwise any known user.
+    /// </summary>
+    public string? LiveDrillRefusal(AdminActor actor, string tenantId, string user)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!options.Value.Tenants.TryGetValue(tenantId, out var tenant))
+        {
+            return $"No tenant '{tenantId}'.";
+        }
+
+        if (!actor.CanChange(tenantId))
+        {
+            return $"'{actor.Name}' may not change routes of tenant '{tenantId}': a live drill moves the user.";
+        }
+
+        if (tenant.Failover.Approvals > 1 && !tenant.Failover.DrillUsers.Contains(user, StringComparer.OrdinalIgnoreCase))
+        {
+            return $"Tenant '{tenantId}' needs two admins for a route change, and '{user}' is not a drill user: a live drill of them would be a failover " +
+                "nobody approved. List test accounts under Continuity:Tenants:" + tenantId + ":Failover:DrillUsers, or run the drill without --live.";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A live drill's route change of one user (to the sovereign side, or back): checked by <see cref="LiveDrillRefusal"/>,
+    /// applied at once (no pending request) and audited like any route change, with the drill named in its details.
+    /// </summary>
+    public async Task<RouteChangeResult> DrillChangeAsync(AdminActor actor, string tenantId, string user, string to, string drillId)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var (_, provider, address) = await ValidateAsync(tenantId, user, to, "continuity drill " + drillId).ConfigureAwait(false);
+        if (LiveDrillRefusal(actor, tenantId, address!) is { } refusal)
+        {
+            throw new FailoverException(FailoverErrorKind.Forbidden, refusal);
+        }
+
+        return await ApplyCoreAsync(new RouteChange(tenantId, address, provider, actor.Name, "continuity drill " + drillId,
+            Details: $"live drill {drillId} requested by {actor.Name}")).ConfigureAwait(false);
+    }
+
     /// <summary>A suggestion raised by a cut-off signal: pending, needing the tenant's number of admin approvals.</summary>
     internal async Task<ApprovalRequest> SuggestAsync(string tenantId, string? user, string to, string reason, string requestedBy, string evidence)
     {

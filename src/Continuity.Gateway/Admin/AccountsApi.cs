@@ -1,6 +1,7 @@
 using Continuity.Core.Failover;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
+using Continuity.Gateway.Admin.Contracts;
 using Continuity.Identity.Accounts;
 
 namespace Continuity.Gateway.Admin;
@@ -69,7 +70,8 @@ internal static class AccountsApi
 
             var request = await failover.RequestActionAsync(http.User.Actor(), tenant, null, AccountImportApproval.KindName,
                 $"account link import: {rows} row(s)", json ? "json" : "csv", body);
-            return Results.Accepted($"/admin/api/approvals/{request.Id}", new { status = "pending", tenant, rows, request });
+            return AdminRequests.Accepted(http, $"/admin/api/approvals/{request.Id}",
+                new AccountImportAnswer("pending", tenant, rows, request, null, null, null, null, null), AdminJsonContext.Default.AccountImportAnswer);
         }
 
         var outcome = await importer.ImportAsync(http.User.Actor().Name, tenant, body, json);
@@ -79,23 +81,11 @@ internal static class AccountsApi
         }
 
         var summary = outcome.Summary;
-        return Results.Ok(new
-        {
-            tenant,
-            rows = outcome.Rows.Count,
-            accountsCreated = summary.AccountsCreated,
-            linksCreated = summary.LinksCreated,
-            linksExisting = summary.LinksExisting,
-            conflicts = outcome.Rows.Where(r => r.Outcome == LinkOutcome.Conflict).Select(r => new
-            {
-                line = r.Row.Line,
-                email = r.Row.Email,
-                provider = r.Row.Provider,
-                subject = r.Row.Subject,
-                reason = r.Conflict,
-            }).ToList(),
-            auditSeq = outcome.AuditSeq,
-        });
+        var conflicts = outcome.Rows.Where(r => r.Outcome == LinkOutcome.Conflict)
+            .Select(r => new ImportConflict(r.Row.Line, r.Row.Email, r.Row.Provider, r.Row.Subject, r.Conflict)).ToList();
+        return AdminRequests.Ok(
+            new AccountImportAnswer(null, tenant, outcome.Rows.Count, null, summary.AccountsCreated, summary.LinksCreated, summary.LinksExisting, conflicts, outcome.AuditSeq),
+            AdminJsonContext.Default.AccountImportAnswer);
     }
 
     private static async Task<IResult> ShowAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountStore accounts)
@@ -112,15 +102,9 @@ internal static class AccountsApi
 
         var links = await accounts.ListLinksAsync(tenant, account.Id);
         var revokedAt = await accounts.GetSessionsRevokedAtAsync(tenant, account.Id);
-        return Results.Ok(new
-        {
-            id = account.Id,
-            tenant,
-            email = account.Email,
-            name = account.Name,
-            links = links.Select(l => new { provider = l.Provider, issuer = l.Issuer, subject = l.Subject }),
-            sessionsRevokedAt = revokedAt,
-        });
+        return AdminRequests.Ok(
+            new AccountView(account.Id, tenant, account.Email, account.Name, [.. links.Select(l => new AccountLinkView(l.Provider, l.Issuer, l.Subject))], revokedAt),
+            AdminJsonContext.Default.AccountView);
     }
 
     private static async Task<IResult> RevokeAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountRevoker revoker)
@@ -130,7 +114,7 @@ internal static class AccountsApi
             return denied;
         }
 
-        var (body, problem) = await AdminRequests.ReadBodyAsync<RevokeBody>(http.Request);
+        var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, AdminJsonContext.Default.RevokeBody);
         if (problem is not null)
         {
             return problem;
@@ -144,15 +128,9 @@ internal static class AccountsApi
         var result = await revoker.RevokeAsync(http.User.Actor().Name, tenant, email.Trim(), body.Reason.Trim(), http.RequestAborted);
         return result is null
             ? AdminRequests.NotFound($"No account for '{email}' in tenant '{tenant}'.")
-            : Results.Ok(new
-            {
-                id = result.Account.Id,
-                email = result.Account.Email,
-                sessionsRevokedAt = result.SessionsRevokedAt,
-                tokensRevoked = result.Tokens,
-                authorizationsRevoked = result.Authorizations,
-                auditSeq = result.AuditSeq,
-            });
+            : AdminRequests.Ok(
+                new AccountRevokeAnswer(result.Account.Id, result.Account.Email, result.SessionsRevokedAt, result.Tokens, result.Authorizations, result.AuditSeq),
+                AdminJsonContext.Default.AccountRevokeAnswer);
     }
 
     private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants, bool change)
@@ -173,7 +151,7 @@ internal static class AccountsApi
             detail: $"{errors.Count} bad row(s); nothing was imported.",
             statusCode: StatusCodes.Status400BadRequest,
             title: "Bad request",
-            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { line = e.Line, message = e.Message }).ToList() });
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new ImportRowError(e.Line, e.Message)).ToList() });
 
     /// <summary>The media type without parameters, lower case ("" when absent or unparsable).</summary>
     private static string MediaType(string? contentType) =>
@@ -201,7 +179,4 @@ internal static class AccountsApi
 
         return buffer.ToArray();
     }
-
-    /// <summary>Body of <c>POST …/accounts/{email}/revoke</c>.</summary>
-    internal sealed record RevokeBody(string? Reason);
 }

@@ -7,6 +7,7 @@ using Continuity.Core.Signals;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Core.Users;
+using Continuity.Gateway.Admin.Contracts;
 using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Admin;
@@ -58,24 +59,20 @@ internal static class AdminApi
     {
         var actor = http.User.Actor();
         var snapshot = table.Current;
-        return Results.Ok(tenants.Options.Tenants.Where(t => actor.CanRead(t.Key)).Select(t => new
-        {
-            id = t.Key,
-            displayName = t.Value.DisplayName,
-            domains = t.Value.Domains,
-            configuredDefault = t.Value.DefaultProvider,
-            currentDefault = snapshot.Resolve(t.Key, null),
-            sovereign = t.Value.ResolveSovereignProvider(),
-            failover = new { automatic = t.Value.Failover.Automatic.ToString().ToLowerInvariant(), approvals = t.Value.Failover.Approvals, t.Value.Failover.ApprovalTimeout, t.Value.Failover.ContinuityCopies },
-            providers = t.Value.Providers.Select(p => new
-            {
-                name = p.Key,
-                displayName = p.Value.DisplayName,
-                identity = p.Value.Identity?.Authority,
-                mail = p.Value.Mail is null ? null : new { p.Value.Mail.Inbound, p.Value.Mail.Imap, p.Value.Mail.Submission },
-                apps = p.Value.Apps,
-            }),
-        }));
+        return AdminRequests.Ok(tenants.Options.Tenants.Where(t => actor.CanRead(t.Key)).Select(t => new TenantView(
+            t.Key,
+            t.Value.DisplayName,
+            t.Value.Domains,
+            t.Value.DefaultProvider,
+            snapshot.Resolve(t.Key, null),
+            t.Value.ResolveSovereignProvider(),
+            new TenantFailoverView(t.Value.Failover.Automatic.ToString().ToLowerInvariant(), t.Value.Failover.Approvals, t.Value.Failover.ApprovalTimeout, t.Value.Failover.ContinuityCopies),
+            [.. t.Value.Providers.Select(p => new ProviderView(
+                p.Key,
+                p.Value.DisplayName,
+                p.Value.Identity?.Authority,
+                p.Value.Mail is null ? null : new ProviderMailView(p.Value.Mail.Inbound, p.Value.Mail.Imap, p.Value.Mail.Submission),
+                p.Value.Apps))])).ToList(), AdminJsonContext.Default.ListTenantView);
     }
 
     private static IResult GetRoutes(string tenant, HttpContext http, RouteTable table, TenantDirectory tenants)
@@ -93,19 +90,15 @@ internal static class AdminApi
                 detail: "This node has not loaded the routes yet (the state store is unreachable and there is no fail-static copy). Try again shortly.");
         }
 
-        return Results.Ok(new
-        {
-            tenant,
-            version = snapshot.Version,
-            loadedAt = snapshot.LoadedAt,
-            @default = routes.DefaultProvider,
-            users = routes.UserOverrides.OrderBy(u => u.Key, StringComparer.Ordinal).ToDictionary(u => u.Key, u => u.Value),
-        });
+        return AdminRequests.Ok(
+            new RoutesView(tenant, snapshot.Version, snapshot.LoadedAt, routes.DefaultProvider,
+                routes.UserOverrides.OrderBy(u => u.Key, StringComparer.Ordinal).ToDictionary(u => u.Key, u => u.Value)),
+            AdminJsonContext.Default.RoutesView);
     }
 
     private static async Task<IResult> ChangeRoute(string tenant, HttpContext http, FailoverService failover, RouteSnapshotService snapshots, MailboxSyncStatus sync)
     {
-        var (body, problem) = await AdminRequests.ReadBodyAsync<RouteChangeBody>(http.Request);
+        var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, AdminJsonContext.Default.RouteChangeBody);
         if (problem is not null)
         {
             return problem;
@@ -122,7 +115,8 @@ internal static class AdminApi
         var lag = user is null ? null : (await sync.GetLagAsync(tenant, user))?.TotalSeconds;
         if (result.Pending is { } pending)
         {
-            return Results.Accepted($"/admin/api/approvals/{pending.Id}", new { status = "pending", request = pending, sovereignCopyLagSeconds = lag });
+            return AdminRequests.Accepted(http, $"/admin/api/approvals/{pending.Id}",
+                new RouteChangeAnswer("pending", pending, null, null, null, null, lag), AdminJsonContext.Default.RouteChangeAnswer);
         }
 
         var change = result.Change!;
@@ -132,15 +126,9 @@ internal static class AdminApi
             await snapshots.RefreshAsync();
         }
 
-        return Results.Ok(new
-        {
-            status = change.Status == RouteChangeStatus.Applied ? "applied" : "unchanged",
-            version = change.Version,
-            before = change.Before,
-            after = change.After,
-            auditSeq = change.AuditSeq,
-            sovereignCopyLagSeconds = lag,
-        });
+        return AdminRequests.Ok(
+            new RouteChangeAnswer(change.Status == RouteChangeStatus.Applied ? "applied" : "unchanged", null, change.Version, change.Before, change.After, change.AuditSeq, lag),
+            AdminJsonContext.Default.RouteChangeAnswer);
     }
 
     private static async Task<IResult> ListUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants, RouteTable table)
@@ -151,7 +139,7 @@ internal static class AdminApi
         }
 
         var snapshot = table.Current;
-        return Results.Ok((await users.ListAsync(tenant)).Select(u => new { address = u, provider = snapshot.Resolve(tenant, u) }));
+        return AdminRequests.Ok([.. (await users.ListAsync(tenant)).Select(u => new DirectoryUser(u, snapshot.Resolve(tenant, u)))], AdminJsonContext.Default.ListDirectoryUser);
     }
 
     private static async Task<IResult> ImportUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants)
@@ -162,7 +150,7 @@ internal static class AdminApi
             return denied;
         }
 
-        var (body, problem) = await AdminRequests.ReadBodyAsync<UserImportBody>(http.Request);
+        var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, AdminJsonContext.Default.UserImportBody);
         if (problem is not null)
         {
             return problem;
@@ -178,7 +166,7 @@ internal static class AdminApi
         }
 
         var added = await users.AddAsync(tenant, addresses.Select(a => a.Trim()));
-        return Results.Ok(new { added, total = addresses.Count });
+        return AdminRequests.Ok(new UserImportAnswer(added, addresses.Count), AdminJsonContext.Default.UserImportAnswer);
     }
 
     private static async Task<IResult> RaiseSignal(string tenant, HttpContext http, ICutoffSignals signals, TenantDirectory tenants)
@@ -189,7 +177,7 @@ internal static class AdminApi
             return denied;
         }
 
-        var (body, problem) = await AdminRequests.ReadBodyAsync<SignalBody>(http.Request);
+        var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, AdminJsonContext.Default.SignalBody);
         if (problem is not null)
         {
             return problem;
@@ -214,7 +202,7 @@ internal static class AdminApi
         // signal off as another part's or another admin's.
         var source = "api:" + http.User.Actor().Name + (SignalLabel(body.Source) is { } label ? " via " + label : "");
         var outcome = await signals.RaiseAsync(new CutoffSignal(tenant, body.User, provider, source, body.Evidence));
-        return Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant() });
+        return AdminRequests.Ok(new SignalAnswer(outcome.ToString().ToLowerInvariant()), AdminJsonContext.Default.SignalAnswer);
     }
 
     /// <summary>The caller's own label for a signal (a monitor's name): at most 64 visible ASCII characters, else none.</summary>
@@ -224,7 +212,7 @@ internal static class AdminApi
     private static async Task<IResult> ListApprovals(HttpContext http, FailoverService failover)
     {
         var actor = http.User.Actor();
-        return Results.Ok((await failover.ListPendingAsync()).Where(r => actor.CanRead(r.Tenant)));
+        return AdminRequests.Ok([.. (await failover.ListPendingAsync()).Where(r => actor.CanRead(r.Tenant))], AdminJsonContext.Default.ListApprovalRequest);
     }
 
     private static async Task<IResult> GetApproval(string id, HttpContext http, FailoverService failover, MailboxSyncStatus sync)
@@ -236,7 +224,7 @@ internal static class AdminApi
         }
 
         var lag = request.User is null ? null : (await sync.GetLagAsync(request.Tenant, request.User))?.TotalSeconds;
-        return Results.Ok(new { request, sovereignCopyLagSeconds = lag });
+        return AdminRequests.Ok(new ApprovalView(request, lag), AdminJsonContext.Default.ApprovalView);
     }
 
     private static async Task<IResult> Approve(string id, HttpContext http, FailoverService failover, RouteSnapshotService snapshots)
@@ -247,7 +235,7 @@ internal static class AdminApi
             await snapshots.RefreshAsync();
         }
 
-        return Results.Ok(request);
+        return AdminRequests.Ok(request, AdminJsonContext.Default.ApprovalRequest);
     }
 
     private static async Task<IResult> Reject(string id, HttpContext http, FailoverService failover)
@@ -255,7 +243,7 @@ internal static class AdminApi
         string? reason = null;
         if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
         {
-            var (body, problem) = await AdminRequests.ReadBodyAsync<RejectBody>(http.Request);
+            var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, AdminJsonContext.Default.RejectBody);
             if (problem is not null)
             {
                 return problem;
@@ -264,7 +252,7 @@ internal static class AdminApi
             reason = body!.Reason;
         }
 
-        return Results.Ok(await failover.RejectAsync(http.User.Actor(), id, reason));
+        return AdminRequests.Ok(await failover.RejectAsync(http.User.Actor(), id, reason), AdminJsonContext.Default.ApprovalRequest);
     }
 
     /// <summary>Records of one tenant's chain (<c>?tenant=</c>, default the caller's own).</summary>
@@ -278,14 +266,14 @@ internal static class AdminApi
         var id = AuditTenant(http, tenant).Tenant!;
         var take = Math.Clamp(count ?? 100, 1, 1000);
         var records = from is { } start ? await audit.ReadAsync(id, start, take) : await audit.TailAsync(id, take);
-        return Results.Ok(records);
+        return AdminRequests.Ok([.. records], AdminJsonContext.Default.ListAuditRecord);
     }
 
     private static async Task<IResult> VerifyAudit(HttpContext http, AuditLog audit, string? tenant) =>
-        AuditTenant(http, tenant) is (string id, null) ? Results.Ok(await audit.VerifyAsync(id)) : AuditTenant(http, tenant).Problem!;
+        AuditTenant(http, tenant) is (string id, null) ? AdminRequests.Ok(await audit.VerifyAsync(id), AdminJsonContext.Default.AuditVerification) : AuditTenant(http, tenant).Problem!;
 
     private static async Task<IResult> AuditHead(HttpContext http, AuditLog audit, string? tenant) =>
-        AuditTenant(http, tenant) is (string id, null) ? Results.Ok(await audit.HeadAsync(id)) : AuditTenant(http, tenant).Problem!;
+        AuditTenant(http, tenant) is (string id, null) ? AdminRequests.Ok(await audit.HeadAsync(id), AdminJsonContext.Default.AuditChainHead) : AuditTenant(http, tenant).Problem!;
 
     /// <summary>The tenant whose chain is asked for (default the caller's), when the caller may read it.</summary>
     private static (string? Tenant, IResult? Problem) AuditTenant(HttpContext http, string? tenant)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
 
@@ -10,11 +11,6 @@ internal static class AdminRequests
 {
     /// <summary>Largest admin request body. Route changes and imports of a few thousand addresses fit.</summary>
     public const int MaxBodyBytes = 256 * 1024;
-
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
 
     /// <summary>
     /// The caller, from the one identity <see cref="AdminAuthenticationHandler"/> made: name, tenant and role from the same
@@ -34,8 +30,8 @@ internal static class AdminRequests
             Enum.TryParse<AdminRole>(identity.FindFirst(ApiKeyAuthenticationHandler.RoleClaim)?.Value, out var role) ? role : AdminRole.Viewer);
     }
 
-    /// <summary>The body as <typeparamref name="T"/>, or a problem result to return instead.</summary>
-    public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request)
+    /// <summary>The body as <typeparamref name="T"/> (its contract in <see cref="Contracts.AdminJsonContext"/>), or a problem result to return instead.</summary>
+    public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, JsonTypeInfo<T> contract)
         where T : class
     {
         if (request.ContentLength > MaxBodyBytes)
@@ -63,13 +59,27 @@ internal static class AdminRequests
 
         try
         {
-            var body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json);
+            var body = JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), contract);
             return body is null ? (null, BadRequest("The body is empty; a JSON object is required.")) : (body, null);
         }
         catch (JsonException ex)
         {
             return (null, BadRequest($"The body is not valid JSON: {ex.Message}"));
         }
+    }
+
+    /// <summary>200 with <paramref name="value"/> written through its contract.</summary>
+    public static IResult Ok<T>(T value, JsonTypeInfo<T> contract) => Results.Json(value, contract);
+
+    /// <summary>
+    /// 202 Accepted with the approval request's location (<c>/admin/api/approvals/{id}</c>) and <paramref name="value"/>
+    /// written through its contract.
+    /// </summary>
+    public static IResult Accepted<T>(HttpContext http, string location, T value, JsonTypeInfo<T> contract)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.Headers.Location = location;
+        return Results.Json(value, contract, statusCode: StatusCodes.Status202Accepted);
     }
 
     public static IResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "Bad request", detail);

@@ -4,6 +4,7 @@ using Continuity.Core.Credentials;
 using Continuity.Core.Failover;
 using Continuity.Core.Tenants;
 using Continuity.Core.Users;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Admin;
 
@@ -31,7 +32,7 @@ internal static class AppPasswordsApi
             return denied;
         }
 
-        return Results.Ok(await passwords.ListAsync(user.ToLowerInvariant()));
+        return AdminRequests.Ok([.. await passwords.ListAsync(user.ToLowerInvariant())], AdminJsonContext.Default.ListAppPassword);
     }
 
     private static async Task<IResult> Create(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit, FailoverService failover)
@@ -41,7 +42,7 @@ internal static class AppPasswordsApi
             return denied;
         }
 
-        var (body, problem) = await AdminRequests.ReadBodyAsync<AppPasswordBody>(http.Request);
+        var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, AdminJsonContext.Default.AppPasswordBody);
         if (problem is not null)
         {
             return problem;
@@ -57,20 +58,22 @@ internal static class AppPasswordsApi
         var actor = http.User.Actor();
         if (tenants.Find(tenant)!.Failover.Approvals >= 2 && !string.Equals(address, actor.Name, StringComparison.OrdinalIgnoreCase))
         {
-            return await CreatePendingAsync(tenant, address, label, actor, passwords, failover);
+            return await CreatePendingAsync(http, tenant, address, label, actor, passwords, failover);
         }
 
         await audit.AppendAsync(new AuditEntry(actor.Name, "app_password.created", tenant, address, Reason: label));
         var created = await passwords.CreateAsync(address, label);
-        return Results.Created($"/admin/api/tenants/{tenant}/users/{address}/app-passwords/{created.Info.Id}",
-            new { created.Info.Id, created.Info.Label, created.Info.CreatedAt, password = created.Secret, note = "Shown only now: give it to the user for their mail client." });
+        http.Response.Headers.Location = $"/admin/api/tenants/{tenant}/users/{address}/app-passwords/{created.Info.Id}";
+        return Results.Json(
+            new AppPasswordCreated(null, null, created.Info.Id, created.Info.Label, created.Info.CreatedAt, created.Secret, "Shown only now: give it to the user for their mail client."),
+            AdminJsonContext.Default.AppPasswordCreated, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>
     /// Two-person rule (issue 16, item 6): a password for another user opens their mailbox, so it is made unusable and
     /// waits for a second admin, like a route change. The requester sees it now (only once); it works after the approval.
     /// </summary>
-    private static async Task<IResult> CreatePendingAsync(string tenant, string address, string label, AdminActor actor, AppPasswordStore passwords, FailoverService failover)
+    private static async Task<IResult> CreatePendingAsync(HttpContext http, string tenant, string address, string label, AdminActor actor, AppPasswordStore passwords, FailoverService failover)
     {
         var created = await passwords.CreateAsync(address, label, pending: true);
         ApprovalRequest request;
@@ -84,16 +87,10 @@ internal static class AppPasswordsApi
             throw;
         }
 
-        return Results.Accepted($"/admin/api/approvals/{request.Id}", new
-        {
-            status = "pending",
-            request,
-            created.Info.Id,
-            created.Info.Label,
-            created.Info.CreatedAt,
-            password = created.Secret,
-            note = $"Shown only now. It works once a second admin approves request {request.Id} (continuity approve {request.Id}).",
-        });
+        return AdminRequests.Accepted(http, $"/admin/api/approvals/{request.Id}",
+            new AppPasswordCreated("pending", request, created.Info.Id, created.Info.Label, created.Info.CreatedAt, created.Secret,
+                $"Shown only now. It works once a second admin approves request {request.Id} (continuity approve {request.Id})."),
+            AdminJsonContext.Default.AppPasswordCreated);
     }
 
     private static async Task<IResult> Revoke(string tenant, string user, string id, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit)
@@ -110,7 +107,7 @@ internal static class AppPasswordsApi
         }
 
         await AuditRevocationAsync(audit, http.User.Actor(), tenant, address, id);
-        return Results.Ok(new { id, status = "revoked" });
+        return AdminRequests.Ok(new ItemStatusAnswer(id, "revoked"), AdminJsonContext.Default.ItemStatusAnswer);
     }
 
     /// <summary>The audit record of a revocation (the admin API and the console write the same one, after revoking).</summary>
@@ -133,6 +130,4 @@ internal static class AppPasswordsApi
         var known = options.Users.Contains(user, StringComparer.OrdinalIgnoreCase) || await users.ContainsAsync(tenant, user);
         return options.OwnsAddress(user) && known ? null : AdminRequests.BadRequest($"'{user}' is not a known user of tenant '{tenant}'.");
     }
-
-    private sealed record AppPasswordBody(string? Label);
 }

@@ -1,6 +1,7 @@
 using Continuity.Core.Audit;
 using Continuity.Core.Failover;
 using Continuity.Core.State;
+using Continuity.Gateway.Admin.Contracts;
 using Continuity.Mail.Queue;
 
 namespace Continuity.Gateway.Admin;
@@ -27,16 +28,13 @@ internal static class QueueApi
     {
         var tenant = http.User.Actor().Tenant;
         var (count, oldest) = queue.Summary(tenant);
-        return Results.Ok(new
-        {
-            count,
-            oldestAgeSeconds = oldest.TotalSeconds,
-            messages = queue.List(tenant, recipient, state, Math.Clamp(limit ?? 100, 1, 1000)),
-        });
+        return AdminRequests.Ok(
+            new QueueListing(count, oldest.TotalSeconds, queue.List(tenant, recipient, state, Math.Clamp(limit ?? 100, 1, 1000))),
+            AdminJsonContext.Default.QueueListing);
     }
 
     private static IResult Show(string id, HttpContext http, MailQueue queue) =>
-        queue.Show(id, http.User.Actor().Tenant) is { } message ? Results.Ok(message) : NotFound(id);
+        queue.Show(id, http.User.Actor().Tenant) is { } message ? AdminRequests.Ok(message, AdminJsonContext.Default.QueuedMessageView) : NotFound(id);
 
     private static IResult Retry(string id, HttpContext http, MailQueue queue)
     {
@@ -51,7 +49,7 @@ internal static class QueueApi
             return AdminRequests.Forbidden("Viewers cannot retry messages.");
         }
 
-        return queue.RetryNow(id, actor.Tenant) ? Results.Ok(new { id, status = "retrying" }) : NotFound(id);
+        return queue.RetryNow(id, actor.Tenant) ? AdminRequests.Ok(new ItemStatusAnswer(id, "retrying"), AdminJsonContext.Default.ItemStatusAnswer) : NotFound(id);
     }
 
     private static async Task<IResult> Delete(string id, HttpContext http, MailQueue queue, AuditLog audit)
@@ -80,7 +78,7 @@ internal static class QueueApi
         var deletion = queue.Delete(id, actor.Tenant);
         return deletion.Outcome switch
         {
-            QueueDeletionOutcome.Deleted => Results.Ok(new { id, status = "deleted", recipients = deletion.Recipients }),
+            QueueDeletionOutcome.Deleted => AdminRequests.Ok(new ItemStatusAnswer(id, "deleted", deletion.Recipients), AdminJsonContext.Default.ItemStatusAnswer),
             QueueDeletionOutcome.Busy => AdminRequests.Problem(StatusCodes.Status409Conflict, "Conflict", $"Message '{id}' is being delivered right now; try again."),
             _ => NotFound(id),
         };

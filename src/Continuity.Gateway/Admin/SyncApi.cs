@@ -1,4 +1,5 @@
 using Continuity.Core.Tenants;
+using Continuity.Gateway.Admin.Contracts;
 using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Admin;
@@ -23,7 +24,7 @@ internal static class SyncApi
         }
 
         var now = time.GetUtcNow();
-        return Results.Ok((await status.ListAsync(tenant)).Select(s => View(s, status, now)));
+        return AdminRequests.Ok([.. (await status.ListAsync(tenant)).Select(s => View(s, status, now))], AdminJsonContext.Default.ListSyncStateView);
     }
 
     private static async Task<IResult> Get(string tenant, string user, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
@@ -34,7 +35,7 @@ internal static class SyncApi
         }
 
         return await status.GetAsync(tenant, user.ToLowerInvariant()) is { } state
-            ? Results.Ok(View(state, status, time.GetUtcNow()))
+            ? AdminRequests.Ok(View(state, status, time.GetUtcNow()), AdminJsonContext.Default.SyncStateView)
             : AdminRequests.NotFound($"No sync state for '{user}' yet: the user has not been synced (is sync enabled for tenant '{tenant}'?).");
     }
 
@@ -53,14 +54,13 @@ internal static class SyncApi
         var state = await status.SyncNowAsync(tenant, user.ToLowerInvariant(), http.RequestAborted);
         return state is null
             ? AdminRequests.Problem(StatusCodes.Status409Conflict, "Conflict", $"Another node is syncing '{user}' right now; try again shortly.")
-            : Results.Ok(View(state, status, time.GetUtcNow()));
+            : AdminRequests.Ok(View(state, status, time.GetUtcNow()), AdminJsonContext.Default.SyncStateView);
     }
 
-    private static object View(UserSyncState s, MailboxSyncStatus status, DateTimeOffset now) => new
-    {
+    private static SyncStateView View(UserSyncState s, MailboxSyncStatus status, DateTimeOffset now) => new(
         s.User,
-        lagSeconds = s.Lag(now)?.TotalSeconds,
-        stale = status.IsStale(s),
+        s.Lag(now)?.TotalSeconds,
+        status.IsStale(s),
         s.LastRunStarted,
         s.LastSuccess,
         s.LastDirection,
@@ -71,8 +71,7 @@ internal static class SyncApi
         s.TotalKeywordsDropped,
         s.LastError,
         s.Warnings,
-        s.FailbackPending,
-    };
+        s.FailbackPending);
 
     private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants, bool change)
     {

@@ -1,72 +1,109 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli;
 
-/// <summary>The CLI's view of the admin API: JSON in, JSON out, problem details turned into a message.</summary>
-internal sealed class AdminClient(HttpClient http) : IDisposable
+/// <summary>
+/// The CLI's view of the admin API: bodies and answers through the contracts the endpoints use
+/// (<see cref="AdminJsonContext"/>), problem details turned into a one-line reason.
+/// </summary>
+internal sealed class AdminClient : IDisposable
 {
-    public static AdminClient Create(CliArguments args)
-    {
-        var url = args["url"] ?? Environment.GetEnvironmentVariable("CONTINUITY_URL") ?? "http://127.0.0.1:8080";
-        var key = args["api-key"] ?? Environment.GetEnvironmentVariable("CONTINUITY_API_KEY");
-        var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        if (!string.IsNullOrEmpty(key))
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+    private readonly HttpClient _http;
 
-        return new AdminClient(http);
+    public AdminClient(Uri baseAddress, string? apiKey, TimeSpan timeout)
+    {
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
     }
 
-    public Task<AdminResponse> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
+    public Task<AdminResponse<T>> GetAsync<T>(string path, JsonTypeInfo<T> answer) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), answer);
 
-    public Task<AdminResponse> PostAsync(string path, object body) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) });
+    public Task<AdminResponse<TAnswer>> PostAsync<TBody, TAnswer>(string path, TBody body, JsonTypeInfo<TBody> contract, JsonTypeInfo<TAnswer> answer) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, contract) }, answer);
 
-    public Task<AdminResponse> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path));
+    /// <summary>A POST that carries nothing (retry now, sync now): an empty JSON object.</summary>
+    public Task<AdminResponse<T>> PostAsync<T>(string path, JsonTypeInfo<T> answer) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") }, answer);
 
-    public void Dispose() => http.Dispose();
+    /// <summary>A raw body (the account import sends the file as it is, so the server can name its lines).</summary>
+    public Task<AdminResponse<T>> PostAsync<T>(string path, HttpContent content, JsonTypeInfo<T> answer) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, answer);
 
-    private async Task<AdminResponse> SendAsync(HttpRequestMessage request)
+    public Task<AdminResponse<T>> DeleteAsync<T>(string path, JsonTypeInfo<T> answer) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), answer);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<AdminResponse<T>> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> answer)
     {
         using (request)
         {
             try
             {
-                using var response = await http.SendAsync(request);
+                using var response = await _http.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
-                JsonNode? json = null;
-                try
+                if (!response.IsSuccessStatusCode)
                 {
-                    json = text.Length > 0 ? JsonNode.Parse(text) : null;
-                }
-                catch (JsonException)
-                {
+                    return new AdminResponse<T>(response.StatusCode, default, null, text, Read(text, AdminJsonContext.Default.AdminProblem));
                 }
 
-                return new AdminResponse(response.StatusCode, json, text);
+                try
+                {
+                    var value = JsonSerializer.Deserialize(text, answer);
+                    return value is null
+                        ? new AdminResponse<T>(0, default, null, $"the gateway at {_http.BaseAddress} answered {(int)response.StatusCode} without a body", null)
+                        : new AdminResponse<T>(response.StatusCode, value, JsonNode.Parse(text), text, null);
+                }
+                catch (JsonException ex)
+                {
+                    return new AdminResponse<T>(0, default, null, $"the gateway at {_http.BaseAddress} answered {(int)response.StatusCode} with a body this CLI does not understand (a different version?): {ex.Message}", null);
+                }
             }
             catch (HttpRequestException ex)
             {
-                return new AdminResponse(0, null, $"cannot reach the gateway at {http.BaseAddress}: {ex.Message}");
+                return new AdminResponse<T>(0, default, null, $"cannot reach the gateway at {_http.BaseAddress}: {ex.Message}", null);
             }
             catch (TaskCanceledException)
             {
-                return new AdminResponse(0, null, $"the gateway at {http.BaseAddress} did not answer in time");
+                return new AdminResponse<T>(0, default, null, $"the gateway at {_http.BaseAddress} did not answer in time", null);
             }
+        }
+    }
+
+    private static TValue? Read<TValue>(string text, JsonTypeInfo<TValue> contract)
+        where TValue : class
+    {
+        try
+        {
+            return text.Length > 0 ? JsonSerializer.Deserialize(text, contract) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }
 
-internal sealed record AdminResponse(HttpStatusCode Status, JsonNode? Json, string Text)
+/// <summary>
+/// One call's outcome: <see cref="Value"/> (the typed answer) when <see cref="Ok"/>, with <see cref="Json"/> kept for
+/// <c>--json</c>; else <see cref="Error"/>. Status 0 means no usable answer (unreachable, timed out, unreadable body).
+/// </summary>
+internal sealed record AdminResponse<T>(HttpStatusCode Status, T? Value, JsonNode? Json, string Text, AdminProblem? Problem)
 {
     public bool Ok => (int)Status is >= 200 and < 300;
 
     /// <summary>A one-line reason for a failed call: the problem detail, or the raw text.</summary>
     public string Error => Status == 0 ? Text
-        : $"{(int)Status} {Json?["title"]?.GetValue<string>() ?? Status.ToString()}: {Json?["detail"]?.GetValue<string>() ?? Text}";
+        : $"{(int)Status} {Problem?.Title ?? Status.ToString()}: {Problem?.Detail ?? Text}";
 }

@@ -1,137 +1,159 @@
-using Continuity.Gateway.Admin;
-using Continuity.Gateway.Hosting;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using Continuity.Gateway.Cli.Verbs;
 
 namespace Continuity.Gateway.Cli;
 
 /// <summary>
-/// The <c>continuity</c> command. <c>serve</c> (the default) runs the gateway; every other verb
-/// calls the admin API of a running gateway (<c>--url</c>/<c>CONTINUITY_URL</c>,
-/// <c>--api-key</c>/<c>CONTINUITY_API_KEY</c>), prints human output or <c>--json</c>, and exits
-/// non-zero on failure.
+/// The <c>continuity</c> command (System.CommandLine). <c>serve</c> (the default) runs the gateway; every other verb
+/// calls the admin API of a running gateway, prints human output or <c>--json</c>, and exits with an
+/// <see cref="ExitCode"/>. Each verb family is one file under <c>Verbs/</c> with one <c>Create()</c> factory, listed in
+/// <see cref="Verbs"/>.
 /// </summary>
-internal static partial class ContinuityCli
+internal static class ContinuityCli
 {
-    public const int Ok = 0;
-    public const int Failed = 1;
-    public const int Usage = 2;
+    /// <summary>The verb families in the order <c>--help</c> lists them. A new family: a file in Verbs/ and one line here.</summary>
+    private static readonly Func<IEnumerable<Command>>[] Verbs =
+    [
+        ServeVerb.Create,
+        ConfigVerbs.Create,
+        HealthVerb.Create,
+        RouteVerbs.Create,
+        ApprovalVerbs.Create,
+        UserVerbs.Create,
+        AuditVerbs.Create,
+        QueueVerbs.Create,
+        AccountVerbs.Create,
+        SyncVerbs.Create,
+        DrillVerbs.Create,
+        ApiKeyVerbs.Create,
+        HelpVerb.Create,
+    ];
 
-    public const string Help = """
-        continuity — tenant identity and mail continuity gateway
+    private const string Epilog = """
+        Admin verbs call a running gateway: --url (or CONTINUITY_URL, default http://127.0.0.1:8080) and
+        --api-key (or CONTINUITY_API_KEY); --json prints the gateway's answer as JSON.
 
-          continuity [serve] [--config FILE] [--data-dir DIR] [--urls URLS]
-          continuity config check [--config FILE]        (every error with its path; exit 2 if any)
-          continuity config show [--config FILE]         (the effective configuration as JSON, secrets redacted)
-          continuity health [--url URL] [--timeout S]   (exit 0 when the node's /health/ready answers 200, else 1; no API key)
-          continuity route show [--tenant T]
-          continuity route set --tenant T [--user ADDRESS] --to PROVIDER --reason TEXT [--expected-version N]
-          continuity approvals
-          continuity approve ID
-          continuity reject ID [--reason TEXT]
-          continuity users list --tenant T
-          continuity users import --tenant T FILE      (one address per line, or CSV with the address first)
-          continuity audit show [--tenant T] [--count N]
-          continuity audit verify [--tenant T]          (the tenant's keyed hash chain; default the caller's tenant)
-          continuity audit head --tenant T              (records and head hash: keep it outside the store)
-          continuity queue list [--recipient A] [--state pending|held|failed|delivered]
-          continuity queue show|retry|delete ID          (this node's mail spool; delete is audited)
-          continuity accounts import --tenant T FILE     (JSON [{email,name?,links:[{provider,issuer?,subject}]}] or CSV email,provider,subject[,name])
-          continuity accounts show --tenant T ADDRESS    (the gateway account id and its upstream links)
-          continuity accounts revoke --tenant T ADDRESS --reason TEXT   (ends sessions, refresh tokens and authorizations on every node)
-          continuity sync status --tenant T [--user ADDRESS]   (mailbox copy primary → sovereign: lag, copied, errors)
-          continuity sync now --tenant T --user ADDRESS
-          continuity apikey new                        (prints a new admin API key and the hash for the configuration)
-
-        Admin verbs use --url (or CONTINUITY_URL, default http://127.0.0.1:8080) and --api-key (or CONTINUITY_API_KEY).
-        Add --json for machine-readable output.
+        Exit codes:
+          0  done
+          1  the operation failed: the gateway refused it or could not be reached, the node is not ready,
+             the audit chain is broken, an import left conflicts, a sync run ended with an error
+          2  usage or configuration error (unknown verb or option, missing or mistyped value, missing file,
+             invalid configuration): nothing was sent and nothing was started
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var cli = new CliArguments(args);
-        var verb = cli.Words.Count == 0 ? "serve" : cli.Word(0);
-        if (cli.Has("help") && verb != "serve")
+        var parse = CreateRoot().Parse(ServeByDefault(args));
+        // Help and --version answer whatever else is on the line; anything else runs only on a clean parse.
+        List<string> errors = parse.Action is ParseErrorAction || parse.Action == parse.CommandResult.Command.Action
+            ? [.. OptionsWithoutValue(parse), .. parse.Errors.Select(e => e.Message)]
+            : [];
+        if (errors.Count > 0)
         {
-            await stdout.WriteAsync(Help);
-            return Ok;
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync($"error: {error}");
+            }
+
+            await stderr.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
+            return ExitCode.Usage;
         }
 
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            // Exceptions are bugs: they surface as such, not as exit 1 that looks like a refused call.
+            EnableDefaultExceptionHandler = false,
+            // Ctrl+C and SIGTERM belong to the host that serve runs (graceful shutdown), not to the parser.
+            ProcessTerminationTimeout = null,
+        };
         try
         {
-            return verb switch
-            {
-                "serve" => await ServeAsync(args, cli, stderr),
-                "config" when cli.Word(1) == "check" => ConfigCheck(cli, stdout, stderr),
-                "config" when cli.Word(1) == "show" => ConfigShow(cli, stdout, stderr),
-                "health" => await HealthAsync(cli, stdout, stderr),
-                "route" when cli.Word(1) == "show" => await RouteShowAsync(cli, stdout, stderr),
-                "route" when cli.Word(1) == "set" => await RouteSetAsync(cli, stdout, stderr),
-                "approvals" or "pending" => await ApprovalsAsync(cli, stdout, stderr),
-                "approve" => await DecideAsync(cli, "approve", stdout, stderr),
-                "reject" => await DecideAsync(cli, "reject", stdout, stderr),
-                "users" when cli.Word(1) == "list" => await UsersListAsync(cli, stdout, stderr),
-                "users" when cli.Word(1) == "import" => await UsersImportAsync(cli, stdout, stderr),
-                "audit" when cli.Word(1) == "show" => await AuditShowAsync(cli, stdout, stderr),
-                "audit" when cli.Word(1) == "verify" => await AuditVerifyAsync(cli, stdout, stderr),
-                "audit" when cli.Word(1) == "head" => await AuditHeadAsync(cli, stdout, stderr),
-                "queue" when cli.Word(1) is "list" or "" => await QueueListAsync(cli, stdout, stderr),
-                "queue" when cli.Word(1) == "show" => await QueueShowAsync(cli, stdout, stderr),
-                "queue" when cli.Word(1) is "retry" or "delete" => await QueueActAsync(cli, stdout, stderr),
-                "accounts" => await AccountsAsync(cli, stdout, stderr),
-                "sync" when cli.Word(1) is "status" or "" => await SyncStatusAsync(cli, stdout, stderr),
-                "sync" when cli.Word(1) == "now" => await SyncNowAsync(cli, stdout, stderr),
-                "apikey" when cli.Word(1) == "new" => ApiKeyNew(stdout),
-                "help" => await WriteAsync(stdout, Help, Ok),
-                _ => await WriteAsync(stderr, $"unknown command: {string.Join(' ', cli.Words)}\n\n{Help}", Usage),
-            };
+            return await parse.InvokeAsync(invocation);
         }
         catch (UsageException ex)
         {
-            return await WriteAsync(stderr, $"{ex.Message}\n(see 'continuity help')\n", Usage);
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            await stderr.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
+            return ExitCode.Usage;
         }
     }
 
-    private static async Task<int> ServeAsync(string[] args, CliArguments cli, TextWriter stderr)
+    /// <summary>The whole command tree, with the root's help ending in the connection and exit code notes.</summary>
+    public static RootCommand CreateRoot()
     {
-        var configFile = cli["config"];
-        var dataDir = cli["data-dir"];
-        if (configFile is not null && !File.Exists(configFile))
+        var root = new RootCommand("continuity — tenant identity and mail continuity gateway");
+        foreach (var command in Verbs.SelectMany(create => create()))
         {
-            return await WriteAsync(stderr, $"configuration file not found: {configFile}\n", Usage);
+            root.Subcommands.Add(command);
         }
 
-        // Validate before anything starts (the embedded store, listeners): every error of every part at once.
-        var errors = ValidateAll(configFile, dataDir, args);
-        if (errors.Count > 0)
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new RootHelpAction((HelpAction)help.Action!);
+        return root;
+    }
+
+    /// <summary>No verb means <c>serve</c>: <c>continuity</c> and <c>continuity --config FILE</c> start the gateway, as before.</summary>
+    private static string[] ServeByDefault(string[] args) =>
+        args is [] || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
+            ? ["serve", .. args]
+            : args;
+
+    /// <summary>
+    /// An option whose value is the next option (<c>--tenant --json</c>: the parser gives --tenant the value "--json"):
+    /// the value is missing. A value that really starts with "--" cannot be given; none of the verbs takes one.
+    /// </summary>
+    private static List<string> OptionsWithoutValue(ParseResult parse)
+    {
+        var errors = new List<string>();
+        for (SymbolResult? command = parse.CommandResult; command is not null; command = command.Parent)
         {
-            return await WriteAsync(stderr, "The configuration is not valid:\n" + string.Concat(errors.Select(e => $"  {e}\n")), Usage);
+            foreach (var option in ((CommandResult)command).Children.OfType<OptionResult>())
+            {
+                if (option.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } next)
+                {
+                    errors.Add($"Required argument missing for option: '{option.Option.Name}' (the next word, '{next.Value}', is an option).");
+                }
+            }
         }
 
-        // Before any file is made, by this code or a library (Garnet's AOF): new files are the gateway user's only.
-        Core.IO.PrivateFiles.RestrictUmask();
-        var hostArgs = args.SkipWhile(a => a == "serve").ToArray();
-        await using var app = GatewayHost.Build(hostArgs, configFile, dataDir);
-        await app.RunAsync();
-        return Ok;
+        return errors;
     }
 
-    private static int ApiKeyNew(TextWriter stdout)
+    /// <summary>The standard help, and after the root's the connection and exit code notes.</summary>
+    private sealed class RootHelpAction(HelpAction help) : SynchronousCommandLineAction
     {
-        var key = AdminKeyring.NewKey();
-        stdout.WriteLine($"key:  {key}");
-        stdout.WriteLine($"hash: {AdminKeyring.Hash(key)}");
-        stdout.WriteLine("Put the hash in Continuity:Tenants:<tenant>:Admins:<admin>:ApiKeyHashes; give the key to the admin. It is shown only now.");
-        return Ok;
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var code = help.Invoke(parseResult);
+            if (parseResult.CommandResult.Command is RootCommand)
+            {
+                parseResult.InvocationConfiguration.Output.WriteLine(Epilog);
+            }
+
+            return code;
+        }
     }
 
-    private static async Task<int> WriteAsync(TextWriter writer, string text, int code)
+    private static string CommandPath(CommandResult result)
     {
-        await writer.WriteAsync(text);
-        return code;
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c)
+            {
+                names.Add(c.Command is RootCommand ? "continuity" : c.Command.Name);
+            }
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
-
-    private static string Require(CliArguments cli, string name) =>
-        cli[name] is { Length: > 0 } value && value != "true" ? value : throw new UsageException($"--{name} is required");
-
-    private sealed class UsageException(string message) : Exception(message);
 }

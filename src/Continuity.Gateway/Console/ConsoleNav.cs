@@ -13,6 +13,7 @@ internal static class ConsoleNav
         ("Approvals", "/admin/approvals"),
         ("Audit", "/admin/audit"),
         ("Mail", "/admin/mail"),
+        ("Drills", "/admin/drills"),
     ];
 
     /// <summary>True when <paramref name="path"/> is <paramref name="item"/>'s page or below it (the Overview only itself).</summary>

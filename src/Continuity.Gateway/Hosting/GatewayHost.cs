@@ -3,6 +3,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Console;
+using Continuity.Gateway.Drills;
 using Continuity.Gateway.Health;
 using Continuity.Gateway.RateLimiting;
 using Continuity.Identity;
@@ -60,6 +61,8 @@ internal static class GatewayHost
         app.MapContinuityQueueApi();
         app.MapContinuitySyncApi();
         app.MapContinuityAppPasswordsApi();
+        app.MapContinuityReadinessApi();
+        app.MapContinuityDrillsApi();
         app.MapContinuityMailClientSetup();
         app.MapContinuityConsole();
         app.Lifetime.ApplicationStarted.Register(() => RegisterHttpListeners(app));
@@ -78,6 +81,7 @@ internal static class GatewayHost
         services.AddContinuityMail(configuration);
         services.AddContinuityMailboxSync();
         services.AddContinuityMailAccess();
+        services.AddContinuityReadinessAndDrills();
         // OAUTHBEARER / XOAUTH2 at the mail proxy and bearer tokens at the admin API: the gateway's own access tokens.
         services.AddContinuityTokenValidation(configuration);
         services.AddSingleton<IBearerTokenValidator, GatewayBearerTokens>();

@@ -1,6 +1,7 @@
 using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Core.Tenants;
+using Continuity.Mail.Drills;
 using Continuity.Mail.Spool;
 
 namespace Continuity.Mail.Delivery;
@@ -11,7 +12,8 @@ namespace Continuity.Mail.Delivery;
 /// sovereign provider while the user is routed elsewhere and the tenant has <c>ContinuityCopies</c> on.
 /// Pure: reads the message, the route table and the tenants; changes nothing.
 /// </summary>
-internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants)
+/// <remarks>A continuity drill's probe (<see cref="DrillProbeRoutes"/>) goes where the drill said, not where the route says.</remarks>
+internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants, DrillProbeRoutes? probes = null)
 {
     /// <summary>Pseudo provider for recipients outside every tenant (bounces to outside senders): the configured relay.</summary>
     public const string Relay = "@relay";
@@ -36,7 +38,7 @@ internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants
                 continue;
             }
 
-            var route = Route(tenantId, tenant, r.Recipient.DeliverTo);
+            var route = RouteOf(message, tenantId, tenant, r.Recipient.DeliverTo);
             var sovereign = CopyProvider(tenant);
             switch (r.Main.Status)
             {
@@ -75,7 +77,7 @@ internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants
             }
 
             if (r.Recipient.Tenant is { } tenantId && tenants.Find(tenantId) is { } tenant
-                && NeedsCopy(r, Route(tenantId, tenant, r.Recipient.DeliverTo), CopyProvider(tenant)))
+                && NeedsCopy(r, RouteOf(message, tenantId, tenant, r.Recipient.DeliverTo), CopyProvider(tenant)))
             {
                 return false;
             }
@@ -90,6 +92,9 @@ internal sealed class DeliveryPlanner(RouteTable routes, TenantDirectory tenants
         var route = routes.Resolve(tenantId, address);
         return route is not null && tenant.FindProvider(route) is { } name ? name : tenant.DefaultProvider;
     }
+
+    private string RouteOf(QueuedMessage message, string tenantId, TenantOptions tenant, string address) =>
+        probes?.Find(message.Envelope.From, address) is { } probe && tenant.FindProvider(probe) is { } name ? name : Route(tenantId, tenant, address);
 
     private static string? CopyProvider(TenantOptions tenant) =>
         tenant.Failover.ContinuityCopies ? tenant.FindProvider(tenant.ResolveSovereignProvider()) : null;

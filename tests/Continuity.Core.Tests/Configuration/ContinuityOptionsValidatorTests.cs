@@ -92,6 +92,16 @@ public sealed class ContinuityOptionsValidatorTests
     }
 
     [Fact]
+    public void Check_DrillUserOutsideTheTenantsDomains_ReportedWithItsIndex()
+    {
+        var options = Valid();
+        options.Tenants["demo"].Failover.DrillUsers = ["drill@demo.test", "mallory@elsewhere.example"];
+
+        Assert.Equal("Continuity:Tenants:demo:Failover:DrillUsers:1: 'mallory@elsewhere.example' is not an address in the tenant's domains",
+            Assert.Single(ContinuityOptionsValidator.Check(options)));
+    }
+
+    [Fact]
     public void Check_DomainClaimedByTwoTenantsAndSharedKey_BothReported()
     {
         var options = Valid();

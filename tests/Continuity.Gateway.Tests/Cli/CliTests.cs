@@ -67,7 +67,7 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
 
         Assert.Equal((2, true), (badVersion.Code, badVersion.Err.Contains("--expected-version must be a route version number, not 'abc'", StringComparison.Ordinal)));
         Assert.Equal((1, true), (badKey.Code, badKey.Err.Contains("401", StringComparison.Ordinal)));
-        Assert.Equal((2, true), (missing.Code, missing.Err.Contains("--reason is required", StringComparison.Ordinal)));
+        Assert.Equal((2, true), (missing.Code, missing.Err.Contains("'--reason' is required", StringComparison.Ordinal)));
         Assert.Equal((1, true), (nobody.Code, nobody.Err.Contains("cannot reach the gateway", StringComparison.Ordinal)));
         Assert.Equal(2, unknown.Code);
     }

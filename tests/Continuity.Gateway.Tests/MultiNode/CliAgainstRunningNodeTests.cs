@@ -200,6 +200,35 @@ public sealed class CliAgainstRunningNodeTests(CliNodeFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ReadVerbs_EachFamily_ExitZeroWithHumanOutputOrOneWithTheApisReason()
+    {
+        // Act
+        var users = await Cli("users", "list", "--tenant", Tenant);
+        var approvals = await Cli("approvals");
+        var pending = await Cli("pending", "--json");
+        var queue = await Cli("queue");
+        var queueJson = await Cli("queue", "list", "--state", "pending", "--json");
+        var audit = await Cli("audit", "show", "--count", "5");
+        var noMessage = await Cli("queue", "show", "no-such-message");
+        var noRequest = await Cli("reject", "no-such-request", "--reason", "typo");
+
+        // Assert
+        Assert.True(users.ExitCode == 0, users.ToString());
+        Assert.Contains($"{CliNodeFixture.Erin}  → primary", users.Stdout, StringComparison.Ordinal);
+        Assert.True(approvals.ExitCode == 0, approvals.ToString());
+        Assert.Contains("no pending requests", approvals.Stdout, StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(pending.Stdout)!.AsArray());
+        Assert.True(queue.ExitCode == 0, queue.ToString());
+        Assert.Contains("message(s) in this node's queue", queue.Stdout, StringComparison.Ordinal);
+        Assert.NotNull(JsonNode.Parse(queueJson.Stdout)!["messages"]);
+        Assert.True(audit.ExitCode == 0, audit.ToString());
+        Assert.True(noMessage.ExitCode == 1, noMessage.ToString());
+        Assert.Contains("error: 404", noMessage.Stderr, StringComparison.Ordinal);
+        Assert.True(noRequest.ExitCode == 1, noRequest.ToString());
+        Assert.Contains("error: 404", noRequest.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditHead_OfAnotherTenant_Refused()
     {
         var other = await Cli("audit", "head", "--tenant", "other");

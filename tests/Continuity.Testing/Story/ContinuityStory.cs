@@ -44,7 +44,8 @@ public sealed class ContinuityStory : IAsyncDisposable
 
     public static string SovereignSubject(string user) => "kc-" + user.Split('@')[0] + "-5e1d";
 
-    public static async Task<ContinuityStory> StartAsync()
+    /// <summary>Starts the story's world; <paramref name="configure"/> changes the gateway's options first (a drill's test users).</summary>
+    public static async Task<ContinuityStory> StartAsync(Action<Continuity.Core.Configuration.ContinuityOptions>? configure = null)
     {
         var ports = StoryWorld.PickPorts();
         var issuer = new Uri($"http://127.0.0.1:{ports.Gateway}/");
@@ -63,7 +64,7 @@ public sealed class ContinuityStory : IAsyncDisposable
                 OidcUpstreamProfile.Keycloak,
                 [new OidcUpstreamClient(StoryConfig.UpstreamClientId, StoryConfig.UpstreamClientSecret, [new Uri(issuer, $"signin/{GatewayConfig.Tenant}/sovereign").AbsoluteUri])],
                 users.Select(u => new OidcUpstreamUser(u, SovereignSubject(u), Name(u))));
-            world = await StoryWorld.StartAsync(ports, primary.Issuer, sovereign.Issuer);
+            world = await StoryWorld.StartAsync(ports, primary.Issuer, sovereign.Issuer, configure);
             var rp = await RelyingParty.StartAsync(ports.RelyingParty, issuer, ["offline_access"]);
             return new ContinuityStory(primary, sovereign, world, rp);
         }

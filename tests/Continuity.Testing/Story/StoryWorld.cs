@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Continuity.Core.Configuration;
 
 namespace Continuity.Testing.Story;
 
@@ -43,8 +44,8 @@ public sealed class StoryWorld : IAsyncDisposable
     /// <summary>Ports for the gateway (HTTP, MX, IMAP) and a relying party, picked before anything starts: the upstreams' and the relying party's registrations name them.</summary>
     public static (int Gateway, int Smtp, int Imap, int RelyingParty) PickPorts() => (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
 
-    /// <summary>Starts both Dovecots and the gateway (waits for <c>/health/ready</c>).</summary>
-    public static async Task<StoryWorld> StartAsync((int Gateway, int Smtp, int Imap, int RelyingParty) ports, Uri primaryIssuer, Uri sovereignIssuer)
+    /// <summary>Starts both Dovecots and the gateway (waits for <c>/health/ready</c>); <paramref name="configure"/> changes the story's options first.</summary>
+    public static async Task<StoryWorld> StartAsync((int Gateway, int Smtp, int Imap, int RelyingParty) ports, Uri primaryIssuer, Uri sovereignIssuer, Action<ContinuityOptions>? configure = null)
     {
         var keys = new TempDirectory("story-keys");
         var primaryMail = DovecotServer.Start("story-primary", People);
@@ -54,7 +55,9 @@ public sealed class StoryWorld : IAsyncDisposable
             sovereignMail = DovecotServer.Start("story-sovereign", People);
             var config = new StoryConfig(ports.Gateway, ports.Smtp, ports.Imap, primaryIssuer, sovereignIssuer, primaryMail, sovereignMail,
                 new Uri($"http://127.0.0.1:{ports.RelyingParty}/signin-oidc"), keys.Path);
-            var gateway = await GatewayProcess.StartAsync("story", config.Options(), sections: config.Sections, port: ports.Gateway);
+            var options = config.Options();
+            configure?.Invoke(options);
+            var gateway = await GatewayProcess.StartAsync("story", options, sections: config.Sections, port: ports.Gateway);
             var second = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
             second.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayConfig.SecondAdminKey);
             return new StoryWorld(config, gateway, second, keys);

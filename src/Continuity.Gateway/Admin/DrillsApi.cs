@@ -1,0 +1,89 @@
+using Continuity.Core.Failover;
+using Continuity.Core.State;
+using Continuity.Core.Tenants;
+using Continuity.Gateway.Drills;
+
+namespace Continuity.Gateway.Admin;
+
+/// <summary>
+/// Continuity drills: <c>POST /admin/api/tenants/{tenant}/drills</c> (<c>{"users": [...], "live": false}</c>, an
+/// operator's action) starts one and answers 202 with its report (status <c>Running</c>) and where to read it;
+/// <c>GET …/drills</c> lists past reports, newest first; <c>GET …/drills/{id}</c> reads one (any admin of the tenant).
+/// </summary>
+internal static class DrillsApi
+{
+    public static IEndpointRouteBuilder MapContinuityDrillsApi(this IEndpointRouteBuilder app)
+    {
+        var drills = app.MapGroup("/admin/api/tenants/{tenant}/drills")
+            .RequireAuthorization(AdminPolicy.Name)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                try
+                {
+                    return await next(context);
+                }
+                catch (StateUnavailableException ex)
+                {
+                    return AdminRequests.Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message);
+                }
+                catch (FailoverException ex)
+                {
+                    return AdminRequests.FromFailover(ex);
+                }
+            });
+        drills.MapPost("", Start);
+        drills.MapGet("", List);
+        drills.MapGet("/{id}", Get);
+        return app;
+    }
+
+    private static async Task<IResult> Start(string tenant, HttpContext http, TenantDirectory tenants, DrillService drills)
+    {
+        if (tenants.Find(tenant) is null)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, DrillJsonContext.Default.DrillRequestBody);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var report = await drills.StartAsync(http.User.Actor(), tenant, body!.Users ?? [], body.Live);
+        return Results.Json(report, DrillJsonContext.Default.DrillReport, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, DrillStore store, int? count)
+    {
+        if (Deny(tenant, http, tenants) is { } denied)
+        {
+            return denied;
+        }
+
+        return Results.Json(await store.ListAsync(tenant, Math.Clamp(count ?? 20, 1, DrillStore.Kept)), DrillJsonContext.Default.ListDrillReport);
+    }
+
+    private static async Task<IResult> Get(string tenant, string id, HttpContext http, TenantDirectory tenants, DrillStore store)
+    {
+        if (Deny(tenant, http, tenants) is { } denied)
+        {
+            return denied;
+        }
+
+        return id.Length <= 32 && id.All(char.IsAsciiHexDigitLower) && await store.GetAsync(tenant, id) is { } report
+            ? Results.Json(report, DrillJsonContext.Default.DrillReport)
+            : AdminRequests.NotFound($"No drill '{id}' in tenant '{tenant}'.");
+    }
+
+    private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants)
+    {
+        if (tenants.Find(tenant) is null)
+        {
+            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+        }
+
+        var actor = http.User.Actor();
+        return actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
+    }
+}
