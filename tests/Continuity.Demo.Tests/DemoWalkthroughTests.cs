@@ -106,6 +106,24 @@ public sealed class DemoWalkthroughTests : IAsyncLifetime
         var bob = await NewPageAsync();
         await SignInAsync(bob, _demo.WebApp, "bob@demo.test");
         await Expect(bob.Locator("#provider")).ToHaveTextAsync("primary");
+
+        // 8. The first admin runs a (non-live) continuity drill for bob from the console and reads its report.
+        await ops.GotoAsync(new Uri(_demo.Gateway, "admin/drills").AbsoluteUri);
+        await ops.GetByLabel("Users (addresses, separated by commas or spaces)").FillAsync("bob@demo.test");
+        await ops.GetByRole(AriaRole.Button, new() { Name = "Run the drill" }).ClickAsync();
+        var report = ops.Locator("#report-title");
+        await Expect(report).ToBeVisibleAsync();
+        await Eventually.TrueAsync(async () =>
+        {
+            if (!(await report.InnerTextAsync()).Contains("Running", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            await ops.ReloadAsync();
+            return false;
+        }, PageTimeout, "the drill report to finish");
+        await ScreenshotAsync(ops, "demo-console-drill.png");
     }
 
     /// <summary>
