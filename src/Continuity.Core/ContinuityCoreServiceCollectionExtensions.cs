@@ -34,6 +34,7 @@ public static class ContinuityCoreServiceCollectionExtensions
         services.TryAddSingleton<ApprovalStore>();
         services.TryAddSingleton<UserDirectory>();
         services.TryAddSingleton<FailoverService>();
+        services.TryAddSingleton<WithheldSuggestions>();
         services.TryAddSingleton<ICutoffSignals, CutoffSignalService>();
         services.TryAddSingleton<RouteSnapshotService>();
         services.AddHostedService(sp => sp.GetRequiredService<RouteSnapshotService>());

@@ -2,6 +2,7 @@ using Continuity.Core.Approvals;
 using Continuity.Core.Audit;
 using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
+using Continuity.Core.Health;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
 using Continuity.Core.State;
@@ -32,7 +33,9 @@ internal sealed class CoreHarness : IDisposable
         Approvals = new ApprovalStore(Store);
         Users = new UserDirectory(Store);
         Failover = new FailoverService(options, Routes, Approvals, Audit, Users, Time);
-        Signals = new CutoffSignalService(options, Table, Failover, Audit, SnapshotService(), Store, Time, NullLogger<CutoffSignalService>.Instance);
+        Backends = new BackendHealthRegistry(Time);
+        Withheld = new WithheldSuggestions(Time);
+        Signals = new CutoffSignalService(options, Table, Failover, Audit, SnapshotService(), Store, Backends, Withheld, Time, NullLogger<CutoffSignalService>.Instance);
         Users.AddAsync("demo", ["alice@demo.test", "bob@demo.test"]).GetAwaiter().GetResult();
     }
 
@@ -59,6 +62,11 @@ internal sealed class CoreHarness : IDisposable
     public UserDirectory Users { get; }
     public FailoverService Failover { get; }
     public CutoffSignalService Signals { get; }
+
+    /// <summary>This node's latest probe results (what the probers would have reported).</summary>
+    public BackendHealthRegistry Backends { get; }
+
+    public WithheldSuggestions Withheld { get; }
     public string DataDir => _dir.Path;
 
     /// <summary>Loads the store's routes into <see cref="Table"/> (what the snapshot service does on a message).</summary>

@@ -26,8 +26,15 @@ public enum CutoffSignalOutcome
     /// <summary>The user (or tenant) is not routed to that provider any more: nothing to do.</summary>
     NotRouted,
 
-    /// <summary>The store is unreachable; the signal could not be acted on (it was logged).</summary>
+    /// <summary>The store is unreachable, or this node has not loaded its routes yet; the signal could not be acted on (it was logged).</summary>
     Unavailable,
+
+    /// <summary>
+    /// A tenant-wide signal whose target provider is down itself (its latest probe failed): recorded, no suggestion and no
+    /// failover (see <see cref="WithheldSuggestions"/>). Probers raise it again on their next round, so the suggestion
+    /// comes once the target is up again.
+    /// </summary>
+    TargetDown,
 }
 
 /// <summary>The one entry point other parts use to report a cut-off.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Continuity.Core.Audit;
 using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
+using Continuity.Core.Health;
 using Continuity.Core.Routing;
 using Continuity.Core.State;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,10 @@ namespace Continuity.Core.Signals;
 /// User signals acted on are also counted per tenant and provider (<see cref="TenantCutoffCounter"/>): when the
 /// tenant's <see cref="FailoverPolicyOptions.TenantSignalUsers"/> distinct users were cut off within the window, a
 /// tenant-wide signal follows once, so an organisation cut off user by user gets one tenant decision, not only one per user.
+/// A tenant-wide signal is never turned into a suggestion (or an automatic failover) to a provider that is down itself
+/// (a backend of it failed its latest probe here): it is recorded once with the target's failed probes, kept in
+/// <see cref="WithheldSuggestions"/> for <c>/health/status</c>, and answered <see cref="CutoffSignalOutcome.TargetDown"/>,
+/// so the prober raising it tries again and the suggestion comes when the target is back.
 /// </summary>
 public sealed partial class CutoffSignalService(
     IOptions<ContinuityOptions> options,
@@ -26,6 +31,8 @@ public sealed partial class CutoffSignalService(
     AuditLog audit,
     RouteSnapshotService snapshots,
     StateStore store,
+    BackendHealthRegistry health,
+    WithheldSuggestions withheld,
     TimeProvider time,
     ILogger<CutoffSignalService> logger) : ICutoffSignals
 {
@@ -41,8 +48,21 @@ public sealed partial class CutoffSignalService(
 
         var user = signal.User?.ToLowerInvariant();
         Log.Raised(logger, signal.Source, signal.Tenant, user ?? "(tenant)", provider, signal.Evidence);
+        if (!table.IsLoaded)
+        {
+            // Right after start the routes may not be loaded yet: "not routed there" would be a guess, and a prober
+            // would take it as an answer and never raise this outage again. Unavailable makes it try next round.
+            Log.RoutesNotLoaded(logger, signal.Tenant, user ?? "(tenant)");
+            return CutoffSignalOutcome.Unavailable;
+        }
+
         if (!string.Equals(table.Resolve(signal.Tenant, user), provider, StringComparison.OrdinalIgnoreCase))
         {
+            if (user is null)
+            {
+                withheld.Release(signal.Tenant, provider);
+            }
+
             return CutoffSignalOutcome.NotRouted;
         }
 
@@ -51,8 +71,18 @@ public sealed partial class CutoffSignalService(
         var reason = $"cut-off signal from {signal.Source}: {provider} stopped serving {(user ?? "the tenant")}";
         try
         {
+            if (user is null && tenant.Failover.Automatic != AutomaticFailover.Off && TargetDown(signal.Tenant, target) is { Count: > 0 } down)
+            {
+                return await WithholdAsync(signal with { Provider = provider }, target, actor, reason, down).ConfigureAwait(false);
+            }
+
             await audit.AppendAsync(new AuditEntry(actor, "signal.recorded", signal.Tenant, user, provider, null, reason, "evidence: " + signal.Evidence)).ConfigureAwait(false);
             var outcome = await ActAsync(tenant.Failover.Automatic, new RouteChange(signal.Tenant, user, target, actor, reason, Details: "evidence: " + signal.Evidence), provider, signal.Evidence).ConfigureAwait(false);
+            if (user is null)
+            {
+                withheld.Release(signal.Tenant, provider);
+            }
+
             if (user is not null && await _counter.RecordAsync(signal.Tenant, provider, user, tenant.Failover).ConfigureAwait(false) is { } users)
             {
                 var window = tenant.Failover.TenantSignalWindow;
@@ -69,6 +99,25 @@ public sealed partial class CutoffSignalService(
             Log.Unavailable(logger, signal.Tenant, user ?? "(tenant)");
             return CutoffSignalOutcome.Unavailable;
         }
+    }
+
+    /// <summary>The target's backends whose latest probe here failed, as <c>kind target: detail</c>; empty when none did (or none was probed).</summary>
+    private List<string> TargetDown(string tenant, string target) =>
+        [.. health.All
+            .Where(b => !b.Up && string.Equals(b.Tenant, tenant, StringComparison.OrdinalIgnoreCase) && string.Equals(b.Provider, target, StringComparison.OrdinalIgnoreCase))
+            .Select(b => $"{b.Kind} {b.Target}: {b.Detail}")];
+
+    /// <summary>Records a tenant-wide signal held back because its target is down: audited and logged once per outage.</summary>
+    private async Task<CutoffSignalOutcome> WithholdAsync(CutoffSignal signal, string target, string actor, string reason, List<string> down)
+    {
+        if (withheld.Hold(signal, target, down))
+        {
+            var why = $"not suggested: {target} is down too ({string.Join("; ", down)})";
+            Log.Withheld(logger, signal.Tenant, signal.Provider, target, string.Join("; ", down));
+            await audit.AppendAsync(new AuditEntry(actor, "signal.recorded", signal.Tenant, null, signal.Provider, target, reason + "; " + why, "evidence: " + signal.Evidence)).ConfigureAwait(false);
+        }
+
+        return CutoffSignalOutcome.TargetDown;
     }
 
     private async Task<CutoffSignalOutcome> ActAsync(AutomaticFailover policy, RouteChange change, string provider, string evidence)
@@ -110,6 +159,12 @@ public sealed partial class CutoffSignalService(
 
         [LoggerMessage(202, LogLevel.Warning, "Tenant {Tenant}: {Users} users cut off by provider {Provider} within {Window}: raising a tenant-wide signal")]
         public static partial void TenantWide(ILogger logger, string tenant, string provider, long users, TimeSpan window);
+
+        [LoggerMessage(203, LogLevel.Warning, "Tenant {Tenant}: {Provider} stopped serving the tenant, but no failover to {Target} is suggested: it is down too ({Down})")]
+        public static partial void Withheld(ILogger logger, string tenant, string provider, string target, string down);
+
+        [LoggerMessage(204, LogLevel.Warning, "Cut-off signal for {Tenant}/{User} not acted on yet: this node has not loaded its routes")]
+        public static partial void RoutesNotLoaded(ILogger logger, string tenant, string user);
 
         [LoggerMessage(201, LogLevel.Error, "Cut-off signal for {Tenant}/{User} could not be acted on: state store unreachable")]
         public static partial void Unavailable(ILogger logger, string tenant, string user);

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using Continuity.Core.Approvals;
 using Continuity.Core.Configuration;
+using Continuity.Core.Failover;
 using Continuity.Core.Health;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
+using Continuity.Core.Signals;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Mail.Delivery;
@@ -38,10 +41,11 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> Status(HttpContext http, IOptions<ContinuityOptions> options, StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
+    private static async Task<IResult> Status(HttpContext http, IOptions<ContinuityOptions> options, StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, FailoverService failover, WithheldSuggestions withheld, TimeProvider time)
     {
         var visible = ManagementListener.Visible(http, options.Value.Listeners);
         var snapshot = table.Current;
+        var pending = await PendingAsync(failover);
         return Results.Ok(new
         {
             version = Version,
@@ -61,6 +65,34 @@ internal static class HealthEndpoints
                 defaultProvider = snapshot.Resolve(t.Key, null),
                 providers = t.Value.Providers.Keys,
                 usersPerProvider = UsersPerProvider(snapshot, t.Key),
+                // Why each pending request exists (a signal's evidence, an admin's reason); null while the store is down.
+                pendingApprovals = pending?.Where(r => r.Tenant == t.Key).Select(r => new
+                {
+                    id = r.Id,
+                    kind = r.Kind ?? "route",
+                    user = r.User,
+                    from = r.From,
+                    to = r.To,
+                    requestedBy = r.RequestedBy,
+                    requestedAt = r.RequestedAt,
+                    reason = r.Reason,
+                    evidence = r.Evidence,
+                    approvedBy = r.ApprovedBy,
+                    requiredApprovals = r.RequiredApprovals,
+                    expiresAt = r.ExpiresAt,
+                }),
+                // Tenant-wide signals this node did not suggest, because the provider they would move the tenant to is down too.
+                withheldSuggestions = withheld.All.Where(w => w.Tenant == t.Key).Select(w => new
+                {
+                    provider = w.Provider,
+                    wouldMoveTo = w.Target,
+                    why = $"{w.Target} is down too",
+                    targetDown = w.TargetDown,
+                    source = w.Source,
+                    evidence = w.Evidence,
+                    since = w.Since,
+                    lastSeen = w.LastSeen,
+                }),
             }),
             listeners = listeners.All,
             mailQueue = new { messages = queue.Count, oldestAgeSeconds = queue.OldestAge.TotalSeconds },
@@ -120,6 +152,18 @@ internal static class HealthEndpoints
 
         await AppendSyncMetricsAsync(text, tenants, sync, time, visible);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    private static async Task<IReadOnlyList<ApprovalRequest>?> PendingAsync(FailoverService failover)
+    {
+        try
+        {
+            return await failover.ListPendingAsync();
+        }
+        catch (StateUnavailableException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Per tenant: users with a sovereign copy, how many are stale, the largest lag; null while the store is down.</summary>

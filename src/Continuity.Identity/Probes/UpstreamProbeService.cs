@@ -14,7 +14,8 @@ namespace Continuity.Identity.Probes;
 /// when a provider's upstream has been down for <c>Probes:DownAfter</c> raises one tenant-level cut-off signal (source
 /// <c>identity-probe</c>). The next signal for that provider comes only after it was seen up and then down again. An
 /// authority shared by several providers is probed once per round. A signal the store could not act on
-/// (<see cref="CutoffSignalOutcome.Unavailable"/>, or an error) is raised again next round.
+/// (<see cref="CutoffSignalOutcome.Unavailable"/>, or an error), or held back because the target provider is down too
+/// (<see cref="CutoffSignalOutcome.TargetDown"/>), is raised again next round.
 /// </summary>
 internal sealed partial class UpstreamProbeService(
     IOptions<ContinuityOptions> continuity,
@@ -106,7 +107,7 @@ internal sealed partial class UpstreamProbeService(
         {
             var outcome = await signals.RaiseAsync(new CutoffSignal(target.Tenant, null, target.Provider, SignalSource, evidence), cancellationToken).ConfigureAwait(false);
             Log.Signalled(logger, target.Tenant, target.Provider, outcome);
-            if (outcome != CutoffSignalOutcome.Unavailable)
+            if (outcome is not (CutoffSignalOutcome.Unavailable or CutoffSignalOutcome.TargetDown))
             {
                 _outages.MarkSignalled(result);
             }

@@ -112,7 +112,7 @@ internal sealed partial class ImapSubmissionProbeService(
         {
             var outcome = await signals.RaiseAsync(new CutoffSignal(target.Tenant, null, target.Provider, SignalSource, evidence), cancellationToken).ConfigureAwait(false);
             LogSignal(logger, target.Kind, target.Tenant, target.Provider, outcome);
-            if (outcome != CutoffSignalOutcome.Unavailable)
+            if (outcome is not (CutoffSignalOutcome.Unavailable or CutoffSignalOutcome.TargetDown))
             {
                 _outages.MarkSignalled(result);
             }

@@ -15,7 +15,8 @@ namespace Continuity.Mail.Probes;
 /// and when a provider's backend has been down for <c>Probes:DownAfter</c> raises one tenant-level cut-off signal
 /// (source <c>mx-probe</c>). The next signal for that provider comes only after it was seen up and then down again.
 /// A backend shared by several providers is probed once per round. A signal the store could not act on
-/// (<see cref="CutoffSignalOutcome.Unavailable"/>, or an error) is raised again next round.
+/// (<see cref="CutoffSignalOutcome.Unavailable"/>, or an error), or held back because the target provider is down too
+/// (<see cref="CutoffSignalOutcome.TargetDown"/>), is raised again next round.
 /// </summary>
 internal sealed partial class InboundProbeService(
     IOptions<ContinuityOptions> continuity,
@@ -103,7 +104,7 @@ internal sealed partial class InboundProbeService(
         {
             var outcome = await signals.RaiseAsync(new CutoffSignal(target.Tenant, null, target.Provider, SignalSource, evidence), cancellationToken).ConfigureAwait(false);
             LogSignal(logger, target.Tenant, target.Provider, outcome);
-            if (outcome != CutoffSignalOutcome.Unavailable)
+            if (outcome is not (CutoffSignalOutcome.Unavailable or CutoffSignalOutcome.TargetDown))
             {
                 _outages.MarkSignalled(result);
             }

@@ -113,6 +113,8 @@ public sealed class SyncHarness : IAsyncDisposable
         services.AddSingleton<Continuity.Core.Audit.AuditLog>();
         services.AddSingleton<Continuity.Core.Failover.FailoverService>();
         services.AddSingleton<RouteSnapshotService>(); // the signal service refreshes this node's table after a route it moved
+        services.AddSingleton<Continuity.Core.Health.BackendHealthRegistry>();
+        services.AddSingleton<Continuity.Core.Signals.WithheldSuggestions>();
         services.AddSingleton<Continuity.Core.Signals.ICutoffSignals, Continuity.Core.Signals.CutoffSignalService>();
         services.AddContinuityMailboxSync();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
