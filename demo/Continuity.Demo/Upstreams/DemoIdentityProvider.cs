@@ -133,7 +133,12 @@ internal sealed class DemoIdentityProvider(string name, string displayName, stri
         {
             ["keys"] = new JsonArray(new JsonObject
             {
-                ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = _key.KeyId, ["n"] = jwk.N, ["e"] = jwk.E,
+                ["kty"] = "RSA",
+                ["use"] = "sig",
+                ["alg"] = "RS256",
+                ["kid"] = _key.KeyId,
+                ["n"] = jwk.N,
+                ["e"] = jwk.E,
             }),
         });
     }
