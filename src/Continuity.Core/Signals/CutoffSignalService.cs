@@ -27,7 +27,8 @@ public sealed partial class CutoffSignalService(
     RouteSnapshotService snapshots,
     StateStore store,
     TimeProvider time,
-    ILogger<CutoffSignalService> logger) : ICutoffSignals
+    ILogger<CutoffSignalService> logger,
+    Metrics.ContinuityMetrics? metrics = null) : ICutoffSignals
 {
     private readonly TenantCutoffCounter _counter = new(store, time);
 
@@ -40,6 +41,7 @@ public sealed partial class CutoffSignalService(
         }
 
         var user = signal.User?.ToLowerInvariant();
+        metrics?.CutoffSignal(signal.Tenant, signal.Source);
         Log.Raised(logger, signal.Source, signal.Tenant, user ?? "(tenant)", provider, signal.Evidence);
         if (!string.Equals(table.Resolve(signal.Tenant, user), provider, StringComparison.OrdinalIgnoreCase))
         {

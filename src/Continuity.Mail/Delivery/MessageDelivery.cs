@@ -27,7 +27,8 @@ internal sealed partial class MessageDelivery(
     SpoolQueue queue,
     IOptions<MailOptions> options,
     TimeProvider time,
-    ILogger<MessageDelivery> logger)
+    ILogger<MessageDelivery> logger,
+    Core.Metrics.ContinuityMetrics metrics)
 {
     public async Task RunAsync(QueuedMessage message, CancellationToken cancellationToken)
     {
@@ -107,6 +108,7 @@ internal sealed partial class MessageDelivery(
             SpoolStore.Append(message, SpoolJournal.Delivered(action.Recipient, action.Kind, action.Provider));
             target.Status = TargetStatus.Delivered;
             target.Provider = action.Provider;
+            metrics.MailDelivered(r.Recipient.Tenant, action.Provider, action.Kind == TargetKind.Main ? "main" : "copy");
             LogDelivered(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind);
             return;
         }
@@ -132,6 +134,11 @@ internal sealed partial class MessageDelivery(
                 : SpoolJournal.CopyDropped(action.Recipient, final));
             target.Status = action.Kind == TargetKind.Main ? TargetStatus.Failed : TargetStatus.Dropped;
             target.LastError = final;
+            if (action.Kind == TargetKind.Main)
+            {
+                metrics.MailBounced(r.Recipient.Tenant);
+            }
+
             LogFailed(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, final);
             return;
         }
@@ -142,6 +149,7 @@ internal sealed partial class MessageDelivery(
         target.Attempts = attempts;
         target.NextAttempt = next;
         target.LastError = reason;
+        metrics.MailDeferred(r.Recipient.Tenant, action.Provider);
         LogDeferred(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, reason, next);
     }
 
