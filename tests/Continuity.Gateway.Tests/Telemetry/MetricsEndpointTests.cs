@@ -59,7 +59,6 @@ public sealed class MetricsEndpointTests
         Assert.Contains("continuity_approvals_pending{tenant=\"demo\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("continuity_mail_accepted_total{tenant=\"demo\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("continuity_mail_delivered_total{kind=\"main\",provider=\"primary\",tenant=\"demo\"} 1\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("# TYPE continuity_mail_deferred_total counter\n", metrics, StringComparison.Ordinal);
         Assert.Contains("continuity_mail_queue_messages 0\n", metrics, StringComparison.Ordinal);
         Assert.Contains("continuity_state_store_up 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket{", metrics, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -98,7 +99,28 @@ public sealed class CertificateReloadTests
         CertbotLayout.Issue(dir.Path, "login-after.demo.test", generation: 2);
 
         // Assert
-        await Eventually.TrueAsync(async () => await TlsSubjectAsync(https, stream => Task.CompletedTask) == "CN=login-after.demo.test", Deadline, "HTTPS serves the new certificate");
+        var last = "";
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    last = await TlsSubjectAsync(https, stream => Task.CompletedTask);
+                }
+                catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
+                {
+                    last = ex.Message;
+                }
+
+                return last == "CN=login-after.demo.test";
+            }, Deadline, "HTTPS serves the new certificate");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"HTTPS still answers '{last}'\n{gateway.Describe()}");
+        }
+
         Assert.True(gateway.IsRunning, gateway.Describe());
     }
 
