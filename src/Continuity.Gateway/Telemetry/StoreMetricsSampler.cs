@@ -28,7 +28,7 @@ internal sealed class StoreMetricsSampler(TenantDirectory tenants, ApprovalStore
         {
             Current = await ReadAsync().WaitAsync(Timeout, time, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is StateUnavailableException or TimeoutException)
+        catch (Exception ex) when (ex is StateUnavailableException or TimeoutException or StackExchange.Redis.RedisException)
         {
             Current = null;
         }

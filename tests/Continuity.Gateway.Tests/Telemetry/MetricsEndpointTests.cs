@@ -93,4 +93,50 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain("back\\\\slash", demoAdmin, StringComparison.Ordinal);
         Assert.DoesNotContain("continuity_forged", demoAdmin, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Otlp_EndpointConfigured_PushesTheGatewaysMetricsAsProtobuf()
+    {
+        // Arrange: a collector stand-in that records what is POSTed to /v1/metrics (OTLP over HTTP).
+        using var redis = new RedisServer();
+        var port = FreePort.Next();
+        using var collector = new System.Net.HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        collector.Start();
+        var received = ReceiveOneAsync(collector);
+
+        // Act
+        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString, customize: c => c["Telemetry"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Otlp"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["Endpoint"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/v1/metrics",
+                ["Protocol"] = "HttpProtobuf",
+                ["Interval"] = "00:00:01",
+            },
+        });
+        var (path, contentType, body) = await received.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert: protobuf carries metric names as plain UTF-8 strings.
+        Assert.Equal("/v1/metrics", path);
+        Assert.Equal("application/x-protobuf", contentType);
+        Assert.Contains("continuity_state_store_up", System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+    }
+
+    private static async Task<(string Path, string? ContentType, byte[] Body)> ReceiveOneAsync(System.Net.HttpListener listener)
+    {
+        while (true)
+        {
+            var context = await listener.GetContextAsync();
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            var text = System.Text.Encoding.UTF8.GetString(body.ToArray());
+            if (text.Contains("continuity_state_store_up", StringComparison.Ordinal))
+            {
+                return (context.Request.Url!.AbsolutePath, context.Request.ContentType, body.ToArray());
+            }
+        }
+    }
 }
