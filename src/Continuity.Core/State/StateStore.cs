@@ -15,6 +15,9 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
     private readonly ILogger<StateStore> _logger;
     private readonly EmbeddedGarnet? _embedded;
 
+    /// <summary>1 while the store is lost (said once per outage), else 0.</summary>
+    private int _lost;
+
     public StateStore(IOptions<ContinuityOptions> options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -52,8 +55,6 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
         Connection.ConnectionFailed += OnConnectionFailed;
         Connection.ConnectionRestored += OnConnectionRestored;
     }
-
-    private int _lost;
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
