@@ -3,6 +3,7 @@ using Continuity.Core.Audit;
 using Continuity.Core.Failover;
 using Continuity.Core.Health;
 using Continuity.Core.Listeners;
+using Continuity.Core.Metrics;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
 using Continuity.Core.State;
@@ -22,6 +23,7 @@ public static class ContinuityCoreServiceCollectionExtensions
     public static IServiceCollection AddContinuityCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ContinuityMetrics>();
         services.TryAddSingleton<TenantDirectory>();
         services.TryAddSingleton<ListenerRegistry>();
         services.TryAddSingleton<NodeIdentity>();

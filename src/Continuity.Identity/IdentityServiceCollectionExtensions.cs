@@ -41,6 +41,7 @@ public static class IdentityServiceCollectionExtensions
         var settings = section.Get<IdentityOptions>() ?? new IdentityOptions();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Core.Metrics.ContinuityMetrics>();
         services.AddHttpContextAccessor();
         services.TryAddSingleton<KeyRing>();
         services.TryAddSingleton<IssuerDirectory>();

@@ -32,6 +32,7 @@ public static class MailServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailOptions>, MailOptionsValidator>());
 
         services.TryAddSingleton<MxIdentity>();
+        services.TryAddSingleton<Core.Metrics.ContinuityMetrics>();
         services.TryAddSingleton(sp => new SpoolStore(
             SpoolDirectory(sp.GetRequiredService<IOptions<MailOptions>>().Value, sp.GetRequiredService<IOptions<ContinuityOptions>>().Value),
             sp.GetRequiredService<ILogger<SpoolStore>>()));

@@ -32,10 +32,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private string _readyPath = "health/ready";
 
     private readonly int? _port;
+    private readonly IReadOnlyDictionary<string, string?>? _environment;
 
-    private GatewayProcess(string name, ContinuityOptions options, string? dataDir, Action<JsonObject>? sections, int? port)
+    private GatewayProcess(string name, ContinuityOptions options, string? dataDir, Action<JsonObject>? sections, int? port, IReadOnlyDictionary<string, string?>? environment = null)
     {
         Name = name;
+        _environment = environment;
         Options = options;
         _port = port;
         DataDir = dataDir ?? _home.Combine("data");
@@ -102,10 +104,16 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// The HTTP port, when the caller must know it before the start (an issuer or redirect URI in other parts'
     /// configuration); null: a new free port at each start.
     /// </param>
-    public static async Task<GatewayProcess> StartAsync(string name, ContinuityOptions options, string? dataDir = null, Action<JsonObject>? sections = null, int? port = null)
+    /// <param name="environment">
+    /// Environment variables set last, over this class's own (e.g. <c>Logging__Console__FormatterName=json</c>; a null
+    /// value removes one, e.g. this class's console timestamp format); or null.
+    /// </param>
+    public static async Task<GatewayProcess> StartAsync(
+        string name, ContinuityOptions options, string? dataDir = null, Action<JsonObject>? sections = null, int? port = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var gateway = new GatewayProcess(name, options, dataDir, sections, port);
+        var gateway = new GatewayProcess(name, options, dataDir, sections, port, environment);
         try
         {
             await gateway.StartProcessAsync();
@@ -256,6 +264,17 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         psi.Environment["Logging__Console__FormatterName"] = "simple";
         psi.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         psi.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        foreach (var (key, value) in _environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                psi.Environment.Remove(key);
+            }
+            else
+            {
+                psi.Environment[key] = value;
+            }
+        }
 
         _output.Append($"[test] starting gateway {Name}: dotnet {string.Join(' ', psi.ArgumentList)}\n");
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };

@@ -1,4 +1,6 @@
 using Continuity.Core.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace Continuity.Core.Audit;
@@ -11,9 +13,12 @@ namespace Continuity.Core.Audit;
 /// </code>
 /// Appends are optimistic: the record is sealed (HMAC under <see cref="AuditKey"/>) against the head read just
 /// before, and the script refuses it if the head moved meanwhile (another node appended); then it is resealed.
+/// Every record appended is also one log line (actor, action, reason): an admin action shows in the node's log as it happens.
 /// </summary>
-public sealed class AuditLog(StateStore store, AuditKey key, TimeProvider time)
+public sealed partial class AuditLog(StateStore store, AuditKey key, TimeProvider time, ILogger<AuditLog>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<AuditLog>.Instance;
+
     // KEYS: log, head. Returns { LLEN, head }.
     internal const string ReadHeadScript = """
         return { redis.call('LLEN', KEYS[1]), redis.call('GET', KEYS[2]) or '' }
@@ -43,6 +48,9 @@ public sealed class AuditLog(StateStore store, AuditKey key, TimeProvider time)
                 var ok = (long)await db.ScriptEvaluateAsync(AppendScript, keys, [head, AuditChain.Serialize(record), record.Hash]).ConfigureAwait(false);
                 if (ok == 1)
                 {
+                    LogAppended(_logger, record.Tenant, record.Seq, record.Action, record.Actor, record.User ?? "-",
+                        record.Before is null && record.After is null ? "" : $" {record.Before ?? "-"} → {record.After ?? "-"}",
+                        ForLog(record.Reason), ForLog(record.Details));
                     return record;
                 }
 
@@ -97,4 +105,17 @@ public sealed class AuditLog(StateStore store, AuditKey key, TimeProvider time)
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(ReadHeadScript, logAndHead).ConfigureAwait(false))!;
         return ((long)result[0], result[1].ToString() ?? "");
     }
+
+    /// <summary>Free text (a reason, details) as one log line: control characters (a newline that would fake a second line) become spaces.</summary>
+    internal static string ForLog(string? text) =>
+        string.IsNullOrEmpty(text) ? "-" : string.Create(text.Length, text, static (span, t) =>
+        {
+            for (var i = 0; i < t.Length; i++)
+            {
+                span[i] = char.IsControl(t[i]) ? ' ' : t[i];
+            }
+        });
+
+    [LoggerMessage(1050, LogLevel.Information, "Audit {Tenant} #{Seq}: {Action} by {Actor}, user {User}{Change}, reason: {Reason} ({Details})")]
+    private static partial void LogAppended(ILogger logger, string tenant, long seq, string action, string actor, string user, string change, string reason, string details);
 }

@@ -1,6 +1,9 @@
 using Continuity.Core.Audit;
 using Continuity.Core.Configuration;
+using Continuity.Core.Metrics;
 using Continuity.Core.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -16,9 +19,14 @@ namespace Continuity.Core.Routing;
 /// </code>
 /// A change is one script: check the version (and the audit head) read just before, write the
 /// route, bump the version, append the audit record (to the tenant's own chain), publish. Nothing is half-done.
+/// Each applied change is also one log line with its actor and reason, and counted (<c>continuity_route_changes_total</c>).
 /// </summary>
-public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOptions> options, AuditKey auditKey, TimeProvider time)
+public sealed partial class RouteStore(
+    StateStore store, IOptions<ContinuityOptions> options, AuditKey auditKey, TimeProvider time,
+    ContinuityMetrics? metrics = null, ILogger<RouteStore>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<RouteStore>.Instance;
+
     internal const string TenantField = "*";
 
     // KEYS: version, tenant hash, audit log, audit head. ARGV: field.
@@ -87,6 +95,9 @@ public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOpti
 
                 if (result[0].ToString() == "ok")
                 {
+                    metrics?.RouteChanged(change.Tenant, user is null);
+                    LogChanged(_logger, change.Tenant, user ?? "(tenant default)", before, change.To, (long)result[1], change.Actor,
+                        AuditLog.ForLog(change.Reason), record.Seq);
                     return new RouteChangeResult(RouteChangeStatus.Applied, (long)result[1], before, change.To, record.Seq);
                 }
 
@@ -158,4 +169,7 @@ public sealed partial class RouteStore(StateStore store, IOptions<ContinuityOpti
         var value = await db.HashGetAsync(store.Keys.TenantRoutes(tenantId), TenantField).ConfigureAwait(false);
         return value.HasValue && tenant.FindProvider(value.ToString()) is { } provider ? provider : tenant.DefaultProvider;
     }
+
+    [LoggerMessage(1220, LogLevel.Information, "Route changed in tenant {Tenant}: {User} {Before} → {After} (version {Version}) by {Actor}, reason: {Reason} (audit #{AuditSeq})")]
+    private static partial void LogChanged(ILogger logger, string tenant, string user, string before, string after, long version, string actor, string reason, long auditSeq);
 }

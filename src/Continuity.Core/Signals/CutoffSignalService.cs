@@ -34,7 +34,8 @@ public sealed partial class CutoffSignalService(
     BackendHealthRegistry health,
     WithheldSuggestions withheld,
     TimeProvider time,
-    ILogger<CutoffSignalService> logger) : ICutoffSignals
+    ILogger<CutoffSignalService> logger,
+    Metrics.ContinuityMetrics? metrics = null) : ICutoffSignals
 {
     private readonly TenantCutoffCounter _counter = new(store, time);
 
@@ -47,6 +48,7 @@ public sealed partial class CutoffSignalService(
         }
 
         var user = signal.User?.ToLowerInvariant();
+        metrics?.CutoffSignal(signal.Tenant, signal.Source);
         Log.Raised(logger, signal.Source, signal.Tenant, user ?? "(tenant)", provider, signal.Evidence);
         if (!table.IsLoaded)
         {

@@ -15,6 +15,9 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
     private readonly ILogger<StateStore> _logger;
     private readonly EmbeddedGarnet? _embedded;
 
+    /// <summary>1 while the store is lost (said once per outage), else 0.</summary>
+    private int _lost;
+
     public StateStore(IOptions<ContinuityOptions> options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -47,6 +50,26 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
         Endpoint = string.Join(",", redisOptions.EndPoints.Select(e => e.ToString()));
         Connection = ConnectionMultiplexer.Connect(redisOptions);
         Log.Connecting(_logger, Mode, Endpoint);
+        // Losing and regaining the store is said at once, once each (the client reports every failed reconnect attempt).
+        _lost = Connection.IsConnected ? 0 : 1;
+        Connection.ConnectionFailed += OnConnectionFailed;
+        Connection.ConnectionRestored += OnConnectionRestored;
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (Interlocked.Exchange(ref _lost, 1) == 0)
+        {
+            Log.Lost(_logger, Mode, Endpoint, e.FailureType.ToString());
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (Connection.IsConnected && Interlocked.Exchange(ref _lost, 0) == 1)
+        {
+            Log.Restored(_logger, Mode, Endpoint);
+        }
     }
 
     /// <summary><c>embedded</c> or <c>external</c>.</summary>
@@ -85,6 +108,8 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Connection.ConnectionFailed -= OnConnectionFailed;
+        Connection.ConnectionRestored -= OnConnectionRestored;
         await Connection.CloseAsync().ConfigureAwait(false);
         Connection.Dispose();
         _embedded?.Dispose();
@@ -92,6 +117,8 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
+        Connection.ConnectionFailed -= OnConnectionFailed;
+        Connection.ConnectionRestored -= OnConnectionRestored;
         Connection.Dispose();
         _embedded?.Dispose();
     }
@@ -103,5 +130,11 @@ public sealed partial class StateStore : IAsyncDisposable, IDisposable
 
         [LoggerMessage(111, LogLevel.Warning, "State store unreachable ({Error}); refusing changes, routing from the snapshot")]
         public static partial void Unavailable(ILogger logger, string error);
+
+        [LoggerMessage(1012, LogLevel.Warning, "State store lost ({Mode} at {Endpoint}: {Failure}); routing from the last snapshot, changes refused until it returns")]
+        public static partial void Lost(ILogger logger, string mode, string endpoint, string failure);
+
+        [LoggerMessage(1013, LogLevel.Warning, "State store reachable again ({Mode} at {Endpoint}); changes accepted")]
+        public static partial void Restored(ILogger logger, string mode, string endpoint);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Continuity.Core.Approvals;
@@ -11,6 +10,7 @@ using Continuity.Core.Signals;
 using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Mail.Delivery;
+using Continuity.Gateway.Telemetry;
 using Continuity.Mail.Queue;
 using Continuity.Mail.Sync;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ namespace Continuity.Gateway.Health;
 /// <summary>
 /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (routes available: store reachable
 /// or a fail-static snapshot loaded) are public. <c>/health/status</c> (JSON for people and dashboards) and
-/// <c>/metrics</c> (Prometheus text format 0.0.4) tell who failed over, how many users moved and where the
+/// <c>/metrics</c> (Prometheus text through OpenTelemetry, <see cref="Telemetry.GatewayTelemetry"/>) tell who failed over, how many users moved and where the
 /// backends and the store are, so they need an admin credential (and show that admin's tenant only) or the
 /// management listener (every tenant; see <see cref="ManagementListener"/>).
 /// </summary>
@@ -37,7 +37,7 @@ internal static class HealthEndpoints
                 ? Results.Text(store.IsConnected ? "ready\n" : "ready (fail-static: routing from the last snapshot)\n")
                 : Results.Text("not ready: no route snapshot and the state store is unreachable\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/health/status", Status).RequireAuthorization(ManagementListener.PolicyName);
-        app.MapGet("/metrics", Metrics).RequireAuthorization(ManagementListener.PolicyName);
+        app.MapContinuityMetrics();
         return app;
     }
 
@@ -104,56 +104,6 @@ internal static class HealthEndpoints
         });
     }
 
-    private static async Task<IResult> Metrics(HttpContext http, IOptions<ContinuityOptions> options, StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, GatewayMetrics metrics, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, TimeProvider time)
-    {
-        var visible = ManagementListener.Visible(http, options.Value.Listeners);
-        var snapshot = table.Current;
-        var text = new StringBuilder();
-        Gauge(text, "continuity_state_store_up", "1 when the state store is reachable.", store.IsConnected ? 1 : 0);
-        Gauge(text, "continuity_route_version", "Route version of this node's snapshot.", snapshot.Version);
-        var verified = snapshots.LastVerifiedAt ?? snapshot.LoadedAt;
-        Gauge(text, "continuity_route_snapshot_age_seconds", "Seconds since this node last confirmed its routes with the store.",
-            verified == DateTimeOffset.MinValue ? -1 : (time.GetUtcNow() - verified).TotalSeconds);
-        Counter(text, "continuity_route_snapshot_swaps_total", "Route snapshots swapped in by this node.", metrics.SnapshotSwaps);
-        Gauge(text, "continuity_mail_queue_messages", "Messages in this node's mail spool.", queue.Count);
-        Gauge(text, "continuity_mail_queue_oldest_seconds", "Age of the oldest message in this node's mail spool.", queue.OldestAge.TotalSeconds);
-
-        text.Append("# HELP continuity_route_users Users with an explicit route, per tenant and provider.\n# TYPE continuity_route_users gauge\n");
-        foreach (var (id, tenant) in tenants.Options.Tenants.Where(t => visible(t.Key)))
-        {
-            var perProvider = UsersPerProvider(snapshot, id);
-            foreach (var provider in tenant.Providers.Keys)
-            {
-                Line(text, "continuity_route_users", $"tenant=\"{id}\",provider=\"{provider}\"", perProvider.GetValueOrDefault(provider));
-            }
-        }
-
-        text.Append("# HELP continuity_route_tenant_default 1 for the provider that is the tenant's current default route.\n# TYPE continuity_route_tenant_default gauge\n");
-        foreach (var (id, tenant) in tenants.Options.Tenants.Where(t => visible(t.Key)))
-        {
-            foreach (var provider in tenant.Providers.Keys)
-            {
-                Line(text, "continuity_route_tenant_default", $"tenant=\"{id}\",provider=\"{provider}\"",
-                    string.Equals(snapshot.Resolve(id, null), provider, StringComparison.OrdinalIgnoreCase) ? 1 : 0);
-            }
-        }
-
-        text.Append("# HELP continuity_backend_up 1 when the last probe of the backend succeeded.\n# TYPE continuity_backend_up gauge\n");
-        foreach (var b in backends.All.Where(b => visible(b.Tenant)))
-        {
-            Line(text, "continuity_backend_up", $"tenant=\"{b.Tenant}\",provider=\"{b.Provider}\",kind=\"{b.Kind}\",target=\"{b.Target}\"", b.Up ? 1 : 0);
-        }
-
-        text.Append("# HELP continuity_backend_probe_age_seconds Seconds since the backend was last probed.\n# TYPE continuity_backend_probe_age_seconds gauge\n");
-        foreach (var b in backends.All.Where(b => visible(b.Tenant)))
-        {
-            Line(text, "continuity_backend_probe_age_seconds", $"tenant=\"{b.Tenant}\",provider=\"{b.Provider}\",kind=\"{b.Kind}\",target=\"{b.Target}\"", (time.GetUtcNow() - b.CheckedAt).TotalSeconds);
-        }
-
-        await AppendSyncMetricsAsync(text, tenants, sync, time, visible);
-        return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
-    }
-
     private static async Task<IReadOnlyList<ApprovalRequest>?> PendingAsync(FailoverService failover)
     {
         try
@@ -187,40 +137,10 @@ internal static class HealthEndpoints
         return rows;
     }
 
-    private static async Task AppendSyncMetricsAsync(StringBuilder text, TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time, Func<string, bool> visible)
-    {
-        if (await SyncSummaryAsync(tenants, sync, time, visible) is not { } rows)
-        {
-            return;
-        }
-
-        text.Append("# HELP continuity_mailbox_sync_users Users whose mailbox is copied to the sovereign side.\n# TYPE continuity_mailbox_sync_users gauge\n");
-        rows.ForEach(r => Line(text, "continuity_mailbox_sync_users", $"tenant=\"{r.Tenant}\"", r.Users));
-        text.Append("# HELP continuity_mailbox_sync_stale_users Users whose sovereign copy lags more than the allowed lag (or never synced).\n# TYPE continuity_mailbox_sync_stale_users gauge\n");
-        rows.ForEach(r => Line(text, "continuity_mailbox_sync_stale_users", $"tenant=\"{r.Tenant}\"", r.StaleUsers));
-        text.Append("# HELP continuity_mailbox_sync_max_lag_seconds Largest lag of a sovereign copy behind its primary.\n# TYPE continuity_mailbox_sync_max_lag_seconds gauge\n");
-        rows.ForEach(r => Line(text, "continuity_mailbox_sync_max_lag_seconds", $"tenant=\"{r.Tenant}\"", r.MaxLagSeconds));
-    }
-
     private sealed record SyncSummary(string Tenant, int Users, int StaleUsers, double MaxLagSeconds);
 
     private static Dictionary<string, int> UsersPerProvider(RouteSnapshot snapshot, string tenant) =>
         snapshot.Tenants.TryGetValue(tenant, out var routes)
             ? routes.UserOverrides.GroupBy(u => u.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase)
             : [];
-
-    private static void Gauge(StringBuilder text, string name, string help, double value)
-    {
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n");
-        Line(text, name, null, value);
-    }
-
-    private static void Counter(StringBuilder text, string name, string help, long value)
-    {
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n");
-        Line(text, name, null, value);
-    }
-
-    private static void Line(StringBuilder text, string name, string? labels, double value) =>
-        text.Append(CultureInfo.InvariantCulture, $"{name}{(labels is null ? "" : "{" + labels + "}")} {value}\n");
 }

@@ -6,6 +6,7 @@ using Continuity.Mail.Configuration;
 using Continuity.Mail.Proxy;
 using Continuity.Mail.Sync;
 using Continuity.Gateway.RateLimiting;
+using Continuity.Gateway.Telemetry;
 using Continuity.Web.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ internal static class ConfigurationCheck
     [
         typeof(ContinuityOptionsValidator), typeof(IdentityOptionsValidator), typeof(AccessTokenOptionsValidator),
         typeof(MailOptionsValidator), typeof(MailAccessOptionsValidator), typeof(MailboxSyncOptionsValidator), typeof(WebOptionsValidator),
-        typeof(RateLimitsOptionsValidator),
+        typeof(RateLimitsOptionsValidator), typeof(TelemetryOptionsValidator),
     ];
 
     public static List<string> Run(IConfiguration configuration) => Run(configuration, out _);
@@ -66,6 +67,7 @@ internal static class ConfigurationCheck
             (MailboxSyncOptions.SectionName, () => MailboxSyncOptionsValidator.Check(result.MailboxSync, continuity)),
             (WebOptions.SectionName, () => Failures(new WebOptionsValidator(Options.Create(continuity)).Validate(null, result.Web))),
             (RateLimitsOptions.SectionName, () => Failures(new RateLimitsOptionsValidator().Validate(null, result.RateLimits))),
+            (TelemetryOptions.SectionName, () => Failures(new TelemetryOptionsValidator().Validate(null, result.Telemetry))),
         };
         foreach (var (section, check) in parts)
         {
@@ -109,7 +111,7 @@ internal static class ConfigurationCheck
 internal sealed record BoundConfiguration(
     ContinuityOptions Continuity, IdentityOptions Identity, AccessTokenOptions AccessTokens, MailOptions Mail,
     MailAccessOptions MailAccess, MailboxSyncOptions MailboxSync, WebOptions Web, CredentialOptions Credentials,
-    RateLimitsOptions RateLimits)
+    RateLimitsOptions RateLimits, TelemetryOptions Telemetry)
 {
     public static BoundConfiguration From(IConfiguration configuration) => new(
         Bind<ContinuityOptions>(configuration, ContinuityOptions.SectionName),
@@ -120,7 +122,8 @@ internal sealed record BoundConfiguration(
         Bind<MailboxSyncOptions>(configuration, MailboxSyncOptions.SectionName),
         Bind<WebOptions>(configuration, WebOptions.SectionName),
         Bind<CredentialOptions>(configuration, CredentialOptions.SectionName),
-        Bind<RateLimitsOptions>(configuration, RateLimitsOptions.SectionName));
+        Bind<RateLimitsOptions>(configuration, RateLimitsOptions.SectionName),
+        Bind<TelemetryOptions>(configuration, TelemetryOptions.SectionName));
 
     /// <summary>The options object bound at <paramref name="section"/> (one of <see cref="GatewayConfiguration.Sections"/>).</summary>
     public object this[string section] => section switch
@@ -134,6 +137,7 @@ internal sealed record BoundConfiguration(
         WebOptions.SectionName => Web,
         CredentialOptions.SectionName => Credentials,
         RateLimitsOptions.SectionName => RateLimits,
+        TelemetryOptions.SectionName => Telemetry,
         _ => throw new ArgumentOutOfRangeException(nameof(section), section, "not a bound section"),
     };
 

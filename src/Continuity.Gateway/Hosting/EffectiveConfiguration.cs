@@ -57,7 +57,7 @@ internal static partial class EffectiveConfiguration
         return root.ToJsonString(Indented);
     }
 
-    /// <summary>A setting named like a secret (<c>ClientSecret</c>, <c>MasterPassword</c>, <c>ApiKeyHashes</c>).</summary>
+    /// <summary>A setting named like a secret (<c>ClientSecret</c>, <c>MasterPassword</c>, <c>ApiKeyHashes</c>, OTLP <c>Headers</c>).</summary>
     public static bool IsSecretName(string name) =>
         !IsLocationName(name) && SecretName().IsMatch(name);
 
@@ -131,7 +131,7 @@ internal static partial class EffectiveConfiguration
         return UserInfoPassword().Replace(text, m => m.Groups[1].Value + ":" + Redacted + "@");
     }
 
-    [GeneratedRegex("(secret|password|passwd|pwd|key)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("(secret|password|passwd|pwd|key|^headers$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretName();
 
     [GeneratedRegex("(path|file|dir|directory|prefix)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -34,6 +34,7 @@ internal static class GatewayConfiguration
         new(WebOptions.SectionName, typeof(WebOptions)),
         new(CredentialOptions.SectionName, typeof(CredentialOptions)),
         new(RateLimiting.RateLimitsOptions.SectionName, typeof(RateLimiting.RateLimitsOptions)),
+        new(Telemetry.TelemetryOptions.SectionName, typeof(Telemetry.TelemetryOptions)),
     ];
 
     public static void Apply(IConfigurationBuilder builder, string? configFile, string? dataDir)

@@ -6,6 +6,7 @@ using Continuity.Gateway.Console;
 using Continuity.Gateway.Drills;
 using Continuity.Gateway.Health;
 using Continuity.Gateway.RateLimiting;
+using Continuity.Gateway.Telemetry;
 using Continuity.Identity;
 using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Validation;
@@ -40,6 +41,10 @@ internal static class GatewayHost
         {
             builder.WebHost.UseUrls(urls);
         }
+
+        // Under systemd: Type=notify (READY=1 once listening, STOPPING=1 on SIGTERM) and journald's log format; elsewhere nothing.
+        builder.Services.AddSystemd();
+        builder.Logging.AddContinuityConsoleDefaults(builder.Configuration);
 
         // No "Server: Kestrel" on every answer (proxied ones included): nothing for a client to fingerprint, one header less.
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
@@ -90,7 +95,7 @@ internal static class GatewayHost
         // Two-person rule beyond route changes: an app password for another user, an account link import.
         services.AddSingleton<Continuity.Core.Approvals.IApprovalAction, AppPasswordApproval>();
         services.AddSingleton<Continuity.Core.Approvals.IApprovalAction, AccountImportApproval>();
-        services.AddSingleton<GatewayMetrics>();
+        services.AddContinuityTelemetry(configuration);
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);

@@ -35,7 +35,7 @@ internal static class CallbackEndpoint
     public static async Task<IResult> HandleAsync(
         HttpContext http, string tenant, string provider,
         IssuerDirectory issuers, TenantDirectory tenants, AccountLinker linker, CutoffReporter reporter, FrontchannelHints hints, TimeProvider time,
-        AppSessionTickets tickets, IOptions<IdentityOptions> identityOptions, ILoggerFactory loggers)
+        AppSessionTickets tickets, IOptions<IdentityOptions> identityOptions, ILoggerFactory loggers, Core.Metrics.ContinuityMetrics metrics)
     {
         if (issuers.FindByTenant(tenant) is not { } issuer || tenants.Find(tenant) is not { } options || options.FindProvider(provider) is not { } providerName)
         {
@@ -52,6 +52,7 @@ internal static class CallbackEndpoint
             var displayName = options.Providers[providerName]?.DisplayName ?? providerName;
             if (!result.Succeeded || result.Principal is null)
             {
+                metrics.SignIn(tenant, providerName, "failed");
                 var message = await FailureMessageAsync(http, tenant, providerName, displayName, attempt, reporter, hints, logger, result.Failure);
                 return LoginPage.Render(issuer, options, returnUrl, attempt?.User, message, StatusCodes.Status403Forbidden, failedProvider: providerName);
             }
@@ -65,6 +66,7 @@ internal static class CallbackEndpoint
             var mapping = UpstreamProfileMapper.Map(tenant, providerName, options.Providers[providerName]!.Identity!, claims);
             if (mapping.Identity is not { } upstream)
             {
+                metrics.SignIn(tenant, providerName, "refused");
                 SignInLog.Refused(logger, tenant, providerName, mapping.Refusal!);
                 return LoginPage.Render(issuer, options, returnUrl, attempt?.User,
                     $"{displayName} signed you in with an account this organisation does not accept. Contact your administrator, or use another sign-in option below.",
@@ -74,18 +76,21 @@ internal static class CallbackEndpoint
             var link = await linker.ResolveAsync(upstream);
             if (link.Account is not { } account)
             {
+                metrics.SignIn(tenant, providerName, "refused");
                 return LoginPage.Render(issuer, options, returnUrl, attempt?.User ?? upstream.Email,
                     "This sign-in cannot be used for this organisation's account. Contact your administrator.", StatusCodes.Status403Forbidden, failedProvider: providerName);
             }
 
             var session = SessionFor(account, upstream, tenant, providerName, time);
             await http.SignInAsync(IdentityDefaults.CookieScheme, session);
+            metrics.SignIn(tenant, providerName, "succeeded");
             http.Response.Headers.CacheControl = "no-store";
             return Results.Redirect(ReturnUrl.IsApp(returnUrl) ? tickets.RedirectFor(tenant, new Uri(returnUrl), session) : returnUrl);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             var reference = http.TraceIdentifier;
+            metrics.SignIn(tenant, providerName, "error");
             SignInLog.Failed(logger, tenant, providerName, reference, e);
             return LoginPage.Failed(reference);
         }

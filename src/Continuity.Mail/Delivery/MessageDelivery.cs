@@ -35,7 +35,8 @@ internal sealed partial class MessageDelivery(
     SpoolQueue queue,
     IOptions<MailOptions> options,
     TimeProvider time,
-    ILogger<MessageDelivery> logger)
+    ILogger<MessageDelivery> logger,
+    Core.Metrics.ContinuityMetrics metrics)
 {
     public async Task RunAsync(QueuedMessage message, CancellationToken cancellationToken)
     {
@@ -194,6 +195,7 @@ internal sealed partial class MessageDelivery(
             target.Status = TargetStatus.Delivered;
             target.Provider = action.Provider;
             target.AttemptOpen = false;
+            metrics.MailDelivered(r.Recipient.Tenant, action.Provider, action.Kind == TargetKind.Main ? "main" : "copy");
             LogDelivered(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind);
         });
     }
@@ -232,6 +234,11 @@ internal sealed partial class MessageDelivery(
                 target.Status = action.Kind == TargetKind.Main ? TargetStatus.Failed : TargetStatus.Dropped;
                 target.LastError = final;
                 target.AttemptOpen = false;
+                if (action.Kind == TargetKind.Main)
+                {
+                    metrics.MailBounced(r.Recipient.Tenant);
+                }
+
                 LogFailed(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, final);
             });
         }
@@ -244,6 +251,7 @@ internal sealed partial class MessageDelivery(
             target.Attempts = attempts;
             target.NextAttempt = next;
             target.LastError = reason;
+            metrics.MailDeferred(r.Recipient.Tenant, action.Provider);
             LogDeferred(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, reason, next);
         }, IsDeferral: true);
     }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Core.Signals;
@@ -27,13 +26,14 @@ internal sealed partial class ImapServer(
     ProxySessionRegistry registry,
     ListenerRegistry listeners,
     TimeProvider time,
-    ILogger<ImapServer> logger) : IHostedService, IDisposable
+    ILogger<ImapServer> logger,
+    Core.Metrics.ContinuityMetrics metrics) : IHostedService, IDisposable
 {
     private readonly List<(TcpListener Listener, bool Tls)> _bound = [];
     private readonly ConcurrentDictionary<Task, byte> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
-    private X509Certificate2? _certificate;
+    private ReloadingCertificate? _certificate;
     private SemaphoreSlim? _slots;
     private PerAddressConnectionLimit? _preLogin;
 
@@ -48,7 +48,8 @@ internal sealed partial class ImapServer(
             return Task.CompletedTask;
         }
 
-        _certificate = TlsCertificateLoader.Load(options.Value.Tls);
+        var tlsOptions = options.Value.Tls;
+        _certificate = ReloadingCertificate.Create(tlsOptions.CertificatePath, tlsOptions.KeyPath, tlsOptions.Password, logger);
         _slots = new SemaphoreSlim(options.Value.MaxSessions);
         _preLogin = new PerAddressConnectionLimit(options.Value.MaxPreLoginConnectionsPerAddress);
         var address = IPAddress.Parse(ports.Address);
@@ -93,7 +94,6 @@ internal sealed partial class ImapServer(
 
         _stopping.Dispose();
         _slots?.Dispose();
-        _certificate?.Dispose();
     }
 
     private async Task AcceptAsync(TcpListener listener, bool tls, ImapSessionContext context)
@@ -148,6 +148,7 @@ internal sealed partial class ImapServer(
             return;
         }
 
+        metrics.ImapSessionOpened();
         try
         {
             await new ImapSession(context, stream, remote, tls, preLogin).RunAsync(_stopping.Token).ConfigureAwait(false);
@@ -160,6 +161,7 @@ internal sealed partial class ImapServer(
         }
         finally
         {
+            metrics.ImapSessionClosed();
             _slots.Release();
         }
     }

@@ -58,7 +58,7 @@ internal sealed partial class ImapSession
         var tls = new SslStream(_network, leaveInnerStreamOpen: false);
         _stream = tls;
         _commands.Reader.Stream = tls;
-        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _context.Certificate }, cancellationToken).ConfigureAwait(false);
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _context.Certificate.Current }, cancellationToken).ConfigureAwait(false);
         return ImapState.Secure;
     }
 }

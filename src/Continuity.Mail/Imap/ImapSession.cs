@@ -160,7 +160,7 @@ internal sealed partial class ImapSession
         var tls = new SslStream(_network, leaveInnerStreamOpen: false);
         _stream = tls;
         _commands.Reader.Stream = tls;
-        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _context.Certificate }, linked.Token).ConfigureAwait(false);
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _context.Certificate.Current }, linked.Token).ConfigureAwait(false);
         return true;
     }
 

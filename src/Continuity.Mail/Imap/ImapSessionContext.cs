@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.Signals;
 using Continuity.Mail.Backends;
@@ -11,7 +10,7 @@ namespace Continuity.Mail.Imap;
 internal sealed record ImapSessionContext(
     MailAccessOptions Options,
     ContinuityOptions Continuity,
-    X509Certificate2? Certificate,
+    ReloadingCertificate? Certificate,
     MailLogin Login,
     AppTokenSource Tokens,
     ICutoffSignals Signals,

@@ -29,6 +29,7 @@ public static class MailAccessServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddContinuityCredentials();
+        services.TryAddSingleton<Core.Metrics.ContinuityMetrics>();
         services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName);
         services.AddOptions<MailAccessOptions>().BindConfiguration(MailAccessOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailAccessOptions>, MailAccessOptionsValidator>());

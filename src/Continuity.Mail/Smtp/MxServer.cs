@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Mail.Configuration;
@@ -32,7 +31,7 @@ internal sealed partial class MxServer(
     private Task? _running;
     private CancellationTokenSource? _stop;
     private SemaphoreSlim? _sessions;
-    private X509Certificate2? _certificate;
+    private Proxy.ReloadingCertificate? _certificate;
 
     /// <summary>The endpoints listening now (the real port when 0 was asked for).</summary>
     public IReadOnlyList<IPEndPoint> Endpoints => [.. _bound.Values.Select(l => (IPEndPoint)l.LocalEndpoint)];
@@ -47,7 +46,7 @@ internal sealed partial class MxServer(
             return Task.CompletedTask;
         }
 
-        _certificate = LoadCertificate(mail.Tls);
+        _certificate = Proxy.ReloadingCertificate.Create(mail.Tls.CertificatePath, mail.Tls.KeyPath, mail.Tls.Password, logger);
         var address = IPAddress.Parse(listeners.Address);
         var builder = new SmtpServerOptionsBuilder()
             .ServerName(identity.ServerName)
@@ -113,7 +112,6 @@ internal sealed partial class MxServer(
 
         _stop?.Dispose();
         _sessions?.Dispose();
-        _certificate?.Dispose();
     }
 
     private void AddEndpoint(SmtpServerOptionsBuilder builder, IPEndPoint requested, bool secure, MxLimitsOptions limits)
@@ -130,19 +128,6 @@ internal sealed partial class MxServer(
                 e.Certificate(_certificate);
             }
         });
-    }
-
-    private static X509Certificate2? LoadCertificate(MxTlsOptions tls)
-    {
-        if (tls.CertificatePath is null)
-        {
-            return null;
-        }
-
-        var extension = Path.GetExtension(tls.CertificatePath);
-        return extension is ".pfx" or ".p12"
-            ? X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath, tls.Password)
-            : X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
     }
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "MX listening on {Endpoints}")]

@@ -26,7 +26,8 @@ internal sealed partial class SpoolMessageStore(
     IOptions<MailOptions> options,
     MxIdentity identity,
     TimeProvider time,
-    ILogger<SpoolMessageStore> logger) : IMessageStore
+    ILogger<SpoolMessageStore> logger,
+    Core.Metrics.ContinuityMetrics metrics) : IMessageStore
 {
     public Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
@@ -81,6 +82,7 @@ internal sealed partial class SpoolMessageStore(
         var received = ReceivedHeader(envelope, context);
         var message = spool.Write(envelope, received, buffer);
         queue.Add(message);
+        recipients.ForEach(r => metrics.MailAccepted(r.Tenant));
         LogQueued(logger, envelope.Id, recipients.Count, message.BodyLength);
         return new SmtpResponse((SmtpReplyCode)250, $"2.0.0 Ok: queued as {envelope.Id}");
     }

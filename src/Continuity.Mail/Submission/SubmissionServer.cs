@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
@@ -32,7 +31,7 @@ internal sealed partial class SubmissionServer(
     private SmtpServer.SmtpServer? _server;
     private Task? _running;
     private CancellationTokenSource? _stop;
-    private X509Certificate2? _certificate;
+    private ReloadingCertificate? _certificate;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +43,7 @@ internal sealed partial class SubmissionServer(
             return Task.CompletedTask;
         }
 
-        _certificate = TlsCertificateLoader.Load(o.Tls);
+        _certificate = ReloadingCertificate.Create(o.Tls.CertificatePath, o.Tls.KeyPath, o.Tls.Password, logger);
         var address = IPAddress.Parse(ports.Address);
         var name = continuity.Value.Tenants.Values.Select(t => t.Hosts.Mail).FirstOrDefault(h => h is not null) ?? Environment.MachineName;
         var builder = new SmtpServerOptionsBuilder()
@@ -104,7 +103,6 @@ internal sealed partial class SubmissionServer(
     public void Dispose()
     {
         _stop?.Dispose();
-        _certificate?.Dispose();
     }
 
     [LoggerMessage(2610, LogLevel.Information, "Submission proxy listening on ports {Port} (STARTTLS) and {TlsPort} (implicit TLS; 0 = off)")]

@@ -18,5 +18,14 @@ internal sealed partial class ProbeHealthPolicy
 
         [LoggerMessage(6023, LogLevel.Error, "Tenant {Tenant}: web probe signal for provider {Provider} failed")]
         public static partial void SignalFailed(ILogger logger, string tenant, string provider, Exception exception);
+
+        [LoggerMessage(6024, LogLevel.Warning, "Web backend {Address} of {Tenant}/{App}/{Provider} failed its probe: {Error}")]
+        public static partial void ProbeFailed(ILogger logger, string address, string tenant, string app, string provider, string error);
+
+        [LoggerMessage(6025, LogLevel.Debug, "Web backend {Address} of {Tenant}/{App}/{Provider} failed its probe again ({Failures} in a row): {Error}")]
+        public static partial void ProbeStillFailing(ILogger logger, string address, string tenant, string app, string provider, int failures, string error);
+
+        [LoggerMessage(6026, LogLevel.Information, "Web backend {Address} of {Tenant}/{App}/{Provider} answers its probe again (after {Failures} failed)")]
+        public static partial void ProbeRecovered(ILogger logger, string address, string tenant, string app, string provider, int failures);
     }
 }

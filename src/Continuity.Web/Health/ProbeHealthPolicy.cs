@@ -54,6 +54,7 @@ internal sealed partial class ProbeHealthPolicy(
         {
             var ok = result.Exception is null && result.Response is { IsSuccessStatusCode: true };
             var failures = _failures.GetOrCreateValue(result.Destination);
+            var failedBefore = failures.Value;
             failures.Value = ok ? 0 : failures.Value + 1;
             var health = ok ? DestinationHealth.Healthy
                 : failures.Value >= threshold ? DestinationHealth.Unhealthy
@@ -61,6 +62,7 @@ internal sealed partial class ProbeHealthPolicy(
             updates.Add(new NewActiveDestinationHealth(result.Destination, health));
             var detail = Describe(result, failures.Value, threshold);
             registry.Report(tenant, provider, ProxyMetadata.HealthKind(app), result.Destination.Model.Config.Address, ok, detail);
+            LogProbe(tenant, app, provider, result, ok, failedBefore);
         }
 
         updater.SetActive(cluster, updates);
@@ -110,6 +112,45 @@ internal sealed partial class ProbeHealthPolicy(
             Log.SignalFailed(logger, signal.Tenant, signal.Provider, ex);
         }
     }
+
+    /// <summary>
+    /// One line per change, never a stack trace: YARP's own probe warning (with the whole exception) is turned off in
+    /// appsettings.json, so a backend that refuses connections is one warning when it starts failing, then debug lines
+    /// until it answers again. The exception's message says what happened ("Connection refused (127.0.0.1:5201)").
+    /// </summary>
+    private void LogProbe(string tenant, string app, string provider, DestinationProbingResult result, bool ok, int failedBefore)
+    {
+        var address = result.Destination.Model.Config.Address;
+        if (ok)
+        {
+            if (failedBefore > 0)
+            {
+                Log.ProbeRecovered(logger, address, tenant, app, provider, failedBefore);
+            }
+
+            return;
+        }
+
+        var what = result.Exception is { } ex ? OneLine(ex)
+            : result.Response is { } response ? $"HTTP {(int)response.StatusCode}"
+            : "no response";
+        if (failedBefore == 0)
+        {
+            Log.ProbeFailed(logger, address, tenant, app, provider, what);
+        }
+        else
+        {
+            Log.ProbeStillFailing(logger, address, tenant, app, provider, failedBefore + 1, what);
+        }
+    }
+
+    /// <summary>The exception's message and its inner ones', on one line (a timeout says so instead of "A task was canceled").</summary>
+    private static string OneLine(Exception ex) => ex switch
+    {
+        OperationCanceledException or TimeoutException => "no answer within the probe timeout",
+        _ when ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal) => $"{ex.Message} ({inner.Message})",
+        _ => ex.Message,
+    };
 
     private static string Describe(DestinationProbingResult result, int failures, int threshold)
     {

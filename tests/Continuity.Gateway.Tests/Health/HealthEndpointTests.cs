@@ -92,7 +92,7 @@ public sealed class HealthEndpointTests
         var json = JsonNode.Parse(await status.Content.ReadAsStringAsync())!;
         Assert.Equal(["demo", "other"], json["tenants"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()));
         Assert.Contains(json["listeners"]!.AsArray(), l => l!["name"]!.GetValue<string>() == "management" && l["port"]!.GetValue<int>() == port);
-        Assert.Contains("continuity_route_tenant_default{tenant=\"demo\",provider=\"primary\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("continuity_route_tenant_default{provider=\"primary\",tenant=\"demo\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, adminApi.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, login.StatusCode);
@@ -114,8 +114,8 @@ public sealed class HealthEndpointTests
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
         Assert.Contains("continuity_state_store_up 1\n", text, StringComparison.Ordinal);
         Assert.Contains("continuity_route_version 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("continuity_route_users{tenant=\"demo\",provider=\"sovereign\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("continuity_route_tenant_default{tenant=\"demo\",provider=\"primary\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("continuity_route_users{provider=\"sovereign\",tenant=\"demo\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("continuity_route_tenant_default{provider=\"primary\",tenant=\"demo\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE continuity_route_snapshot_age_seconds gauge\n", text, StringComparison.Ordinal);
     }
 
