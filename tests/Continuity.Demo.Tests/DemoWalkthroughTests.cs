@@ -14,6 +14,7 @@ namespace Continuity.Demo.Tests;
 /// and lands on the sovereign side with the same <c>sub</c>. Set <c>CONTINUITY_SCREENSHOTS</c> to a directory to keep
 /// the console screenshots there (the README's images under docs/images come from such a run).
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class DemoWalkthroughTests : IAsyncLifetime
 {
     private static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(45);

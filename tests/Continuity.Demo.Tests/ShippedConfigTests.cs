@@ -15,6 +15,7 @@ namespace Continuity.Demo.Tests;
 /// Probes are made short (1 s, down after 2 s) and the backends' ports are free ones nothing listens on, so a demo
 /// running on the default ports cannot answer for them.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class ShippedConfigTests : IDisposable
 {
     private readonly TempDirectory _dir = new("demo-config");

@@ -36,7 +36,7 @@ internal static class GatewayTelemetry
             .ConfigureResource(r => r.AddService("continuity", serviceVersion: Version))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ContinuityMetrics.MeterName)
+                metrics.AddMeter(ContinuityMetrics.MeterName, Readiness.ReadinessMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter(o =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Continuity.Core.Tests.Health;
 
+[Trait("Category", "Server")]
 public sealed class BackendHealthRegistryTests
 {
     [Fact]

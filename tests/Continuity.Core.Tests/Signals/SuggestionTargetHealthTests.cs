@@ -9,6 +9,7 @@ namespace Continuity.Core.Tests.Signals;
 /// provider that is down itself. What the probers reported is in <see cref="CoreHarness.Backends"/>; the store is the
 /// embedded Garnet.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SuggestionTargetHealthTests(GarnetBackend backend) : IClassFixture<GarnetBackend>
 {
     private const string SovereignIdentity = "http://127.0.0.1:5102/";

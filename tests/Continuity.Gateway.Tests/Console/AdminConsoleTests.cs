@@ -9,6 +9,7 @@ namespace Continuity.Gateway.Tests.Console;
 /// two-person rule approved by a second admin in another browser, the overview and the audit afterwards.
 /// </summary>
 [Collection(ConsoleBrowserTests.Name)]
+[Trait("Category", "Server")]
 public sealed partial class AdminConsoleTests(ConsoleBed bed)
 {
     [Fact]

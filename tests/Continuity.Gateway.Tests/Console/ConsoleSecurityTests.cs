@@ -11,6 +11,7 @@ namespace Continuity.Gateway.Tests.Console;
 /// the anti-forgery token or with another's — change nothing, while the same post with the Operator's own token does.
 /// </summary>
 [Collection(ConsoleBrowserTests.Name)]
+[Trait("Category", "Server")]
 public sealed class ConsoleSecurityTests(ConsoleBed bed)
 {
     private const string Form = "application/x-www-form-urlencoded";

@@ -9,6 +9,7 @@ namespace Continuity.Gateway.Tests.Deploy;
 /// The unit runs <c>/usr/local/bin/continuity</c> (the single-file build, installed); verify wants that program to exist,
 /// so the test checks a copy whose ExecStart runs the executable this build made, with the same arguments.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SystemdUnitTests
 {
     private const string InstalledExecutable = "/usr/local/bin/continuity";

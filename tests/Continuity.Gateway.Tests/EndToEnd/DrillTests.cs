@@ -15,6 +15,7 @@ namespace Continuity.Gateway.Tests.EndToEnd;
 /// the tenant keeps the two-person rule. Then the sovereign Dovecot's master password is changed under the gateway:
 /// readiness and the drill fail, naming the cause.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class DrillTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

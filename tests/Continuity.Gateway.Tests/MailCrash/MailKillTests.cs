@@ -21,6 +21,7 @@ namespace Continuity.Gateway.Tests.MailCrash;
 /// </list>
 /// Before the attempt journal, a kill under this load delivered a few copies twice.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class MailKillTests(ITestOutputHelper output)
 {
     private const int Senders = 3;

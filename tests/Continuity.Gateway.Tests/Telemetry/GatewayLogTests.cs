@@ -9,6 +9,7 @@ namespace Continuity.Gateway.Tests.Telemetry;
 /// with actor and reason, one line (no stack trace) for a backend that refuses connections, the state store's loss and
 /// return as warnings at once, and the JSON console format the README shows.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class GatewayLogTests
 {
     /// <summary>Generous: two cores shared with other suites; a deadline, not a wait.</summary>

@@ -14,6 +14,7 @@ namespace Continuity.Gateway.Tests.Telemetry;
 /// message through the MX into a real Dovecot, a failover waiting for approval), HTTP and runtime metrics, and label
 /// values written with the exposition format's escapes.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class MetricsEndpointTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Continuity.Gateway.Telemetry;
 
 namespace Continuity.Gateway.Tests.Telemetry;
 
+[Trait("Category", "Server")]
 public sealed class MetricsTenantFilterTests
 {
     private static readonly Func<string, bool> DemoOnly = t => t == "demo";

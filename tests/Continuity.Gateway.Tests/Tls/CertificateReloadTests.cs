@@ -15,6 +15,7 @@ namespace Continuity.Gateway.Tests.Tls;
 /// HTTPS listener, each given PEM files laid out as certbot does (<c>live/</c> links into <c>archive/</c>); the test
 /// renews by pointing the links at new files, and a new TLS connection gets the new certificate.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class CertificateReloadTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);

@@ -13,6 +13,7 @@ namespace Continuity.Mail.Tests.Delivery;
 /// alice at primary and no outcome, as after a kill between the final dot and the <c>D</c>. On start the gateway asks
 /// primary's Dovecot over IMAP (its master user) for the spool id before delivering again.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class OpenAttemptTests(TwoDovecots dovecots) : IClassFixture<TwoDovecots>, IDisposable
 {
     private readonly TempDirectory _dir = new("open-attempt");

@@ -9,6 +9,7 @@ namespace Continuity.Mail.Tests.Sync;
 /// already placed in the sovereign mailbox, even when the message has no Message-ID and the two backends added
 /// different trace headers (so no content hash matches either).
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class SpoolIdMatchTests
 {
     [Fact]
