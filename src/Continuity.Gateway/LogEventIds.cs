@@ -7,8 +7,8 @@ namespace Continuity.Gateway;
 internal static class LogEventIds
 {
     /// <summary>The lowest id of this assembly.</summary>
-    public const int First = 3900;
+    public const int First = 7000;
 
     /// <summary>The highest id of this assembly.</summary>
-    public const int Last = 3999;
+    public const int Last = 9999;
 }

@@ -116,6 +116,6 @@ public sealed partial class AuditLog(StateStore store, AuditKey key, TimeProvide
             }
         });
 
-    [LoggerMessage(1050, LogLevel.Information, "Audit {Tenant} #{Seq}: {Action} by {Actor}, user {User}{Change}, reason: {Reason} ({Details})")]
+    [LoggerMessage(150, LogLevel.Information, "Audit {Tenant} #{Seq}: {Action} by {Actor}, user {User}{Change}, reason: {Reason} ({Details})")]
     private static partial void LogAppended(ILogger logger, string tenant, long seq, string action, string actor, string user, string change, string reason, string details);
 }

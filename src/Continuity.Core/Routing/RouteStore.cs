@@ -170,6 +170,6 @@ public sealed partial class RouteStore(
         return value.HasValue && tenant.FindProvider(value.ToString()) is { } provider ? provider : tenant.DefaultProvider;
     }
 
-    [LoggerMessage(1220, LogLevel.Information, "Route changed in tenant {Tenant}: {User} {Before} → {After} (version {Version}) by {Actor}, reason: {Reason} (audit #{AuditSeq})")]
+    [LoggerMessage(320, LogLevel.Information, "Route changed in tenant {Tenant}: {User} {Before} → {After} (version {Version}) by {Actor}, reason: {Reason} (audit #{AuditSeq})")]
     private static partial void LogChanged(ILogger logger, string tenant, string user, string before, string after, long version, string actor, string reason, long auditSeq);
 }

@@ -107,6 +107,6 @@ internal static partial class GatewayRateLimiting
         await Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(http).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 3901, Level = LogLevel.Information, Message = "Rate limit {Kind}: request from {Client} refused with 429 (at most {PermitLimit} per {Window})")]
+    [LoggerMessage(EventId = 7901, Level = LogLevel.Information, Message = "Rate limit {Kind}: request from {Client} refused with 429 (at most {PermitLimit} per {Window})")]
     private static partial void LogRejected(ILogger logger, string kind, string client, int permitLimit, TimeSpan window);
 }

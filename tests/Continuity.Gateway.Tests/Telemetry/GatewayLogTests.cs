@@ -148,6 +148,6 @@ public sealed class GatewayLogTests
 
         // Assert
         var line = Assert.Single(gateway.Output.Split('\n'), l => l.Contains("default format check", StringComparison.Ordinal));
-        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info: Continuity\.Core\.Routing\.RouteStore\[1220\] Route changed in tenant demo", line);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info: Continuity\.Core\.Routing\.RouteStore\[320\] Route changed in tenant demo", line);
     }
 }
