@@ -23,21 +23,7 @@ internal static class AdminApi
     {
         var api = app.MapGroup("/admin/api")
             .RequireAuthorization(AdminPolicy.Name)
-            .AddEndpointFilter(async (context, next) =>
-            {
-                try
-                {
-                    return await next(context);
-                }
-                catch (StateUnavailableException ex)
-                {
-                    return AdminRequests.Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message);
-                }
-                catch (FailoverException ex)
-                {
-                    return AdminRequests.FromFailover(ex);
-                }
-            });
+            .AnswerStoreAndFailoverErrors();
 
         api.MapGet("/tenants", ListTenants);
         api.MapGet("/tenants/{tenant}/routes", GetRoutes);

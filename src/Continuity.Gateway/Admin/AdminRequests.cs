@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
+using Continuity.Core.State;
 
 namespace Continuity.Gateway.Admin;
 
@@ -90,6 +91,24 @@ internal static class AdminRequests
 
     public static IResult Problem(int status, string title, string detail) =>
         Results.Problem(detail: detail, statusCode: status, title: title);
+
+    /// <summary>The group's endpoints answer a store outage with 503 and a refused failover with its status, as problem+json.</summary>
+    public static RouteGroupBuilder AnswerStoreAndFailoverErrors(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (StateUnavailableException ex)
+            {
+                return Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message);
+            }
+            catch (FailoverException ex)
+            {
+                return FromFailover(ex);
+            }
+        });
 
     public static IResult FromFailover(FailoverException ex) => ex.Kind switch
     {

@@ -16,21 +16,7 @@ internal static class DrillsApi
     {
         var drills = app.MapGroup("/admin/api/tenants/{tenant}/drills")
             .RequireAuthorization(AdminPolicy.Name)
-            .AddEndpointFilter(async (context, next) =>
-            {
-                try
-                {
-                    return await next(context);
-                }
-                catch (StateUnavailableException ex)
-                {
-                    return AdminRequests.Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message);
-                }
-                catch (FailoverException ex)
-                {
-                    return AdminRequests.FromFailover(ex);
-                }
-            });
+            .AnswerStoreAndFailoverErrors();
         drills.MapPost("", Start);
         drills.MapGet("", List);
         drills.MapGet("/{id}", Get);
