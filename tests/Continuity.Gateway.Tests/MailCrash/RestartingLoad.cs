@@ -13,6 +13,8 @@ namespace Continuity.Gateway.Tests.MailCrash;
 /// resend would be a second message as far as the MX knows), and the sender reconnects once the test says the gateway
 /// is ready again (<see cref="Resume"/>), as senders behind a load balancer would.
 /// Every message is recorded before it is sent; <see cref="SentMessage.Acknowledged"/> is set only on the 250.
+/// Each sender sends at most <c>perSender</c> messages, and stops earlier once <see cref="Stop"/> is called, so a test
+/// can keep the load running for as long as it needs (its kills never race the load's end).
 /// </summary>
 internal sealed class RestartingLoad(int smtpPort, int senders, int perSender, IReadOnlyList<string> users)
 {
@@ -31,6 +33,10 @@ internal sealed class RestartingLoad(int smtpPort, int senders, int perSender, I
     public int Acknowledged => Volatile.Read(ref _acknowledged);
 
     private int _cut;
+    private volatile bool _stopped;
+
+    /// <summary>Each sender ends after the message in hand.</summary>
+    public void Stop() => _stopped = true;
 
     /// <summary>The gateway is going down: senders that lose their session wait for <see cref="Resume"/> before reconnecting.</summary>
     public void Pause() => Interlocked.Exchange(ref _open, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -52,7 +58,7 @@ internal sealed class RestartingLoad(int smtpPort, int senders, int perSender, I
         var smtp = new SmtpClient { Timeout = 20_000 };
         try
         {
-            for (var i = 0; i < perSender; i++)
+            for (var i = 0; i < perSender && !_stopped; i++)
             {
                 // Every fourth message goes to all users in one transaction (one LMTP transaction, several replies).
                 IReadOnlyList<string> recipients = i % 4 == 3 ? users : [users[(sender + i) % users.Count]];
