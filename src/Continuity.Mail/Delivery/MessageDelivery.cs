@@ -171,10 +171,13 @@ internal sealed partial class MessageDelivery(
         await CommitAsync(message, outcomes, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Group commit: every outcome's lines in one append and one fsync, then the state in memory, logs and signals.</summary>
+    /// <summary>
+    /// Group commit: every outcome's lines in one append and one fsync, then the state in memory, logs and signals. When
+    /// every outcome is a deferral the lines are not fsync'd: losing them loses nothing (see <see cref="SpoolStore.Append(QueuedMessage, IReadOnlyList{string}, bool)"/>).
+    /// </summary>
     private async Task CommitAsync(QueuedMessage message, List<Outcome> outcomes, CancellationToken cancellationToken)
     {
-        SpoolStore.Append(message, [.. outcomes.SelectMany(o => o.Lines)]);
+        SpoolStore.Append(message, [.. outcomes.SelectMany(o => o.Lines)], durable: !outcomes.TrueForAll(o => o.IsDeferral));
         foreach (var outcome in outcomes)
         {
             outcome.Apply();

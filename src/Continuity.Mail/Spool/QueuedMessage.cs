@@ -27,6 +27,12 @@ internal sealed class QueuedMessage
 
     public IReadOnlyList<RecipientState> Recipients { get; }
 
+    /// <summary>
+    /// The journal's directory entry was fsync'd by this process. A journal begun by a line that needs no durability (a
+    /// deferral) gets its directory fsync with the first line that does.
+    /// </summary>
+    public bool JournalEntryDurable { get; set; }
+
     /// <summary>A DSN for the failed recipients was spooled (journal <c>B</c>).</summary>
     public bool BounceSpooled { get; set; }
 

@@ -80,8 +80,14 @@ internal sealed partial class SpoolStore
     /// <summary>Appends one journal line and fsyncs it.</summary>
     public static void Append(QueuedMessage message, string line) => Append(message, [line]);
 
-    /// <summary>Appends journal lines with one write and one fsync (group commit); none when empty.</summary>
-    public static void Append(QueuedMessage message, IReadOnlyList<string> lines)
+    /// <summary>
+    /// Appends journal lines with one write and, when <paramref name="durable"/>, one fsync (group commit; plus the
+    /// directory's, the first time a durable line goes into this journal); none when empty. A line that may be lost in
+    /// a power failure without harm (a deferral: the retry comes sooner after a restart, and an attempt it would close
+    /// stays open and is searched for) is written without fsync, as Postfix writes its defer logs; a later durable
+    /// append to the same file makes it durable too.
+    /// </summary>
+    public static void Append(QueuedMessage message, IReadOnlyList<string> lines, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(lines);
@@ -90,16 +96,16 @@ internal sealed partial class SpoolStore
             return;
         }
 
-        var isNew = !File.Exists(message.JournalPath);
         using (var file = new FileStream(message.JournalPath, FileMode.Append, FileAccess.Write, FileShare.Read, 4096))
         {
             file.Write(Encoding.UTF8.GetBytes(string.Concat(lines)));
-            file.Flush(flushToDisk: true);
+            file.Flush(flushToDisk: durable);
         }
 
-        if (isNew)
+        if (durable && !message.JournalEntryDurable)
         {
             Fsync.DirectoryOf(message.JournalPath);
+            message.JournalEntryDurable = true;
         }
     }
 
