@@ -169,16 +169,16 @@ internal sealed partial class ImapSession
                 _user = user;
                 return ImapState.Spliced;
             case BackendLoginStatus.Refused:
-                LogBackendRefused(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);
+                Log.BackendRefused(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);
                 await RaiseCutoffAsync(user, login.Evidence!).ConfigureAwait(false);
                 await WriteAsync($"{tag} NO [UNAVAILABLE] Your mailbox is not available right now; your administrator has been notified", cancellationToken).ConfigureAwait(false);
                 return _state;
             case BackendLoginStatus.NoAppToken:
-                LogNoAppToken(_context.Logger, user.Provider!, user.User!, login.Evidence!);
+                Log.NoAppToken(_context.Logger, user.Provider!, user.User!, login.Evidence!);
                 await WriteAsync($"{tag} NO [UNAVAILABLE] The gateway cannot sign in to your mail provider right now; try again later", cancellationToken).ConfigureAwait(false);
                 return _state;
             default:
-                LogBackendUnreachable(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);
+                Log.BackendUnreachable(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);
                 await WriteAsync($"{tag} NO [UNAVAILABLE] The mailbox server cannot be reached; try again later", cancellationToken).ConfigureAwait(false);
                 return _state;
         }
@@ -192,7 +192,7 @@ internal sealed partial class ImapSession
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSignalFailed(_context.Logger, user.User!, ex);
+            Log.SignalFailed(_context.Logger, user.User!, ex);
         }
     }
 
@@ -204,7 +204,7 @@ internal sealed partial class ImapSession
         var end = await Splice.RunAsync(
             _stream, _backend!.Stream!, _commands.Reader.Buffered, new ImapResponseScanner(), Goodbye,
             new SpliceLimits(Options.IdleTimeout, Options.SessionTimeout), _context.Time, session.CloseRequested, stopping).ConfigureAwait(false);
-        LogSpliceEnded(_context.Logger, user.User!, user.Provider!, end);
+        Log.SpliceEnded(_context.Logger, user.User!, user.Provider!, end);
     }
 
     private static readonly byte[] Goodbye = "* BYE [UNAVAILABLE] Your mailbox has moved to another server; please reconnect\r\n"u8.ToArray();

@@ -61,7 +61,7 @@ internal sealed partial class ImapSession
         }
         catch (Exception ex) when (ex is IOException or AuthenticationException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            LogEnded(_context.Logger, _remote.ToString(), ex.GetType().Name);
+            Log.Ended(_context.Logger, _remote.ToString(), ex.GetType().Name);
         }
         finally
         {

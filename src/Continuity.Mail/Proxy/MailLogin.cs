@@ -68,7 +68,7 @@ internal sealed partial class MailLogin(
             var before = await throttle.CheckAsync(user, address).ConfigureAwait(false);
             if (before.Refused)
             {
-                LogThrottled(logger, protocol, user, address);
+                Log.Throttled(logger, protocol, user, address);
                 return LoginOutcome.Throttled;
             }
 
@@ -77,7 +77,7 @@ internal sealed partial class MailLogin(
             if (tenant is null || !await check(stored!).ConfigureAwait(false))
             {
                 var after = await throttle.RecordFailureAsync(user, address).ConfigureAwait(false);
-                LogFailed(logger, protocol, user, address);
+                Log.Failed(logger, protocol, user, address);
                 if (after.JustLocked && tenant is not null)
                 {
                     await audit.AppendAsync(new AuditEntry("mail-login", "login.locked", tenant, user, Reason: $"too many failed {protocol} logins", Details: "client " + address)).ConfigureAwait(false);
@@ -94,12 +94,12 @@ internal sealed partial class MailLogin(
                 return LoginOutcome.Unavailable;
             }
 
-            LogSucceeded(logger, protocol, user, address, provider);
+            Log.Succeeded(logger, protocol, user, address, provider);
             return new LoginOutcome(LoginResult.Success, tenant, user, provider);
         }
         catch (StateUnavailableException)
         {
-            LogStoreDown(logger, protocol, user);
+            Log.StoreDown(logger, protocol, user);
             return LoginOutcome.Unavailable;
         }
         finally
