@@ -22,7 +22,7 @@ internal sealed partial class ImapSession
     private ImapState _state;
     private int _authFailures;
     private BackendLogin? _backend;
-    private LoginOutcome? _user;
+    private MailAccount? _user;
 
     /// <param name="preLogin">This connection's place in the per-address count of connections not yet logged in; given up at login.</param>
     public ImapSession(ImapSessionContext context, Stream network, IPAddress remote, bool implicitTls, IDisposable preLogin)
