@@ -48,7 +48,7 @@ public sealed partial class AuditLog(StateStore store, AuditKey key, TimeProvide
                 var ok = (long)await db.ScriptEvaluateAsync(AppendScript, keys, [head, AuditChain.Serialize(record), record.Hash]).ConfigureAwait(false);
                 if (ok == 1)
                 {
-                    LogAppended(_logger, record.Tenant, record.Seq, record.Action, record.Actor, record.User ?? "-",
+                    Log.Appended(_logger, record.Tenant, record.Seq, record.Action, record.Actor, record.User ?? "-",
                         record.Before is null && record.After is null ? "" : $" {record.Before ?? "-"} → {record.After ?? "-"}",
                         ForLog(record.Reason), ForLog(record.Details));
                     return record;
@@ -115,7 +115,4 @@ public sealed partial class AuditLog(StateStore store, AuditKey key, TimeProvide
                 span[i] = char.IsControl(t[i]) ? ' ' : t[i];
             }
         });
-
-    [LoggerMessage(150, LogLevel.Information, "Audit {Tenant} #{Seq}: {Action} by {Actor}, user {User}{Change}, reason: {Reason} ({Details})")]
-    private static partial void LogAppended(ILogger logger, string tenant, long seq, string action, string actor, string user, string change, string reason, string details);
 }

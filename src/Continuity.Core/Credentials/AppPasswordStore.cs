@@ -147,11 +147,13 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     }
 
     /// <summary>
-    /// The first half of <see cref="VerifyAsync"/>: one read of the stored record the presented password names (by
-    /// its id), or null when the input cannot be an app password or names none (never issued, revoked). No KDF, so
-    /// a caller may start it before the throttle has answered.
+    /// The first half of <see cref="VerifyAsync"/>, for a caller that overlaps the read with other work (the mail
+    /// login asks its throttle meanwhile): one read of the stored record the presented password names (by its id), or
+    /// null when the input cannot be an app password or names none (never issued, revoked, pending). No KDF, so a
+    /// caller may start it before the throttle has answered. Then <see cref="Check"/>, and after a match
+    /// <see cref="TouchAsync"/>.
     /// </summary>
-    internal async Task<StoredAppPassword?> FindAsync(string user, string presented)
+    public async Task<StoredAppPassword?> FindAsync(string user, string presented)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(presented);
@@ -177,7 +179,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     /// <see cref="AppPasswordOptions.VerifiedCacheDuration"/> is answered from the cache; otherwise the KDF runs (and a
     /// match is remembered; a mismatch never is). No I/O.
     /// </summary>
-    internal AppPasswordCheck Check(StoredAppPassword? stored)
+    public AppPasswordCheck Check(StoredAppPassword? stored)
     {
         if (stored is null)
         {
@@ -205,8 +207,9 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     }
 
     /// <summary>Records a successful login's time on the password (only while it still exists).</summary>
-    internal Task TouchAsync(StoredAppPassword stored)
+    public Task TouchAsync(StoredAppPassword stored)
     {
+        ArgumentNullException.ThrowIfNull(stored);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return store.RunAsync(db => db.ScriptEvaluateAsync(TouchScript, [stored.Key], [now]));
     }

@@ -96,7 +96,7 @@ public sealed partial class RouteStore(
                 if (result[0].ToString() == "ok")
                 {
                     metrics?.RouteChanged(change.Tenant, user is null);
-                    LogChanged(_logger, change.Tenant, user ?? "(tenant default)", before, change.To, (long)result[1], change.Actor,
+                    Log.Changed(_logger, change.Tenant, user ?? "(tenant default)", before, change.To, (long)result[1], change.Actor,
                         AuditLog.ForLog(change.Reason), record.Seq);
                     return new RouteChangeResult(RouteChangeStatus.Applied, (long)result[1], before, change.To, record.Seq);
                 }
@@ -169,7 +169,4 @@ public sealed partial class RouteStore(
         var value = await db.HashGetAsync(store.Keys.TenantRoutes(tenantId), TenantField).ConfigureAwait(false);
         return value.HasValue && tenant.FindProvider(value.ToString()) is { } provider ? provider : tenant.DefaultProvider;
     }
-
-    [LoggerMessage(320, LogLevel.Information, "Route changed in tenant {Tenant}: {User} {Before} → {After} (version {Version}) by {Actor}, reason: {Reason} (audit #{AuditSeq})")]
-    private static partial void LogChanged(ILogger logger, string tenant, string user, string before, string after, long version, string actor, string reason, long auditSeq);
 }

@@ -91,7 +91,7 @@ internal static partial class GatewayRateLimiting
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) && wait > TimeSpan.Zero ? wait : limit.Window;
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayRateLimiting).FullName!);
-        LogRejected(logger, kind, ClientKey(http.Connection.RemoteIpAddress), limit.PermitLimit, limit.Window);
+        Log.Rejected(logger, kind, ClientKey(http.Connection.RemoteIpAddress), limit.PermitLimit, limit.Window);
 
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var detail = string.Create(CultureInfo.InvariantCulture,
@@ -106,7 +106,4 @@ internal static partial class GatewayRateLimiting
 
         await Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(http).ConfigureAwait(false);
     }
-
-    [LoggerMessage(EventId = 7901, Level = LogLevel.Information, Message = "Rate limit {Kind}: request from {Client} refused with 429 (at most {PermitLimit} per {Window})")]
-    private static partial void LogRejected(ILogger logger, string kind, string client, int permitLimit, TimeSpan window);
 }

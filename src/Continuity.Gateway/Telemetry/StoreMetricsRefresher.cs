@@ -20,7 +20,7 @@ internal sealed partial class StoreMetricsRefresher(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogFailed(logger, ex.Message);
+                    Log.Failed(logger, ex.Message);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -29,7 +29,4 @@ internal sealed partial class StoreMetricsRefresher(
         {
         }
     }
-
-    [LoggerMessage(7101, LogLevel.Warning, "Sampling the store-backed metrics failed: {Error}; the next interval tries again")]
-    private static partial void LogFailed(ILogger logger, string error);
 }

@@ -41,12 +41,6 @@ internal sealed partial class AccountRevoker(
             $"account {account.Id}: sessions before {at:o} ended, {tokenCount} token(s) and {authorizationCount} authorization(s) revoked"));
         return new AccountRevocation(account, at, tokenCount, authorizationCount, record.Seq);
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(3104, LogLevel.Warning, "Revoked the sessions, tokens ({Tokens}) and authorizations ({Authorizations}) of account {Account} of {Tenant}")]
-        public static partial void Revoked(ILogger logger, string tenant, string account, long tokens, long authorizations);
-    }
 }
 
 /// <summary>What a revocation did.</summary>

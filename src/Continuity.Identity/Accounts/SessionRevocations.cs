@@ -122,10 +122,4 @@ internal sealed partial class SessionRevocations(AccountStore accounts, StateSto
     public void Dispose() => _subscribing.Dispose();
 
     private readonly record struct Entry(DateTimeOffset? RevokedAt, DateTimeOffset Until);
-
-    private static partial class Log
-    {
-        [LoggerMessage(3106, LogLevel.Debug, "Session revocations not subscribed ({Error}): the revocation check reads the store on every request")]
-        public static partial void NotSubscribed(ILogger logger, string error);
-    }
 }

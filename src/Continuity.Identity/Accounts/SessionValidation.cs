@@ -48,10 +48,4 @@ internal sealed partial class SessionValidation(SessionRevocations revocations, 
             await context.HttpContext.SignOutAsync(IdentityDefaults.CookieScheme);
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(3105, LogLevel.Warning, "State store unavailable: the session of account {Account} of {Tenant} was accepted without the revocation check")]
-        public static partial void Unchecked(ILogger logger, string tenant, string account);
-    }
 }

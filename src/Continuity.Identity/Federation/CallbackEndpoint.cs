@@ -30,7 +30,7 @@ namespace Continuity.Identity.Federation;
 /// A return URL on an app host gets a one-time sign-in ticket for that host, since the session cookie set here
 /// belongs to the login host only.
 /// </summary>
-internal static class CallbackEndpoint
+internal static partial class CallbackEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext http, string tenant, string provider,
@@ -42,7 +42,7 @@ internal static class CallbackEndpoint
             return Results.NotFound();
         }
 
-        var logger = loggers.CreateLogger(SignInLog.Category);
+        var logger = loggers.CreateLogger(LoginEndpoints.LogCategory);
         try
         {
             var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
@@ -67,7 +67,7 @@ internal static class CallbackEndpoint
             if (mapping.Identity is not { } upstream)
             {
                 metrics.SignIn(tenant, providerName, "refused");
-                SignInLog.Refused(logger, tenant, providerName, mapping.Refusal!);
+                Log.Refused(logger, tenant, providerName, mapping.Refusal!);
                 return LoginPage.Render(issuer, options, returnUrl, attempt?.User,
                     $"{displayName} signed you in with an account this organisation does not accept. Contact your administrator, or use another sign-in option below.",
                     StatusCodes.Status403Forbidden, failedProvider: providerName);
@@ -91,7 +91,7 @@ internal static class CallbackEndpoint
         {
             var reference = http.TraceIdentifier;
             metrics.SignIn(tenant, providerName, "error");
-            SignInLog.Failed(logger, tenant, providerName, reference, e);
+            Log.Failed(logger, tenant, providerName, reference, e);
             return LoginPage.Failed(reference);
         }
     }
@@ -102,7 +102,7 @@ internal static class CallbackEndpoint
     {
         if (attempt is not { Error: { } error } || attempt.RegistrationId != UpstreamRegistrations.RegistrationId(tenant, provider))
         {
-            SignInLog.NotCompleted(logger, tenant, provider, failure?.Message ?? "no upstream answer");
+            Log.NotCompleted(logger, tenant, provider, failure?.Message ?? "no upstream answer");
             return attempt?.RegistrationId is null
                 ? "The sign-in did not complete. Try again, or use another sign-in option below."
                 : $"{displayName} did not complete the sign-in in time. Use another sign-in option below, or try again later.";

@@ -19,7 +19,7 @@ namespace Continuity.Identity.Federation;
 /// is a path here or an absolute URL on one of the tenant's app hosts; a user who already has a session
 /// here and comes from an app host is sent straight back with a sign-in ticket, without a question.
 /// </summary>
-internal static class LoginEndpoints
+internal static partial class LoginEndpoints
 {
     public static async Task<IResult> ShowAsync(
         HttpContext http, IssuerDirectory issuers, TenantDirectory tenants, IOptions<IdentityOptions> identity, AppSessionTickets tickets, string? returnUrl)
@@ -80,7 +80,7 @@ internal static class LoginEndpoints
 
         if (await availability.UnavailableAsync(tenant.TenantId, provider, http.RequestAborted) is { } why)
         {
-            SignInLog.UpstreamUnavailable(loggers.CreateLogger(SignInLog.Category), tenant.TenantId, provider, why);
+            Log.UpstreamUnavailable(loggers.CreateLogger(LogCategory), tenant.TenantId, provider, why);
             return LoginPage.Render(tenant, options, returnUrl, address,
                 $"{options.Providers[provider]!.DisplayName ?? provider} cannot be reached right now. Use another sign-in option below, or try again later.",
                 StatusCodes.Status503ServiceUnavailable, failedProvider: provider);

@@ -48,10 +48,4 @@ internal sealed partial class ConfigureKeyProtection(
             Log.Unencrypted(logger);
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(3701, LogLevel.Warning, "Data Protection keys are stored unencrypted in the external state store (Continuity:Development is on): set Continuity:DataProtection:KeyFile before production")]
-        public static partial void Unencrypted(ILogger logger);
-    }
 }

@@ -58,12 +58,9 @@ internal sealed partial class AdminBearerHandler(
         }
         else
         {
-            LogNoRole(Logger, name, tenant);
+            Log.NoRole(Logger, name, tenant);
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
     }
-
-    [LoggerMessage(3602, LogLevel.Information, "Admin API bearer token of {User} ({Tenant}) has no admin scope or the user is not an admin")]
-    private static partial void LogNoRole(ILogger logger, string user, string tenant);
 }

@@ -57,10 +57,7 @@ internal sealed partial class MailTokenValidator(
 
     private bool Refuse(string user, string reason)
     {
-        LogRefused(logger, user, reason);
+        Log.Refused(logger, user, reason);
         return false;
     }
-
-    [LoggerMessage(3601, LogLevel.Information, "Mail bearer token refused for {User}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string user, string reason);
 }

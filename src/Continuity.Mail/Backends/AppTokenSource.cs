@@ -152,12 +152,6 @@ internal sealed partial class AppTokenSource(TimeProvider time, ILogger<AppToken
             ? value.GetString() : null;
 
     private sealed record Cached(string Token, DateTimeOffset RefreshAt);
-
-    private static partial class Log
-    {
-        [LoggerMessage(2334, LogLevel.Debug, "Mail backend app token for {Tenant}/{Provider} fetched (valid {Seconds} s)")]
-        public static partial void Fetched(ILogger logger, string tenant, string provider, int seconds);
-    }
 }
 
 /// <summary>No app token for a provider: the token endpoint refused the client or could not be reached. Never holds a secret.</summary>

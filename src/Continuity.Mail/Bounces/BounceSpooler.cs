@@ -21,7 +21,7 @@ internal sealed partial class BounceSpooler(SpoolStore spool, SpoolQueue queue, 
         var sender = original.Envelope.From;
         if (sender.Length == 0 || original.Envelope.IsBounce || sender.StartsWith("mailer-daemon@", StringComparison.OrdinalIgnoreCase))
         {
-            LogNoBounce(logger, original.Id, failed.Count);
+            Log.NoBounce(logger, original.Id, failed.Count);
             return;
         }
 
@@ -56,7 +56,7 @@ internal sealed partial class BounceSpooler(SpoolStore spool, SpoolQueue queue, 
             original.BounceSpooled = true;
         }
 
-        LogBounced(logger, original.Id, id, failed.Count);
+        Log.Bounced(logger, original.Id, id, failed.Count);
     }
 
     /// <summary>The DSN in wire form, without its final CRLF (the spool's convention: the CRLF before the dot is added at delivery).</summary>
@@ -69,10 +69,4 @@ internal sealed partial class BounceSpooler(SpoolStore spool, SpoolQueue queue, 
         var bytes = stream.ToArray();
         return bytes.Length >= 2 && bytes[^2] == '\r' && bytes[^1] == '\n' ? bytes[..^2] : bytes;
     }
-
-    [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "{Id}: bounce {BounceId} spooled for {Count} failed recipient(s)")]
-    private static partial void LogBounced(ILogger logger, string id, string bounceId, int count);
-
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "{Id}: {Count} recipient(s) failed; no bounce (null or bounce sender)")]
-    private static partial void LogNoBounce(ILogger logger, string id, int count);
 }

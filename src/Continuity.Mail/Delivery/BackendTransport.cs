@@ -33,7 +33,7 @@ internal sealed partial class BackendTransport(LmtpConnectionPool pool, ILogger<
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or OperationCanceledException or AuthenticationException
             && !cancellationToken.IsCancellationRequested)
         {
-            LogBackendFailed(logger, backend.GetLeftPart(UriPartial.Authority), e.Message);
+            Log.BackendFailed(logger, backend.GetLeftPart(UriPartial.Authority), e.Message);
             var reply = LmtpReply.LocalTransient($"{backend.Host}:{backend.Port} {Describe(e)}");
             return [.. recipients.Select(_ => reply)];
         }
@@ -46,7 +46,4 @@ internal sealed partial class BackendTransport(LmtpConnectionPool pool, ILogger<
         AuthenticationException => $"TLS handshake failed: {SpoolJournal.Clean(e.Message)}",
         _ => SpoolJournal.Clean(e.Message),
     };
-
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Backend {Backend} failed: {Reason}")]
-    private static partial void LogBackendFailed(ILogger logger, string backend, string reason);
 }

@@ -33,7 +33,7 @@ internal sealed partial class DeliveryService(
             queue.Add(message);
         }
 
-        LogRecovered(logger, recovered.Count, spool.Directory);
+        Log.Recovered(logger, recovered.Count, spool.Directory);
         routes.Changed += OnRoutesChanged;
         return base.StartAsync(cancellationToken);
     }
@@ -134,7 +134,7 @@ internal sealed partial class DeliveryService(
                 catch (Exception e)
                 {
                     // A disk or journal failure: leave the spool as it is and try again later.
-                    LogPassFailed(logger, message.Id, e);
+                    Log.PassFailed(logger, message.Id, e);
                     message.NotBefore = time.GetUtcNow() + options.Value.Delivery.FirstRetryDelay;
                 }
                 finally
@@ -157,10 +157,4 @@ internal sealed partial class DeliveryService(
     }
 
     private void OnRoutesChanged(RouteSnapshot before, RouteSnapshot after) => queue.Wake();
-
-    [LoggerMessage(EventId = 1701, Level = LogLevel.Information, Message = "Recovered {Count} spooled message(s) from {Spool}")]
-    private static partial void LogRecovered(ILogger logger, int count, string spool);
-
-    [LoggerMessage(EventId = 1702, Level = LogLevel.Error, Message = "{Id}: delivery pass failed; retrying later")]
-    private static partial void LogPassFailed(ILogger logger, string id, Exception exception);
 }

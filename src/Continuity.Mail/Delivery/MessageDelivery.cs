@@ -61,7 +61,7 @@ internal sealed partial class MessageDelivery(
                 r.Main.Provider = null;
                 r.Main.NextAttempt = DateTimeOffset.MinValue;
                 r.Main.Attempts = 0;
-                LogReleased(logger, message.Id, r.Recipient.DeliverTo, action.Provider);
+                Log.Released(logger, message.Id, r.Recipient.DeliverTo, action.Provider);
             }
             else
             {
@@ -105,7 +105,7 @@ internal sealed partial class MessageDelivery(
 
             var provider = target.AttemptProvider ?? action.Provider;
             var (found, reason) = await finder.FindAsync(r.Recipient.Tenant, provider, r.Recipient.DeliverTo, message, cancellationToken).ConfigureAwait(false);
-            LogAttemptChecked(logger, message.Id, r.Recipient.DeliverTo, provider, action.Kind, found);
+            Log.AttemptChecked(logger, message.Id, r.Recipient.DeliverTo, provider, action.Kind, found);
             switch (found)
             {
                 case CopySearchOutcome.Found:
@@ -199,7 +199,7 @@ internal sealed partial class MessageDelivery(
             target.Provider = action.Provider;
             target.AttemptOpen = false;
             metrics.MailDelivered(r.Recipient.Tenant, action.Provider, action.Kind == TargetKind.Main ? "main" : "copy");
-            LogDelivered(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind);
+            Log.Delivered(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind);
         });
     }
 
@@ -224,7 +224,7 @@ internal sealed partial class MessageDelivery(
                 target.Provider = action.Provider;
                 target.LastError = reason;
                 target.AttemptOpen = false;
-                LogHeld(logger, message.Id, r.Recipient.DeliverTo, action.Provider, reason);
+                Log.Held(logger, message.Id, r.Recipient.DeliverTo, action.Provider, reason);
             }, new CutoffSignal(r.Recipient.Tenant!, r.Recipient.DeliverTo, action.Provider, "mx", reason));
         }
 
@@ -242,7 +242,7 @@ internal sealed partial class MessageDelivery(
                     metrics.MailBounced(r.Recipient.Tenant);
                 }
 
-                LogFailed(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, final);
+                Log.Failed(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, final);
             });
         }
 
@@ -255,7 +255,7 @@ internal sealed partial class MessageDelivery(
             target.NextAttempt = next;
             target.LastError = reason;
             metrics.MailDeferred(r.Recipient.Tenant, action.Provider);
-            LogDeferred(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, reason, next);
+            Log.Deferred(logger, message.Id, r.Recipient.DeliverTo, action.Provider, action.Kind, reason, next);
         }, IsDeferral: true);
     }
 
@@ -297,7 +297,7 @@ internal sealed partial class MessageDelivery(
 
         spool.Remove(message);
         queue.Remove(message.Id);
-        LogCompleted(logger, message.Id);
+        Log.Completed(logger, message.Id);
     }
 
     private Uri? Backend(string? tenantId, string provider)
@@ -319,11 +319,11 @@ internal sealed partial class MessageDelivery(
         try
         {
             var outcome = await signals.RaiseAsync(signal, cancellationToken).ConfigureAwait(false);
-            LogSignal(logger, signal.Tenant, signal.User, signal.Provider, outcome);
+            Log.Signal(logger, signal.Tenant, signal.User, signal.Provider, outcome);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogSignalFailed(logger, signal.Tenant, signal.User, e);
+            Log.SignalFailed(logger, signal.Tenant, signal.User, e);
         }
     }
 }

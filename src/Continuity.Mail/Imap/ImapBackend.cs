@@ -22,7 +22,7 @@ internal static class ImapBackend
 
     /// <param name="account">The authenticated user: tenant, address and routed provider.</param>
     public static async Task<BackendLogin> LoginAsync(
-        BackendEndpoint endpoint, MailLoginOptions login, AppTokenSource tokens, LoginOutcome account, string tag, CancellationToken cancellationToken)
+        BackendEndpoint endpoint, MailLoginOptions login, AppTokenSource tokens, MailAccount account, string tag, CancellationToken cancellationToken)
     {
         var oauth = login.Mode == MailLoginMode.OAuth2ClientCredentials;
         if (!oauth && (string.IsNullOrEmpty(login.Master) || login.MasterPassword is null))
@@ -35,7 +35,7 @@ internal static class ImapBackend
         {
             try
             {
-                token = await tokens.GetAsync(account.Tenant!, account.Provider!, login.OAuth2, cancellationToken).ConfigureAwait(false);
+                token = await tokens.GetAsync(account.Tenant, account.Provider, login.OAuth2, cancellationToken).ConfigureAwait(false);
             }
             catch (AppTokenException e)
             {
@@ -64,24 +64,24 @@ internal static class ImapBackend
             }
 
             var session = new Exchange(stream, reader, tag);
-            if (!oauth)
+            if (token is null) // no app token: the provider logs in with the master user
             {
                 var command = $"{tag} LOGIN {Quote(account.User + "*" + login.Master)} {Quote(login.MasterPassword!)}\r\n";
                 return Finish(client, stream, await session.RunAsync(Encoding.UTF8.GetBytes(command), sasl: false, null, cancellationToken).ConfigureAwait(false), "master LOGIN");
             }
 
             var saslIr = greeting.Line.Span.IndexOf(" SASL-IR"u8) >= 0;
-            var first = await session.RunAsync(Xoauth2Command(tag, account.User!, token!, saslIr), sasl: true, saslIr ? null : Xoauth2Response(account.User!, token!), cancellationToken).ConfigureAwait(false);
+            var first = await session.RunAsync(Xoauth2Command(tag, account.User, token, saslIr), sasl: true, saslIr ? null : Xoauth2Response(account.User, token), cancellationToken).ConfigureAwait(false);
             if (first.Status != BackendLoginStatus.Refused || first.Closed)
             {
                 return Finish(client, stream, first, "XOAUTH2 login");
             }
 
             // Revoked or expired early: one more try with a fresh token.
-            tokens.Invalidate(account.Tenant!, account.Provider!, token!);
+            tokens.Invalidate(account.Tenant, account.Provider, token);
             try
             {
-                token = await tokens.GetAsync(account.Tenant!, account.Provider!, login.OAuth2, cancellationToken).ConfigureAwait(false);
+                token = await tokens.GetAsync(account.Tenant, account.Provider, login.OAuth2, cancellationToken).ConfigureAwait(false);
             }
             catch (AppTokenException e)
             {
@@ -89,10 +89,10 @@ internal static class ImapBackend
                 return new BackendLogin(BackendLoginStatus.NoAppToken, Evidence: e.Message);
             }
 
-            var second = await session.RunAsync(Xoauth2Command(tag, account.User!, token, saslIr), sasl: true, saslIr ? null : Xoauth2Response(account.User!, token), cancellationToken).ConfigureAwait(false);
+            var second = await session.RunAsync(Xoauth2Command(tag, account.User, token, saslIr), sasl: true, saslIr ? null : Xoauth2Response(account.User, token), cancellationToken).ConfigureAwait(false);
             if (second.Status == BackendLoginStatus.Refused)
             {
-                tokens.Invalidate(account.Tenant!, account.Provider!, token);
+                tokens.Invalidate(account.Tenant, account.Provider, token);
                 second = second with { Evidence = second.Evidence + " (XOAUTH2 with a fresh app token)" };
             }
 

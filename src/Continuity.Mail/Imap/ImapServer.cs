@@ -44,7 +44,7 @@ internal sealed partial class ImapServer(
         var ports = continuity.Value.Listeners;
         if (ports.Imap <= 0 && ports.Imaps <= 0)
         {
-            LogOff(logger);
+            Log.Off(logger);
             return Task.CompletedTask;
         }
 
@@ -64,7 +64,7 @@ internal sealed partial class ImapServer(
             _acceptLoops.Add(AcceptAsync(listener, tls, context));
         }
 
-        LogListening(logger, string.Join(", ", Endpoints));
+        Log.Listening(logger, string.Join(", ", Endpoints));
         return Task.CompletedTask;
     }
 
@@ -130,7 +130,7 @@ internal sealed partial class ImapServer(
         {
             await using (stream.ConfigureAwait(false))
             {
-                LogBusy(logger, ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString());
+                Log.Busy(logger, ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString());
                 await stream.WriteAsync("* BYE Too many connections; try again later\r\n"u8.ToArray(), CancellationToken.None).ConfigureAwait(false);
             }
 
@@ -142,7 +142,7 @@ internal sealed partial class ImapServer(
         if (preLogin is null)
         {
             _slots.Release();
-            LogTooManyFromAddress(logger, remote.ToString(), _preLogin.MaxPerAddress);
+            Log.TooManyFromAddress(logger, remote.ToString(), _preLogin.MaxPerAddress);
             RefusedConnection.Close(socket, "* BYE Too many connections from your address; try again later\r\n"u8, tls);
             await stream.DisposeAsync().ConfigureAwait(false);
             return;
@@ -157,7 +157,7 @@ internal sealed partial class ImapServer(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogSessionFailed(logger, ex);
+            Log.SessionFailed(logger, ex);
         }
         finally
         {

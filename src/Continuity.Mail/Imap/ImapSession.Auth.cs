@@ -122,10 +122,13 @@ internal sealed partial class ImapSession
 
     private async ValueTask<ImapState> CompleteLoginAsync(string tag, LoginOutcome outcome, CancellationToken cancellationToken)
     {
+        if (outcome.Account is { } account)
+        {
+            return await ConnectBackendAsync(tag, account, cancellationToken).ConfigureAwait(false);
+        }
+
         switch (outcome.Result)
         {
-            case LoginResult.Success:
-                return await ConnectBackendAsync(tag, outcome, cancellationToken).ConfigureAwait(false);
             case LoginResult.Throttled:
                 await WriteAsync($"{tag} NO [UNAVAILABLE] Too many failed logins; try again later", cancellationToken).ConfigureAwait(false);
                 break;
@@ -146,9 +149,9 @@ internal sealed partial class ImapSession
         return ImapState.Closed;
     }
 
-    private async ValueTask<ImapState> ConnectBackendAsync(string tag, LoginOutcome user, CancellationToken cancellationToken)
+    private async ValueTask<ImapState> ConnectBackendAsync(string tag, MailAccount user, CancellationToken cancellationToken)
     {
-        var provider = _context.Continuity.Tenants[user.Tenant!].Providers[user.Provider!];
+        var provider = _context.Continuity.Tenants[user.Tenant].Providers[user.Provider];
         if (provider.Mail?.Imap is not { } uri || !BackendEndpoint.TryParse(uri, BackendEndpoint.ImapSchemes, out var endpoint))
         {
             await WriteAsync($"{tag} NO [UNAVAILABLE] No mailbox service is configured for your account", cancellationToken).ConfigureAwait(false);
@@ -169,42 +172,42 @@ internal sealed partial class ImapSession
                 _user = user;
                 return ImapState.Spliced;
             case BackendLoginStatus.Refused:
-                LogBackendRefused(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);
+                Log.BackendRefused(_context.Logger, endpoint.ToString(), user.Provider, user.User, login.Evidence!);
                 await RaiseCutoffAsync(user, login.Evidence!).ConfigureAwait(false);
                 await WriteAsync($"{tag} NO [UNAVAILABLE] Your mailbox is not available right now; your administrator has been notified", cancellationToken).ConfigureAwait(false);
                 return _state;
             case BackendLoginStatus.NoAppToken:
-                LogNoAppToken(_context.Logger, user.Provider!, user.User!, login.Evidence!);
+                Log.NoAppToken(_context.Logger, user.Provider, user.User, login.Evidence!);
                 await WriteAsync($"{tag} NO [UNAVAILABLE] The gateway cannot sign in to your mail provider right now; try again later", cancellationToken).ConfigureAwait(false);
                 return _state;
             default:
-                LogBackendUnreachable(_context.Logger, endpoint.ToString(), user.Provider!, user.User!, login.Evidence!);
+                Log.BackendUnreachable(_context.Logger, endpoint.ToString(), user.Provider, user.User, login.Evidence!);
                 await WriteAsync($"{tag} NO [UNAVAILABLE] The mailbox server cannot be reached; try again later", cancellationToken).ConfigureAwait(false);
                 return _state;
         }
     }
 
-    private async Task RaiseCutoffAsync(LoginOutcome user, string evidence)
+    private async Task RaiseCutoffAsync(MailAccount user, string evidence)
     {
         try
         {
-            await _context.Signals.RaiseAsync(new CutoffSignal(user.Tenant!, user.User, user.Provider!, "imap", evidence)).ConfigureAwait(false);
+            await _context.Signals.RaiseAsync(new CutoffSignal(user.Tenant, user.User, user.Provider, "imap", evidence)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSignalFailed(_context.Logger, user.User!, ex);
+            Log.SignalFailed(_context.Logger, user.User, ex);
         }
     }
 
     private async Task SpliceAsync(CancellationToken stopping)
     {
         var user = _user!;
-        using var session = new ProxySession("imap", user.Tenant!, user.User!, user.Provider!);
+        using var session = new ProxySession("imap", user.Tenant, user.User, user.Provider);
         using var registration = _context.Registry.Register(session);
         var end = await Splice.RunAsync(
             _stream, _backend!.Stream!, _commands.Reader.Buffered, new ImapResponseScanner(), Goodbye,
             new SpliceLimits(Options.IdleTimeout, Options.SessionTimeout), _context.Time, session.CloseRequested, stopping).ConfigureAwait(false);
-        LogSpliceEnded(_context.Logger, user.User!, user.Provider!, end);
+        Log.SpliceEnded(_context.Logger, user.User, user.Provider, end);
     }
 
     private static readonly byte[] Goodbye = "* BYE [UNAVAILABLE] Your mailbox has moved to another server; please reconnect\r\n"u8.ToArray();

@@ -22,7 +22,7 @@ internal sealed partial class ImapSession
     private ImapState _state;
     private int _authFailures;
     private BackendLogin? _backend;
-    private LoginOutcome? _user;
+    private MailAccount? _user;
 
     /// <param name="preLogin">This connection's place in the per-address count of connections not yet logged in; given up at login.</param>
     public ImapSession(ImapSessionContext context, Stream network, IPAddress remote, bool implicitTls, IDisposable preLogin)
@@ -61,7 +61,7 @@ internal sealed partial class ImapSession
         }
         catch (Exception ex) when (ex is IOException or AuthenticationException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            LogEnded(_context.Logger, _remote.ToString(), ex.GetType().Name);
+            Log.Ended(_context.Logger, _remote.ToString(), ex.GetType().Name);
         }
         finally
         {

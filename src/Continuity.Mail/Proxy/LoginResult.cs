@@ -3,7 +3,7 @@ namespace Continuity.Mail.Proxy;
 /// <summary>What a login attempt came to.</summary>
 internal enum LoginResult
 {
-    /// <summary>Right credentials; <see cref="LoginOutcome.Provider"/> serves the user now.</summary>
+    /// <summary>Right credentials; <see cref="LoginOutcome.Account"/> says who logged in and which provider serves them now.</summary>
     Success,
 
     /// <summary>Wrong credentials (the throttle delay was already served).</summary>

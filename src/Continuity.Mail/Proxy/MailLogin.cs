@@ -29,11 +29,11 @@ internal sealed partial class MailLogin(
     public bool SupportsBearer => bearer is not null;
 
     public Task<LoginOutcome> AuthenticateAsync(string user, string password, IPAddress client, string protocol, CancellationToken cancellationToken) =>
-        RunAsync(
+        RunAsync<StoredAppPassword>(
             user, client, protocol,
             u => passwords.FindAsync(u, password),
             stored => Task.FromResult(passwords.Check(stored).Valid),
-            stored => passwords.TouchAsync(stored!),
+            passwords.TouchAsync,
             cancellationToken);
 
     public Task<LoginOutcome> AuthenticateBearerAsync(string user, string token, IPAddress client, string protocol, CancellationToken cancellationToken) =>
@@ -50,7 +50,7 @@ internal sealed partial class MailLogin(
     /// success the last-use stamp and the throttle's reset go out together.
     /// </summary>
     private async Task<LoginOutcome> RunAsync<T>(
-        string user, IPAddress client, string protocol, Func<string, Task<T>> read, Func<T, Task<bool>> check, Func<T, Task> used,
+        string user, IPAddress client, string protocol, Func<string, Task<T?>> read, Func<T, Task<bool>> check, Func<T, Task> used,
         CancellationToken cancellationToken)
     {
         user = user.Trim().ToLowerInvariant();
@@ -60,7 +60,7 @@ internal sealed partial class MailLogin(
             return LoginOutcome.Failed;
         }
 
-        Task<T>? reading = null;
+        Task<T?>? reading = null;
         try
         {
             var tenant = tenants.FindByAddress(user);
@@ -68,16 +68,15 @@ internal sealed partial class MailLogin(
             var before = await throttle.CheckAsync(user, address).ConfigureAwait(false);
             if (before.Refused)
             {
-                LogThrottled(logger, protocol, user, address);
+                Log.Throttled(logger, protocol, user, address);
                 return LoginOutcome.Throttled;
             }
 
             await WaitAsync(before.Delay, cancellationToken).ConfigureAwait(false);
-            var stored = reading is null ? default : await reading.ConfigureAwait(false);
-            if (tenant is null || !await check(stored!).ConfigureAwait(false))
+            if (tenant is null || reading is null || await reading.ConfigureAwait(false) is not { } stored || !await check(stored).ConfigureAwait(false))
             {
                 var after = await throttle.RecordFailureAsync(user, address).ConfigureAwait(false);
-                LogFailed(logger, protocol, user, address);
+                Log.Failed(logger, protocol, user, address);
                 if (after.JustLocked && tenant is not null)
                 {
                     await audit.AppendAsync(new AuditEntry("mail-login", "login.locked", tenant, user, Reason: $"too many failed {protocol} logins", Details: "client " + address)).ConfigureAwait(false);
@@ -87,19 +86,19 @@ internal sealed partial class MailLogin(
                 return LoginOutcome.Failed;
             }
 
-            await Task.WhenAll(used(stored!), throttle.RecordSuccessAsync(user, address)).ConfigureAwait(false);
+            await Task.WhenAll(used(stored), throttle.RecordSuccessAsync(user, address)).ConfigureAwait(false);
             var provider = routes.Resolve(tenant, user);
             if (provider is null)
             {
                 return LoginOutcome.Unavailable;
             }
 
-            LogSucceeded(logger, protocol, user, address, provider);
-            return new LoginOutcome(LoginResult.Success, tenant, user, provider);
+            Log.Succeeded(logger, protocol, user, address, provider);
+            return LoginOutcome.Success(new MailAccount(tenant, user, provider));
         }
         catch (StateUnavailableException)
         {
-            LogStoreDown(logger, protocol, user);
+            Log.StoreDown(logger, protocol, user);
             return LoginOutcome.Unavailable;
         }
         finally

@@ -45,14 +45,11 @@ internal sealed partial class ProxySessionRegistry : IDisposable
             var now = next.Resolve(session.Tenant, session.User);
             if (!session.IsRoutedTo(now))
             {
-                LogClosing(_logger, session.Protocol, session.User, session.Provider, now ?? "(none)");
+                Log.Closing(_logger, session.Protocol, session.User, session.Provider, now ?? "(none)");
                 session.RequestClose();
             }
         }
     }
-
-    [LoggerMessage(2710, LogLevel.Information, "Route of {User} moved from {From} to {To}: closing its {Protocol} session")]
-    private static partial void LogClosing(ILogger logger, string protocol, string user, string from, string to);
 
     private sealed class Registration(ProxySessionRegistry registry, ProxySession session) : IDisposable
     {

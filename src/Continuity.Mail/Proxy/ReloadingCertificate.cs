@@ -67,12 +67,12 @@ internal sealed partial class ReloadingCertificate : ICertificateFactory
                     _current = next;
                     _stamp = stamp;
                     _failedStamp = null;
-                    LogReloaded(_logger, _certificatePath, next.Subject, next.NotAfter.ToUniversalTime());
+                    Log.Reloaded(_logger, _certificatePath, next.Subject, next.NotAfter.ToUniversalTime());
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
                 {
                     _failedStamp = stamp;
-                    LogReloadFailed(_logger, _certificatePath, ex.Message);
+                    Log.ReloadFailed(_logger, _certificatePath, ex.Message);
                 }
 
                 return _current;
@@ -96,10 +96,4 @@ internal sealed partial class ReloadingCertificate : ICertificateFactory
             ? $"{file.FullName}:{file.LastWriteTimeUtc.Ticks}:{file.Length}"
             : $"{file.FullName}:missing";
     }
-
-    [LoggerMessage(2750, LogLevel.Information, "TLS certificate {Path} changed: now serving {Subject}, valid until {NotAfter:u}")]
-    private static partial void LogReloaded(ILogger logger, string path, string subject, DateTime notAfter);
-
-    [LoggerMessage(2751, LogLevel.Warning, "TLS certificate {Path} changed but does not load ({Error}); still serving the previous one, trying again on the next connection")]
-    private static partial void LogReloadFailed(ILogger logger, string path, string error);
 }

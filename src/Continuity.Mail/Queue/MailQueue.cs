@@ -141,7 +141,7 @@ public sealed partial class MailQueue
             }
         }
 
-        LogDeleted(_logger, id, removed.Count, tenant ?? "(all)", finished);
+        Log.Deleted(_logger, id, removed.Count, tenant ?? "(all)", finished);
         return new(QueueDeletionOutcome.Deleted, removed);
     }
 
@@ -166,7 +166,4 @@ public sealed partial class MailQueue
     }
 
     private static string State(TargetStatus status) => status.ToString().ToLowerInvariant();
-
-    [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Queue: {Count} recipient(s) of message {Id} deleted by an admin of tenant {Tenant} (message removed: {Removed})")]
-    private static partial void LogDeleted(ILogger logger, string id, int count, string tenant, bool removed);
 }

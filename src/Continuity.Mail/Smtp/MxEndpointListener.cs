@@ -40,7 +40,7 @@ internal sealed partial class MxEndpointListener(
             if (perAddress.TryOpen(remote.Address) is not { } lease)
             {
                 sessions.Release();
-                LogTooMany(logger, remote.Address.ToString(), perAddress.MaxPerAddress);
+                Log.TooMany(logger, remote.Address.ToString(), perAddress.MaxPerAddress);
                 RefusedConnection.Close(socket, TooMany, implicitTls);
                 continue;
             }
@@ -64,7 +64,4 @@ internal sealed partial class MxEndpointListener(
     }
 
     public void Dispose() => listener.Stop();
-
-    [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "MX connection from {Client} refused: it has {Limit} open already (Limits:MaxConnectionsPerAddress)")]
-    private static partial void LogTooMany(ILogger logger, string client, int limit);
 }

@@ -37,7 +37,7 @@ internal sealed partial class SpoolMessageStore(
         }
         catch (Exception e)
         {
-            LogSpoolFailed(logger, e);
+            Log.SpoolFailed(logger, e);
             return Task.FromResult(new SmtpResponse((SmtpReplyCode)451, "4.3.0 Temporary failure writing the queue; try again later"));
         }
     }
@@ -83,7 +83,7 @@ internal sealed partial class SpoolMessageStore(
         var message = spool.Write(envelope, received, buffer);
         queue.Add(message);
         recipients.ForEach(r => metrics.MailAccepted(r.Tenant));
-        LogQueued(logger, envelope.Id, recipients.Count, message.BodyLength);
+        Log.Queued(logger, envelope.Id, recipients.Count, message.BodyLength);
         return new SmtpResponse((SmtpReplyCode)250, $"2.0.0 Ok: queued as {envelope.Id}");
     }
 
@@ -100,10 +100,4 @@ internal sealed partial class SpoolMessageStore(
         context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var ep) && ep is IPEndPoint ip
             ? ip.Address.ToString()
             : null;
-
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Queued {Id}: {Recipients} recipient(s), {Bytes} bytes")]
-    private static partial void LogQueued(ILogger logger, string id, int recipients, long bytes);
-
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Could not spool a message; answered 451")]
-    private static partial void LogSpoolFailed(ILogger logger, Exception exception);
 }

@@ -151,7 +151,7 @@ internal sealed partial class SpoolStore
             catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
             {
                 // Never delete what cannot be read: an operator can look at it. It stays out of the queue.
-                LogUnreadable(_logger, path, e);
+                Log.Unreadable(_logger, path, e);
             }
         }
 
@@ -195,7 +195,4 @@ internal sealed partial class SpoolStore
         {
         }
     }
-
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Spool file {Path} cannot be read; left in place for an operator")]
-    private static partial void LogUnreadable(ILogger logger, string path, Exception exception);
 }

@@ -22,9 +22,6 @@ internal sealed partial class AuthFrontListenerFactory(bool bearer, PerAddressCo
         return new Listener(base.CreateListener(endpointDefinition), endpointDefinition.IsSecure, bearer, perAddress, logger);
     }
 
-    [LoggerMessage(2613, LogLevel.Warning, "Submission connection from {Client} refused: it has {Limit} open already (Mail:Access:MaxSubmissionConnectionsPerAddress)")]
-    private static partial void LogTooMany(ILogger logger, string client, int limit);
-
     private sealed class Listener(IEndpointListener inner, bool implicitTls, bool bearer, PerAddressConnectionLimit perAddress, ILogger logger) : IEndpointListener
     {
         public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
@@ -38,7 +35,7 @@ internal sealed partial class AuthFrontListenerFactory(bool bearer, PerAddressCo
                     return new AuthFrontPipe(pipe, context, bearer, lease);
                 }
 
-                LogTooMany(logger, remote.ToString(), perAddress.MaxPerAddress);
+                Log.TooMany(logger, remote.ToString(), perAddress.MaxPerAddress);
                 await RefuseAsync(pipe).ConfigureAwait(false);
                 // The library adds these for every accepted client; the next one adds them again.
                 context.Properties.Remove(EndpointListener.LocalEndPointKey);

@@ -30,11 +30,14 @@ internal sealed class SubmissionAuthenticator(MailLogin login, MailAccessOptions
         var outcome = password?.StartsWith(AuthFrontLines.Marker, StringComparison.Ordinal) == true
             ? await login.AuthenticateBearerAsync(user ?? "", password[AuthFrontLines.Marker.Length..], remote, "submission", cancellationToken).ConfigureAwait(false)
             : await login.AuthenticateAsync(user ?? "", password ?? "", remote, "submission", cancellationToken).ConfigureAwait(false);
+        if (outcome.Account is { } account)
+        {
+            context.Properties[SubmissionKeys.Login] = account;
+            return true;
+        }
+
         switch (outcome.Result)
         {
-            case LoginResult.Success:
-                context.Properties[SubmissionKeys.Login] = outcome;
-                return true;
             case LoginResult.Throttled:
                 throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)454, "4.7.0 Too many failed logins; try again later"));
             case LoginResult.Unavailable:

@@ -36,9 +36,9 @@ internal sealed partial class SubmissionRelay(
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(transaction);
-        var login = (LoginOutcome)context.Properties[SubmissionKeys.Login];
-        var providerName = routes.Resolve(login.Tenant!, login.User) ?? login.Provider!;
-        var provider = continuity.Tenants[login.Tenant!].Providers[providerName];
+        var login = (MailAccount)context.Properties[SubmissionKeys.Login];
+        var providerName = routes.Resolve(login.Tenant, login.User) ?? login.Provider;
+        var provider = continuity.Tenants[login.Tenant].Providers[providerName];
         if (provider.Mail?.Submission is not { } uri || !BackendEndpoint.TryParse(uri, BackendEndpoint.SubmissionSchemes, out var endpoint))
         {
             return new SmtpResponse((SmtpReplyCode)451, "4.3.5 No submission service is configured for your account");
@@ -58,39 +58,39 @@ internal sealed partial class SubmissionRelay(
             }
             catch (AppTokenException ex)
             {
-                LogNoAppToken(logger, providerName, login.User!, ex.Message);
+                Log.NoAppToken(logger, providerName, login.User, ex.Message);
                 return new SmtpResponse((SmtpReplyCode)451, "4.7.0 The gateway cannot sign in to your mail provider right now; try again later");
             }
             catch (AuthenticationException ex)
             {
                 var evidence = "submission AUTH refused: " + ex.Message;
-                LogRefused(logger, endpoint.ToString(), providerName, login.User!, evidence);
-                await RaiseAsync(new CutoffSignal(login.Tenant!, login.User, providerName, "submission", evidence)).ConfigureAwait(false);
+                Log.Refused(logger, endpoint.ToString(), providerName, login.User, evidence);
+                await RaiseAsync(new CutoffSignal(login.Tenant, login.User, providerName, "submission", evidence)).ConfigureAwait(false);
                 return new SmtpResponse((SmtpReplyCode)451, "4.7.0 Your mail provider refused the message; your administrator has been notified");
             }
 
             using var stream = new MemoryStream(buffer.ToArray(), writable: false);
             var message = await MimeMessage.LoadAsync(stream, timeout.Token).ConfigureAwait(false);
-            var sender = MailboxAddress.Parse(login.User!);
+            var sender = MailboxAddress.Parse(login.User);
             var recipients = transaction.To.Select(t => MailboxAddress.Parse($"{t.User}@{t.Host}")).ToList();
             var reply = await client.SendAsync(FormatOptions.Default, message, sender, recipients, timeout.Token).ConfigureAwait(false);
             await client.DisconnectAsync(true, timeout.Token).ConfigureAwait(false);
-            LogRelayed(logger, login.User!, providerName, recipients.Count);
+            Log.Relayed(logger, login.User, providerName, recipients.Count);
             return new SmtpResponse(SmtpReplyCode.Ok, "2.0.0 Accepted by " + providerName + ": " + Trim(reply));
         }
         catch (SmtpCommandException ex)
         {
-            LogBackendError(logger, endpoint.ToString(), (int)ex.StatusCode, Trim(ex.Message));
+            Log.BackendError(logger, endpoint.ToString(), (int)ex.StatusCode, Trim(ex.Message));
             return new SmtpResponse((SmtpReplyCode)(int)ex.StatusCode, Trim(ex.Message));
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException or SmtpProtocolException or SslHandshakeException or ServiceNotConnectedException)
         {
-            LogBackendError(logger, endpoint.ToString(), 451, ex.GetType().Name);
+            Log.BackendError(logger, endpoint.ToString(), 451, ex.GetType().Name);
             return new SmtpResponse((SmtpReplyCode)451, "4.4.1 Your mail provider cannot be reached; try again later");
         }
     }
 
-    private async Task AuthenticateAsync(SmtpClient client, LoginOutcome login, string provider, MailLoginOptions mail, CancellationToken cancellationToken)
+    private async Task AuthenticateAsync(SmtpClient client, MailAccount login, string provider, MailLoginOptions mail, CancellationToken cancellationToken)
     {
         if (mail.Mode != MailLoginMode.OAuth2ClientCredentials)
         {
@@ -99,25 +99,25 @@ internal sealed partial class SubmissionRelay(
         }
 
         var source = tokens ?? throw new AppTokenException($"provider {login.Tenant}/{provider} logs in with an app token, but no AppTokenSource reaches the submission relay");
-        var token = await source.GetAsync(login.Tenant!, provider, mail.OAuth2, cancellationToken).ConfigureAwait(false);
+        var token = await source.GetAsync(login.Tenant, provider, mail.OAuth2, cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.AuthenticateAsync(new SaslMechanismOAuth2(login.User!, token), cancellationToken).ConfigureAwait(false);
+            await client.AuthenticateAsync(new SaslMechanismOAuth2(login.User, token), cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (AuthenticationException)
         {
-            source.Invalidate(login.Tenant!, provider, token); // revoked or expired early: one more try with a fresh token
+            source.Invalidate(login.Tenant, provider, token); // revoked or expired early: one more try with a fresh token
         }
 
-        token = await source.GetAsync(login.Tenant!, provider, mail.OAuth2, cancellationToken).ConfigureAwait(false);
+        token = await source.GetAsync(login.Tenant, provider, mail.OAuth2, cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.AuthenticateAsync(new SaslMechanismOAuth2(login.User!, token), cancellationToken).ConfigureAwait(false);
+            await client.AuthenticateAsync(new SaslMechanismOAuth2(login.User, token), cancellationToken).ConfigureAwait(false);
         }
         catch (AuthenticationException)
         {
-            source.Invalidate(login.Tenant!, provider, token);
+            source.Invalidate(login.Tenant, provider, token);
             throw;
         }
     }
@@ -132,22 +132,7 @@ internal sealed partial class SubmissionRelay(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSignalFailed(logger, signal.User ?? "", ex);
+            Log.SignalFailed(logger, signal.User ?? "", ex);
         }
     }
-
-    [LoggerMessage(2601, LogLevel.Information, "Submission from {User} relayed to {Provider} ({Recipients} recipients)")]
-    private static partial void LogRelayed(ILogger logger, string user, string provider, int recipients);
-
-    [LoggerMessage(2602, LogLevel.Warning, "Submission backend {Backend} of {Provider} refused {User}: {Evidence}")]
-    private static partial void LogRefused(ILogger logger, string backend, string provider, string user, string evidence);
-
-    [LoggerMessage(2603, LogLevel.Warning, "Submission backend {Backend} answered {Code}: {Text}")]
-    private static partial void LogBackendError(ILogger logger, string backend, int code, string text);
-
-    [LoggerMessage(2604, LogLevel.Error, "Cut-off signal for {User} could not be raised")]
-    private static partial void LogSignalFailed(ILogger logger, string user, Exception exception);
-
-    [LoggerMessage(2605, LogLevel.Error, "Submission from {User} to {Provider} not relayed: no app token for the provider's mail backend: {Evidence}")]
-    private static partial void LogNoAppToken(ILogger logger, string provider, string user, string evidence);
 }

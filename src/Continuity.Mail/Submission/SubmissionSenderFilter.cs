@@ -18,7 +18,7 @@ internal sealed class SubmissionSenderFilter : IMailboxFilter
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox @from, int size, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!context.Properties.TryGetValue(SubmissionKeys.Login, out var value) || value is not LoginOutcome login)
+        if (!context.Properties.TryGetValue(SubmissionKeys.Login, out var value) || value is not MailAccount login)
         {
             throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)530, "5.7.0 Authentication required"));
         }

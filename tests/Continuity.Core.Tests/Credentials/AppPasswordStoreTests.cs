@@ -61,6 +61,37 @@ public sealed class AppPasswordStoreTests(RedisBackend redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task FindCheckTouch_InSteps_SameAsVerifyAsync()
+    {
+        using var h = New();
+        var created = await h.Passwords.CreateAsync("alice@demo.test", "phone");
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var stored = await h.Passwords.FindAsync("Alice@demo.test", created.Secret);
+        var check = h.Passwords.Check(stored);
+        Assert.NotNull(stored);
+        Assert.True(check.Valid);
+        Assert.Equal(created.Info.Id, check.Id);
+        Assert.Null(Assert.Single(await h.Passwords.ListAsync("alice@demo.test")).LastUsedAt); // not used until touched
+        await h.Passwords.TouchAsync(stored);
+
+        Assert.Equal(h.Time.GetUtcNow(), Assert.Single(await h.Passwords.ListAsync("alice@demo.test")).LastUsedAt);
+        Assert.DoesNotContain(created.Secret.Replace("-", "")[8..], stored.ToString(), StringComparison.Ordinal);
+        Assert.Null(await h.Passwords.FindAsync("alice@demo.test", "secret"));
+        Assert.False(h.Passwords.Check(null).Valid);
+    }
+
+    [Fact]
+    public void StoredAppPassword_OutsideCore_Opaque()
+    {
+        var visible = typeof(StoredAppPassword).GetMembers()
+            .Where(m => m.DeclaringType == typeof(StoredAppPassword) && m.Name != nameof(ToString))
+            .Select(m => m.Name);
+
+        Assert.Empty(visible); // it carries a hash and the presented password: only the store reads them
+    }
+
+    [Fact]
     public async Task RevokeAsync_Password_NoLongerVerifiesAndIsNotListed()
     {
         using var h = New();

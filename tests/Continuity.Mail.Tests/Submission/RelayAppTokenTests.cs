@@ -65,7 +65,7 @@ public sealed class RelayAppTokenTests
         var session = DispatchProxy.Create<ISessionContext, Stub>();
         ((Stub)(object)session).Values["get_Properties"] = new Dictionary<string, object>
         {
-            [SubmissionKeys.Login] = new LoginOutcome(LoginResult.Success, "demo", Alice, "primary"),
+            [SubmissionKeys.Login] = new MailAccount("demo", Alice, "primary"),
         };
         return session;
     }
