@@ -1,100 +1,60 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Benchmarks;
 
 /// <summary>
 /// The peer: nginx's mail proxy (<c>ngx_mail_module</c>, <c>protocol imap; proxy on;</c>) in front of the same Dovecot,
-/// with its <c>auth_http</c> answered by a Kestrel endpoint in this process. nginx runs as a child process with a
-/// private prefix, config, pid and logs under a temp directory, <c>daemon off</c>, <c>worker_processes auto</c>
-/// (Debian's default). The auth responder compares the client's password with one string in memory (no KDF: nginx
-/// leaves the password check to whatever answers auth_http) and answers with the backend and the master login, so
-/// nginx logs in to Dovecot as <c>user*gateway</c>, as the gateway does.
+/// with its <c>auth_http</c> answered by a Kestrel endpoint in this process. nginx is a <see cref="NginxProcess"/>
+/// with <c>worker_processes auto</c> (Debian's default). The auth responder compares the client's password with one
+/// string in memory (no KDF: nginx leaves the password check to whatever answers auth_http) and answers with the
+/// backend and the master login, so nginx logs in to Dovecot as <c>user*gateway</c>, as the gateway does.
 /// </summary>
 internal sealed class ImapSessionNginx : IAsyncDisposable
 {
-    private readonly TempDirectory _dir;
     private readonly WebApplication _auth;
-    private readonly Process _nginx;
+    private readonly NginxProcess _nginx;
 
-    private ImapSessionNginx(TempDirectory dir, WebApplication auth, Process nginx, int port)
-    {
-        (_dir, _auth, _nginx, Port) = (dir, auth, nginx, port);
-    }
+    private ImapSessionNginx(WebApplication auth, NginxProcess nginx) => (_auth, _nginx) = (auth, nginx);
 
-    public int Port { get; }
+    public int Port => _nginx.Port;
 
     public static async Task<ImapSessionNginx> StartAsync(int dovecotPort, string user, string password)
     {
-        var nginxBinary = RequiredProgram.Find("nginx", "nginx libnginx-mod-mail");
-        const string Module = "/usr/lib/nginx/modules/ngx_mail_module.so";
-        if (!File.Exists(Module))
-        {
-            throw new InvalidOperationException($"nginx's mail module ({Module}) is not installed. Install it with: apt-get install -y libnginx-mod-mail");
-        }
-
         var dir = new TempDirectory("nginx-imap");
         var authPort = FreePort.Next();
         var port = FreePort.Next();
         var auth = await StartAuthAsync(authPort, dovecotPort, user, password).ConfigureAwait(false);
-        File.WriteAllText(dir.Combine("nginx.conf"), string.Create(CultureInfo.InvariantCulture, $$"""
-            load_module {{Module}};
-            daemon off;
-            worker_processes auto;
-            pid {{dir.Combine("nginx.pid")}};
-            error_log {{dir.Combine("error.log")}} warn;
-            events { worker_connections 1024; }
-            mail {
-              server_name nginx.bench.test;
-              auth_http 127.0.0.1:{{authPort}}/auth;
-              proxy_pass_error_message on;
-              server {
-                listen 127.0.0.1:{{port}};
-                protocol imap;
-                proxy on;
-                imap_auth login plain;
-              }
-            }
-
-            """));
-        var process = Process.Start(new ProcessStartInfo(nginxBinary, $"-p {dir.Path} -c {dir.Combine("nginx.conf")}")
-        {
-            UseShellExecute = false,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        }) ?? throw new InvalidOperationException("could not start nginx");
-        var nginx = new ImapSessionNginx(dir, auth, process, port);
         try
         {
-            await WaitListeningAsync(port, process, dir).ConfigureAwait(false);
-            return nginx;
+            var nginx = await NginxProcess.StartAsync(dir, port, "auto", 1024, string.Create(CultureInfo.InvariantCulture, $$"""
+                mail {
+                  server_name nginx.bench.test;
+                  auth_http 127.0.0.1:{{authPort}}/auth;
+                  proxy_pass_error_message on;
+                  server {
+                    listen 127.0.0.1:{{port}};
+                    protocol imap;
+                    proxy on;
+                    imap_auth login plain;
+                  }
+                }
+                """), ("/usr/lib/nginx/modules/ngx_mail_module.so", "libnginx-mod-mail")).ConfigureAwait(false);
+            return new ImapSessionNginx(auth, nginx);
         }
         catch
         {
-            await nginx.DisposeAsync().ConfigureAwait(false);
+            await LoopbackApp.StopAsync(auth).ConfigureAwait(false);
             throw;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_nginx.HasExited)
-        {
-            _nginx.Kill(entireProcessTree: true);
-            await _nginx.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        _nginx.Dispose();
-        await _auth.StopAsync().ConfigureAwait(false);
-        await _auth.DisposeAsync().ConfigureAwait(false);
-        _dir.Dispose();
+        await _nginx.DisposeAsync().ConfigureAwait(false);
+        await LoopbackApp.StopAsync(_auth).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -103,10 +63,7 @@ internal sealed class ImapSessionNginx : IAsyncDisposable
     /// </summary>
     private static async Task<WebApplication> StartAuthAsync(int authPort, int dovecotPort, string user, string password)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, authPort));
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder(authPort).Build();
         var backendPort = dovecotPort.ToString(CultureInfo.InvariantCulture);
         app.MapGet("/auth", (HttpContext context) =>
         {
@@ -128,31 +85,7 @@ internal sealed class ImapSessionNginx : IAsyncDisposable
 
             return Results.Ok();
         });
-        await app.StartAsync().ConfigureAwait(false);
+        await LoopbackApp.StartAsync(app).ConfigureAwait(false);
         return app;
-    }
-
-    private static async Task WaitListeningAsync(int port, Process process, TempDirectory dir)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                var log = File.Exists(dir.Combine("error.log")) ? await File.ReadAllTextAsync(dir.Combine("error.log")).ConfigureAwait(false) : "";
-                throw new InvalidOperationException($"nginx exited ({process.ExitCode}): {await process.StandardError.ReadToEndAsync().ConfigureAwait(false)}{log}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(20))
-            {
-                await Task.Delay(20).ConfigureAwait(false); // another process starting: nothing to wait on but polling
-            }
-        }
     }
 }

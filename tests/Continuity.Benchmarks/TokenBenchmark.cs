@@ -6,7 +6,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Continuity.Identity.Stores;
-using Continuity.Identity.Tests.Support;
+using Continuity.Testing.Identity;
 
 namespace Continuity.Benchmarks;
 

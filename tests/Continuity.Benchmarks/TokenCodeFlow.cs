@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Continuity.Identity.Tests.Support;
+using Continuity.Testing.Identity;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Continuity.Benchmarks;

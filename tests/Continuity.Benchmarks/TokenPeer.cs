@@ -2,13 +2,9 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Continuity.Identity.Stores;
+using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -34,10 +30,7 @@ internal sealed class TokenPeer : IAsyncDisposable
 
     public static async Task<TokenPeer> StartAsync(RSA signingKey, string clientId, string secretHash, string issuer, string audience)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder().Build();
         var credentials = new SigningCredentials(new RsaSecurityKey(signingKey) { KeyId = "peer-sig" }, SecurityAlgorithms.RsaSha256);
         var handler = new JsonWebTokenHandler();
         app.MapPost("/token", async (HttpContext http) =>
@@ -80,14 +73,8 @@ internal sealed class TokenPeer : IAsyncDisposable
             });
             return Results.Json(new { access_token = token, token_type = "Bearer", expires_in = 900, scope = form["scope"].ToString() });
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TokenPeer(app, new Uri(address.TrimEnd('/') + "/"));
+        return new TokenPeer(app, await LoopbackApp.StartAsync(app));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
 }

@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Continuity.Testing;
-using Continuity.Tests.Shared;
+using Continuity.Testing.Identity;
 
 namespace Continuity.Benchmarks;
 
@@ -26,12 +26,12 @@ internal sealed partial class WebGateway : IAsyncDisposable
     private const string LoginHost = "login.demo.test";
 
     private readonly RedisServer _redis;
-    private readonly SignInUpstream _upstream;
+    private readonly StandInUpstream _upstream;
     private readonly TempDirectory _dir;
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private WebGateway(RedisServer redis, SignInUpstream upstream, TempDirectory dir, Process process, int port) =>
+    private WebGateway(RedisServer redis, StandInUpstream upstream, TempDirectory dir, Process process, int port) =>
         (_redis, _upstream, _dir, _process, Port) = (redis, upstream, dir, process, port);
 
     public int Port { get; }
@@ -46,7 +46,7 @@ internal sealed partial class WebGateway : IAsyncDisposable
     public static async Task<WebGateway> StartAsync(string backendUrl, string? variables = null)
     {
         var redis = new RedisServer();
-        var upstream = await SignInUpstream.StartAsync().ConfigureAwait(false);
+        var upstream = await StandInUpstream.StartAsync().ConfigureAwait(false);
         var dir = new TempDirectory("web-gateway");
         var port = FreePort.Next();
         var config = dir.Combine("continuity.json");
@@ -260,7 +260,7 @@ internal sealed partial class WebGateway : IAsyncDisposable
         _dir.Dispose();
     }
 
-    private static Dictionary<string, string?> Settings(TempDirectory dir, RedisServer redis, SignInUpstream upstream, string backendUrl)
+    private static Dictionary<string, string?> Settings(TempDirectory dir, RedisServer redis, StandInUpstream upstream, string backendUrl)
     {
         var keys = dir.Combine("keys");
         Directory.CreateDirectory(keys);

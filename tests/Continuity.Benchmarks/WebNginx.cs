@@ -1,14 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Continuity.Testing;
 
 namespace Continuity.Benchmarks;
 
 /// <summary>
-/// A private nginx (its own prefix, config, pid and logs under a temp directory, <c>daemon off</c>, a child process)
-/// on 127.0.0.1: either the static backend every path of the web benchmark ends at, or the peer reverse proxy in
+/// A private nginx (<see cref="NginxProcess"/>) on 127.0.0.1: either the static backend every path of the web benchmark ends at, or the peer reverse proxy in
 /// front of it with HTTP/1.1 keep-alive to the upstream, as an nginx proxy is configured for throughput.
 /// </summary>
 internal sealed class WebNginx : IAsyncDisposable
@@ -16,12 +12,11 @@ internal sealed class WebNginx : IAsyncDisposable
     /// <summary>The static page: small, as a webmail's JSON answers and icons are.</summary>
     public const string PagePath = "/index.html";
 
-    private readonly TempDirectory _dir;
-    private readonly Process _nginx;
+    private readonly NginxProcess _nginx;
 
-    private WebNginx(TempDirectory dir, Process nginx, int port) => (_dir, _nginx, Port) = (dir, nginx, port);
+    private WebNginx(NginxProcess nginx) => _nginx = nginx;
 
-    public int Port { get; }
+    public int Port => _nginx.Port;
 
     public string Url => $"http://127.0.0.1:{Port}";
 
@@ -68,14 +63,8 @@ internal sealed class WebNginx : IAsyncDisposable
 
     private static async Task<WebNginx> StartAsync(TempDirectory dir, int workers, string server)
     {
-        var binary = RequiredProgram.Find("nginx", "nginx");
         var port = FreePort.Next();
-        File.WriteAllText(dir.Combine("nginx.conf"), string.Create(CultureInfo.InvariantCulture, $$"""
-            daemon off;
-            worker_processes {{workers}};
-            pid {{dir.Combine("nginx.pid")}};
-            error_log {{dir.Combine("error.log")}} warn;
-            events { worker_connections 4096; }
+        var nginx = await NginxProcess.StartAsync(dir, port, workers.ToString(CultureInfo.InvariantCulture), 4096, string.Create(CultureInfo.InvariantCulture, $$"""
             http {
               access_log off;
               sendfile on;
@@ -88,60 +77,9 @@ internal sealed class WebNginx : IAsyncDisposable
               scgi_temp_path {{dir.Path}};
               {{server.Replace("{PORT}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)}}
             }
-
-            """));
-        var process = Process.Start(new ProcessStartInfo(binary, $"-p {dir.Path} -c {dir.Combine("nginx.conf")}")
-        {
-            UseShellExecute = false,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        }) ?? throw new InvalidOperationException("could not start nginx");
-        var nginx = new WebNginx(dir, process, port);
-        try
-        {
-            await WaitListeningAsync(port, process, dir).ConfigureAwait(false);
-            return nginx;
-        }
-        catch
-        {
-            await nginx.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+            """)).ConfigureAwait(false);
+        return new WebNginx(nginx);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_nginx.HasExited)
-        {
-            _nginx.Kill(entireProcessTree: true);
-            await _nginx.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        _nginx.Dispose();
-        _dir.Dispose();
-    }
-
-    private static async Task WaitListeningAsync(int port, Process process, TempDirectory dir)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                var log = File.Exists(dir.Combine("error.log")) ? await File.ReadAllTextAsync(dir.Combine("error.log")).ConfigureAwait(false) : "";
-                throw new InvalidOperationException($"nginx exited ({process.ExitCode}): {await process.StandardError.ReadToEndAsync().ConfigureAwait(false)}{log}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(20))
-            {
-                await Task.Delay(20).ConfigureAwait(false); // another process starting: nothing to wait on but polling
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _nginx.DisposeAsync();
 }

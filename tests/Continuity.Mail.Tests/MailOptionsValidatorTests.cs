@@ -1,5 +1,6 @@
 using Continuity.Core.Configuration;
 using Continuity.Mail.Configuration;
+using Continuity.Testing;
 
 namespace Continuity.Mail.Tests;
 
@@ -22,16 +23,18 @@ public sealed class MailOptionsValidatorTests
 
         var errors = MailOptionsValidator.Check(options, Continuity());
 
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:MaxMessageSize:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:MaxSessions:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:MaxConnectionsPerAddress:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Limits:IdleTimeoutBeforeMail:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Tls:CertificatePath:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Recipients:Tenants:nosuch:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Recipients:Tenants:demo:CatchAllAddress:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Delivery:MaxRetryDelay:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Delivery:DisabledMailboxPatterns:0:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Delivery:Relay:", StringComparison.Ordinal));
+        ConfigErrors.AssertEachPath(
+            errors,
+            "Continuity:Mail:Limits:MaxMessageSize:",
+            "Continuity:Mail:Limits:MaxSessions:",
+            "Continuity:Mail:Limits:MaxConnectionsPerAddress:",
+            "Continuity:Mail:Limits:IdleTimeoutBeforeMail:",
+            "Continuity:Mail:Tls:CertificatePath:",
+            "Continuity:Mail:Recipients:Tenants:nosuch:",
+            "Continuity:Mail:Recipients:Tenants:demo:CatchAllAddress:",
+            "Continuity:Mail:Delivery:MaxRetryDelay:",
+            "Continuity:Mail:Delivery:DisabledMailboxPatterns:0:",
+            "Continuity:Mail:Delivery:Relay:");
     }
 
     private static ContinuityOptions Continuity() => new()

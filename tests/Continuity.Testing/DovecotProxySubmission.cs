@@ -42,20 +42,11 @@ public sealed class DovecotProxySubmission : IDisposable
         var server = new DovecotProxySubmission(dir);
         try
         {
-            var mail = dir.Combine("mail");
-            Directory.CreateDirectory(mail);
-            Directory.CreateDirectory(dir.Combine("run"));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(mail, (UnixFileMode)0x1FF);
-                File.SetUnixFileMode(dir.Path, (UnixFileMode)0x1ED);
-            }
-
-            File.WriteAllLines(dir.Combine("passwd"), users.Select(u => $"{u}:{{PLAIN}}{DovecotServer.UserPassword}:65534:65534::{Path.Combine(mail, u)}::"));
-            File.WriteAllText(dir.Combine("master-users"), $"{DovecotServer.MasterUser}:{{PLAIN}}{DovecotServer.MasterPassword}::::::\n");
+            DovecotConfig.WriteUsers(dir, users);
             File.WriteAllText(dir.Combine("dovecot.conf"), Render(dir.Path, name, server.Port, relayPort) + extraSettings + "\n");
             Run(dovecot, $"-c {dir.Combine("dovecot.conf")}");
             server.WaitUntilListening();
+            server.WatchMaster();
             return server;
         }
         catch
@@ -88,37 +79,12 @@ public sealed class DovecotProxySubmission : IDisposable
         _dir.Dispose();
     }
 
-    private static string Render(string dir, string name, int port, int relayPort) => string.Create(CultureInfo.InvariantCulture, $$"""
-        base_dir = {{dir}}/run
-        instance_name = continuity-submission-{{Guid.NewGuid():N}}
-        protocols = submission
-        listen = 127.0.0.1
-        ssl = no
-        disable_plaintext_auth = no
-        auth_mechanisms = plain login
-        auth_master_user_separator = *
-        mail_location = maildir:~/Maildir
-        log_path = {{dir}}/dovecot.log
-        first_valid_uid = 1
-        default_login_user = dovenull
-        default_internal_user = dovecot
+    private static string Render(string dir, string name, int port, int relayPort) =>
+        DovecotConfig.Common(dir, "continuity-submission", "submission") + string.Create(CultureInfo.InvariantCulture, $$"""
         hostname = {{name}}.provider.test
         submission_relay_host = 127.0.0.1
         submission_relay_port = {{relayPort}}
         submission_relay_trusted = yes
-        passdb {
-          driver = passwd-file
-          args = {{dir}}/master-users
-          master = yes
-        }
-        passdb {
-          driver = passwd-file
-          args = scheme=PLAIN username_format=%u {{dir}}/passwd
-        }
-        userdb {
-          driver = passwd-file
-          args = username_format=%u {{dir}}/passwd
-        }
         service submission-login {
           inet_listener submission {
             address = 127.0.0.1
@@ -149,6 +115,21 @@ public sealed class DovecotProxySubmission : IDisposable
                 throw new InvalidOperationException($"Dovecot submission did not listen on {Port}. Log:\n{(File.Exists(LogPath) ? File.ReadAllText(LogPath) : "(no log)")}", e);
             }
         }
+    }
+
+    /// <summary>
+    /// The master writes its pid file after binding the port; a killed test run must not leave it behind
+    /// (<see cref="ParentDeathGuard"/>), and <see cref="Dispose"/> needs the pid.
+    /// </summary>
+    private void WatchMaster()
+    {
+        var pidFile = _dir.Combine("run", "master.pid");
+        if (!SpinWait.SpinUntil(() => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out _), TimeSpan.FromSeconds(20)))
+        {
+            throw new InvalidOperationException($"Dovecot submission wrote no master.pid. Log:\n{(File.Exists(LogPath) ? File.ReadAllText(LogPath) : "(no log)")}");
+        }
+
+        ParentDeathGuard.WatchPidFile(pidFile);
     }
 
     /// <summary>

@@ -19,14 +19,12 @@ public sealed class DovecotServer : IDisposable
 
     private static readonly string[] MaildirParts = ["new", "cur"];
     private readonly TempDirectory _dir;
-    private readonly string _passwd;
     private bool _stopped;
 
     private DovecotServer(TempDirectory dir, string name)
     {
         _dir = dir;
         Name = name;
-        _passwd = dir.Combine("passwd");
         LmtpPort = FreePort.Next();
         ImapPort = FreePort.Next();
     }
@@ -142,21 +140,11 @@ public sealed class DovecotServer : IDisposable
     /// Gives the master user another password (Dovecot's passwd-file is read again when it changes): the gateway's
     /// configured master password stops working, as when someone rotates it on the mail side only.
     /// </summary>
-    public void ChangeMasterPassword(string password) =>
-        File.WriteAllText(_dir.Combine("master-users"), $"{MasterUser}:{{PLAIN}}{password}::::::\n");
+    public void ChangeMasterPassword(string password) => DovecotConfig.WriteMaster(_dir, password);
 
     private void Configure(string[] users)
     {
-        var mail = _dir.Combine("mail");
-        Directory.CreateDirectory(mail);
-        Directory.CreateDirectory(BaseDir);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(mail, (UnixFileMode)0x1FF); // 0777: lmtp writes as uid 65534
-            File.SetUnixFileMode(_dir.Path, (UnixFileMode)0x1ED); // 0755
-        }
-        File.WriteAllLines(_passwd, users.Select(u => $"{u}:{{PLAIN}}{UserPassword}:65534:65534::{Path.Combine(mail, u)}::"));
-        File.WriteAllText(_dir.Combine("master-users"), $"{MasterUser}:{{PLAIN}}{MasterPassword}::::::\n");
+        DovecotConfig.WriteUsers(_dir, users);
         File.WriteAllText(_dir.Combine("dovecot.conf"), DovecotConfig.Render(this, _dir.Path));
     }
 

@@ -71,6 +71,17 @@ public static class GatewayConfig
         },
     };
 
+    /// <summary>A provider's <c>Mail</c> section for <paramref name="server"/>: its IMAP, logged in to as the master user.</summary>
+    public static JsonObject ImapBackend(DovecotServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new JsonObject
+        {
+            ["Imap"] = server.ImapUri,
+            ["Login"] = new JsonObject { ["Master"] = DovecotServer.MasterUser, ["MasterPassword"] = DovecotServer.MasterPassword },
+        };
+    }
+
     /// <summary><c>sha256:&lt;hex&gt;</c> of a key, the form the configuration stores.</summary>
     public static string Hash(string apiKey) =>
         "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))).ToLowerInvariant();

@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Testing;
 
@@ -34,9 +32,7 @@ public sealed class RelyingParty : IAsyncDisposable
     /// <param name="scopes">Scopes asked for beyond <c>openid email profile</c> (e.g. <c>offline_access</c> for a refresh token).</param>
     public static async Task<RelyingParty> StartAsync(int port, Uri issuer, IEnumerable<string>? scopes = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        var builder = LoopbackApp.CreateBuilder(port);
         builder.Services.AddAuthentication(o =>
         {
             o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -85,15 +81,10 @@ public sealed class RelyingParty : IAsyncDisposable
                 AccessToken: await http.GetTokenAsync("access_token"),
                 RefreshToken: await http.GetTokenAsync("refresh_token")));
         }).RequireAuthorization();
-        await app.StartAsync();
-        return new RelyingParty(app, new Uri($"http://127.0.0.1:{port}/"));
+        return new RelyingParty(app, await LoopbackApp.StartAsync(app));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
 }
 
 /// <summary>What the relying party knows about the signed-in user, and the tokens it saved (a refresh token only with <c>offline_access</c>).</summary>

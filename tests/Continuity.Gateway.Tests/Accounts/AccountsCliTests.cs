@@ -1,4 +1,3 @@
-using Continuity.Gateway.Cli;
 using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
 
@@ -8,15 +7,6 @@ namespace Continuity.Gateway.Tests.Accounts;
 [Trait("Category", "Server")]
 public sealed class AccountsCliTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        // Through the real dispatch, as a person typing the command.
-        var code = await ContinuityCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task ImportShowRevoke_CsvAndJsonFiles_HumanOutputAndExitCodes()
     {
@@ -30,13 +20,13 @@ public sealed class AccountsCliTests(SharedRedis redis) : IClassFixture<SharedRe
         await File.WriteAllTextAsync(bad, "alice@demo.test,primary,p-alice\neve@evil.test,primary,p-eve\n");
         string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey];
 
-        var fromCsv = await RunAsync(["accounts", "import", "--tenant", "demo", csv, .. conn]);
-        var fromJson = await RunAsync(["accounts", "import", "--tenant", "demo", json, .. conn]);
-        var rejected = await RunAsync(["accounts", "import", "--tenant", "demo", bad, .. conn]);
-        var show = await RunAsync(["accounts", "show", "--tenant", "demo", "alice@demo.test", .. conn]);
-        var revoke = await RunAsync(["accounts", "revoke", "--tenant", "demo", "alice@demo.test", "--reason", "device stolen", .. conn]);
-        var noReason = await RunAsync(["accounts", "revoke", "--tenant", "demo", "alice@demo.test", .. conn]);
-        var missing = await RunAsync(["accounts", "show", "--tenant", "demo", "zed@demo.test", .. conn]);
+        var fromCsv = await InProcessCli.RunAsync(["accounts", "import", "--tenant", "demo", csv, .. conn]);
+        var fromJson = await InProcessCli.RunAsync(["accounts", "import", "--tenant", "demo", json, .. conn]);
+        var rejected = await InProcessCli.RunAsync(["accounts", "import", "--tenant", "demo", bad, .. conn]);
+        var show = await InProcessCli.RunAsync(["accounts", "show", "--tenant", "demo", "alice@demo.test", .. conn]);
+        var revoke = await InProcessCli.RunAsync(["accounts", "revoke", "--tenant", "demo", "alice@demo.test", "--reason", "device stolen", .. conn]);
+        var noReason = await InProcessCli.RunAsync(["accounts", "revoke", "--tenant", "demo", "alice@demo.test", .. conn]);
+        var missing = await InProcessCli.RunAsync(["accounts", "show", "--tenant", "demo", "zed@demo.test", .. conn]);
 
         Assert.Equal(0, fromCsv.Code);
         Assert.Contains("1 link(s) read: 1 created, 0 already there, 0 conflict(s); 1 new account(s)", fromCsv.Out, StringComparison.Ordinal);

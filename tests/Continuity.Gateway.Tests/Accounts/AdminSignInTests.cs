@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
-using Continuity.Tests.Shared;
+using Continuity.Testing.Identity;
 
 namespace Continuity.Gateway.Tests.Accounts;
 
@@ -14,7 +14,7 @@ namespace Continuity.Gateway.Tests.Accounts;
 [Trait("Category", "Server")]
 public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private static async Task<AccountsGateway> StartAsync(string redis, SignInUpstream upstream)
+    private static async Task<AccountsGateway> StartAsync(string redis, StandInUpstream upstream)
     {
         var port = FreePort.Next();
         return await AccountsGateway.StartAsync(redis, continuity =>
@@ -31,9 +31,9 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
         }, port);
     }
 
-    private static async Task<SignInBrowser> SignInAsync(AccountsGateway gateway, string address)
+    private static async Task<Browser> SignInAsync(AccountsGateway gateway, string address)
     {
-        var browser = new SignInBrowser();
+        var browser = new Browser();
         var page = await browser.NavigateAsync(new Uri(gateway.BaseAddress, "login"), address);
         Assert.Contains(browser.Visited, u => u.AbsolutePath == "/signin/demo/primary");
         Assert.True((int)page.Status < 500, $"sign-in of {address} ended at {page.Url} with {(int)page.Status}: {page.Body}{Environment.NewLine}gateway log:{Environment.NewLine}{gateway.Problems.Describe()}");
@@ -43,12 +43,12 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task AdminApi_SignedInAdminNonAdminAndNobody_200_403_401()
     {
-        await using var upstream = await SignInUpstream.StartAsync();
+        await using var upstream = await StandInUpstream.StartAsync();
         await using var gateway = await StartAsync(redis.Server.ConnectionString, upstream);
         var routes = new Uri(gateway.BaseAddress, "admin/api/tenants/demo/routes");
         using var admin = await SignInAsync(gateway, "ops@demo.test");
         using var user = await SignInAsync(gateway, "alice@demo.test");
-        using var nobody = new SignInBrowser();
+        using var nobody = new Browser();
 
         var asAdmin = await admin.GetAsync(routes);
         var asUser = await user.GetAsync(routes);
@@ -63,7 +63,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task AdminApi_SignedInAdminChangesRoute_AuditedUnderTheirAddress()
     {
-        await using var upstream = await SignInUpstream.StartAsync();
+        await using var upstream = await StandInUpstream.StartAsync();
         await using var gateway = await StartAsync(redis.Server.ConnectionString, upstream);
         using var admin = await SignInAsync(gateway, "ops@demo.test");
         using var viewer = await SignInAsync(gateway, "auditor@demo.test");
@@ -82,7 +82,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task AdminApi_AdminWhoseAccountWasRevoked_401()
     {
-        await using var upstream = await SignInUpstream.StartAsync();
+        await using var upstream = await StandInUpstream.StartAsync();
         await using var gateway = await StartAsync(redis.Server.ConnectionString, upstream);
         var routes = new Uri(gateway.BaseAddress, "admin/api/tenants/demo/routes");
         using var admin = await SignInAsync(gateway, "second@demo.test");
@@ -97,7 +97,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> PostJsonAsync(SignInBrowser browser, AccountsGateway gateway, string path, object body)
+    private static async Task<HttpResponseMessage> PostJsonAsync(Browser browser, AccountsGateway gateway, string path, object body)
     {
         // What the admin console's own script sends: the anti-forgery header and its origin (a change made with the cookie needs both).
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.BaseAddress, path)) { Content = JsonContent.Create(body) };

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Continuity.Gateway.Tests.Accounts;
 using Continuity.Testing;
-using Continuity.Tests.Shared;
+using Continuity.Testing.Identity;
 
 namespace Continuity.Gateway.Tests.Admin;
 
@@ -17,11 +17,11 @@ internal sealed class AdminAttackBed : IAsyncDisposable
 {
     public const string CookieName = "__continuity_id";
 
-    private readonly SignInUpstream _demoUpstream;
-    private readonly SignInUpstream _otherUpstream;
+    private readonly StandInUpstream _demoUpstream;
+    private readonly StandInUpstream _otherUpstream;
     private readonly HttpClient _raw = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    private AdminAttackBed(AccountsGateway gateway, SignInUpstream demo, SignInUpstream other, int port)
+    private AdminAttackBed(AccountsGateway gateway, StandInUpstream demo, StandInUpstream other, int port)
     {
         Gateway = gateway;
         _demoUpstream = demo;
@@ -38,8 +38,8 @@ internal sealed class AdminAttackBed : IAsyncDisposable
 
     public static async Task<AdminAttackBed> StartAsync(string redis, int approvals = 2, Action<JsonNode>? customize = null)
     {
-        var demo = await SignInUpstream.StartAsync();
-        var other = await SignInUpstream.StartAsync();
+        var demo = await StandInUpstream.StartAsync();
+        var other = await StandInUpstream.StartAsync();
         var port = FreePort.Next();
         var gateway = await AccountsGateway.StartAsync(redis, continuity =>
         {
@@ -79,7 +79,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
     {
         var host = address.EndsWith("@other.test", StringComparison.Ordinal) ? "localhost" : "127.0.0.1";
         var start = new Uri($"http://{host}:{Port}/login");
-        using var browser = new SignInBrowser();
+        using var browser = new Browser();
         var page = await browser.NavigateAsync(start, address);
         var cookie = browser.Cookies.GetCookies(start)[CookieName];
         Assert.True(cookie is not null && (int)page.Status < 500,

@@ -22,14 +22,7 @@ public sealed class TwoPersonRuleTests(SharedRedis redis) : IClassFixture<Shared
     {
         using var primary = DovecotServer.Start("twoperson", "alice@demo.test");
         var imapPort = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, approvals: 2, customize: c =>
-        {
-            c["Listeners"]!["Imap"] = imapPort;
-            c["Tenants"]!["demo"]!["Providers"]!["primary"] = new JsonObject
-            {
-                ["Mail"] = new JsonObject { ["Imap"] = primary.ImapUri, ["Login"] = new JsonObject { ["Master"] = DovecotServer.MasterUser, ["MasterPassword"] = DovecotServer.MasterPassword } },
-            };
-        });
+        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, approvals: 2, customize: c => c.ImapThrough(imapPort, ("primary", primary)));
         using var ops = gateway.Client();
         using var second = gateway.Client(InProcessGateway.SecondKey);
 

@@ -1,4 +1,3 @@
-using Continuity.Gateway.Cli;
 using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
 
@@ -8,24 +7,16 @@ namespace Continuity.Gateway.Tests.Cli;
 [Trait("Category", "Server")]
 public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await ContinuityCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task RouteSetShowAuditVerify_AgainstRunningNode_HumanOutputAndExitZero()
     {
         await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
         string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey];
 
-        var set = await RunAsync(["route", "set", "--tenant", "demo", "--user", "alice@demo.test", "--to", "sovereign", "--reason", "sanctioned", .. conn]);
-        var show = await RunAsync(["route", "show", .. conn]);
-        var verify = await RunAsync(["audit", "verify", .. conn]);
-        var json = await RunAsync(["route", "show", "--tenant", "demo", "--json", .. conn]);
+        var set = await InProcessCli.RunAsync(["route", "set", "--tenant", "demo", "--user", "alice@demo.test", "--to", "sovereign", "--reason", "sanctioned", .. conn]);
+        var show = await InProcessCli.RunAsync(["route", "show", .. conn]);
+        var verify = await InProcessCli.RunAsync(["audit", "verify", .. conn]);
+        var json = await InProcessCli.RunAsync(["route", "show", "--tenant", "demo", "--json", .. conn]);
 
         Assert.Equal(0, set.Code);
         Assert.Contains("alice@demo.test: primary → sovereign (route version 1)", set.Out, StringComparison.Ordinal);
@@ -42,10 +33,10 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
         await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, approvals: 2);
         var url = gateway.BaseAddress.ToString();
 
-        var set = await RunAsync("route", "set", "--tenant", "demo", "--user", "bob@demo.test", "--to", "sovereign", "--reason", "drill", "--url", url, "--api-key", InProcessGateway.OpsKey);
+        var set = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--user", "bob@demo.test", "--to", "sovereign", "--reason", "drill", "--url", url, "--api-key", InProcessGateway.OpsKey);
         var id = set.Out.Split("request ")[1].Split(' ')[0];
-        var own = await RunAsync("approve", id, "--url", url, "--api-key", InProcessGateway.OpsKey);
-        var second = await RunAsync("approve", id, "--url", url, "--api-key", InProcessGateway.SecondKey);
+        var own = await InProcessCli.RunAsync("approve", id, "--url", url, "--api-key", InProcessGateway.OpsKey);
+        var second = await InProcessCli.RunAsync("approve", id, "--url", url, "--api-key", InProcessGateway.SecondKey);
 
         Assert.Contains("waiting for approval", set.Out, StringComparison.Ordinal);
         Assert.Equal(1, own.Code);
@@ -59,11 +50,11 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
     {
         await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
 
-        var badKey = await RunAsync("route", "show", "--url", gateway.BaseAddress.ToString(), "--api-key", "wrong");
-        var missing = await RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey);
-        var nobody = await RunAsync("route", "show", "--url", $"http://127.0.0.1:{FreePort.Next()}", "--api-key", "x");
-        var unknown = await RunAsync("frobnicate");
-        var badVersion = await RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--reason", "r", "--expected-version", "abc",
+        var badKey = await InProcessCli.RunAsync("route", "show", "--url", gateway.BaseAddress.ToString(), "--api-key", "wrong");
+        var missing = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey);
+        var nobody = await InProcessCli.RunAsync("route", "show", "--url", $"http://127.0.0.1:{FreePort.Next()}", "--api-key", "x");
+        var unknown = await InProcessCli.RunAsync("frobnicate");
+        var badVersion = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--reason", "r", "--expected-version", "abc",
             "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey);
 
         Assert.Equal((2, true), (badVersion.Code, badVersion.Err.Contains("--expected-version must be a route version number, not 'abc'", StringComparison.Ordinal)));
@@ -85,9 +76,9 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
                 "Providers": { "primary": { "Mail": { "Inbound": "ftp://x:1" } } } } } } }
             """);
 
-        var check = await RunAsync("config", "check", "--config", file);
-        var serve = await RunAsync("serve", "--config", file, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
-        var good = await RunAsync("config", "check", "--config", Path.Combine(RepoRoot(), "config", "demo.json"));
+        var check = await InProcessCli.RunAsync("config", "check", "--config", file);
+        var serve = await InProcessCli.RunAsync("serve", "--config", file, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        var good = await InProcessCli.RunAsync("config", "check", "--config", Path.Combine(RepoRoot(), "config", "demo.json"));
 
         Assert.Equal(2, check.Code);
         Assert.Contains("Continuity:Tenants:demo:DefaultProvider: 'nowhere'", check.Err, StringComparison.Ordinal);
@@ -111,8 +102,8 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
                 "Mail": { "Limits": { "MaxMessageSize": -5 } } } }
             """.Replace("DATA", dir.Combine("data"), StringComparison.Ordinal));
 
-        var check = await RunAsync("config", "check", "--config", file);
-        var serve = await RunAsync("serve", "--config", file, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        var check = await InProcessCli.RunAsync("config", "check", "--config", file);
+        var serve = await InProcessCli.RunAsync("serve", "--config", file, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
 
         Assert.Equal(2, check.Code);
         Assert.Contains("Continuity:Tenants:demo:Providers:primary:Mail:Login:Master:", check.Err, StringComparison.Ordinal);
@@ -125,7 +116,7 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
     [Fact]
     public async Task ApiKeyNew_PrintsKeyAndMatchingHash()
     {
-        var result = await RunAsync("apikey", "new");
+        var result = await InProcessCli.RunAsync("apikey", "new");
 
         var key = result.Out.Split('\n')[0]["key:".Length..].Trim();
         var hash = result.Out.Split('\n')[1]["hash:".Length..].Trim();

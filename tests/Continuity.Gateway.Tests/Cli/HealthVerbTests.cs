@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Continuity.Gateway.Cli;
 using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
 
@@ -11,21 +10,13 @@ namespace Continuity.Gateway.Tests.Cli;
 [Trait("Category", "Server")]
 public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await ContinuityCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Health_ReadyNode_ExitZero()
     {
         await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
 
         // A generous timeout: this asserts the answer, not the machine's speed.
-        var result = await RunAsync("health", "--url", gateway.BaseAddress.ToString(), "--timeout", "60");
+        var result = await InProcessCli.RunAsync("health", "--url", gateway.BaseAddress.ToString(), "--timeout", "60");
 
         Assert.True(result.Code == 0, result.Err);
         Assert.Contains("/health/ready: 200", result.Out, StringComparison.Ordinal);
@@ -36,7 +27,7 @@ public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRed
     {
         var port = FreePort.Next();
 
-        var result = await RunAsync("health", "--url", $"http://127.0.0.1:{port}");
+        var result = await InProcessCli.RunAsync("health", "--url", $"http://127.0.0.1:{port}");
 
         Assert.Equal(1, result.Code);
         Assert.Contains("cannot connect", result.Err, StringComparison.Ordinal);
@@ -47,7 +38,7 @@ public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRed
     {
         using var server = OneAnswerServer.Start("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 
-        var result = await RunAsync("health", "--url", $"http://127.0.0.1:{server.Port}");
+        var result = await InProcessCli.RunAsync("health", "--url", $"http://127.0.0.1:{server.Port}");
 
         Assert.Equal(1, result.Code);
         Assert.Contains("503", result.Err, StringComparison.Ordinal);
@@ -58,7 +49,7 @@ public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRed
     {
         using var server = OneAnswerServer.Start(answer: null);
 
-        var result = await RunAsync("health", "--url", $"http://127.0.0.1:{server.Port}", "--timeout", "1");
+        var result = await InProcessCli.RunAsync("health", "--url", $"http://127.0.0.1:{server.Port}", "--timeout", "1");
 
         Assert.Equal(1, result.Code);
         Assert.Contains("no answer within 1 s", result.Err, StringComparison.Ordinal);
@@ -69,7 +60,7 @@ public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRed
     [InlineData("--timeout", "abc")]
     public async Task Health_BadOption_UsageExitTwo(string option, string value)
     {
-        var result = await RunAsync("health", option, value);
+        var result = await InProcessCli.RunAsync("health", option, value);
 
         Assert.Equal(2, result.Code);
         Assert.Contains(option, result.Err, StringComparison.Ordinal);

@@ -18,45 +18,22 @@ public sealed class ConnectionLimitTests(LimitedGatewayFixture gateway) : IClass
     [Fact]
     public async Task Mx_IdleConnectionsUpToTheCapFromOneAddress_NextGets421AndAnotherAddressIsStillGreeted()
     {
-        var clock = Stopwatch.StartNew();
-        var held = new List<RawLineClient>();
-        try
+        await using var cap = await FillCapAsync(gateway.SmtpPort, "220 ");
+
+        await cap.Held[0].DisposeAsync();
+        cap.Held.RemoveAt(0);
+        string? again = null;
+        await Continuity.Testing.Eventually.TrueAsync(async () =>
         {
-            for (var i = 0; i < LimitedGatewayFixture.Cap; i++)
-            {
-                held.Add(await RawLineClient.ConnectAsync(Loopback(1), gateway.SmtpPort));
-                Assert.StartsWith("220 ", await held[^1].ReadLineAsync());
-            }
+            await using var retry = await RawLineClient.ConnectAsync(Loopback(1), gateway.SmtpPort);
+            again = await retry.ReadLineAsync();
+            return again?.StartsWith("220 ", StringComparison.Ordinal) == true;
+        }, TimeSpan.FromSeconds(10), "a place freed by a closed connection is given to the next client from that address");
 
-            await using var refused = await RawLineClient.ConnectAsync(Loopback(1), gateway.SmtpPort);
-            var refusal = await refused.ReadLineAsync();
-            var afterRefusal = await refused.ReadLineAsync();
-            await using var other = await RawLineClient.ConnectAsync(Loopback(2), gateway.SmtpPort);
-            var otherBanner = await other.ReadLineAsync();
-            var openedWithin = clock.Elapsed;
-
-            await held[0].DisposeAsync();
-            held.RemoveAt(0);
-            string? again = null;
-            await Continuity.Testing.Eventually.TrueAsync(async () =>
-            {
-                await using var retry = await RawLineClient.ConnectAsync(Loopback(1), gateway.SmtpPort);
-                again = await retry.ReadLineAsync();
-                return again?.StartsWith("220 ", StringComparison.Ordinal) == true;
-            }, TimeSpan.FromSeconds(10), "a place freed by a closed connection is given to the next client from that address");
-
-            Assert.True(openedWithin < LimitedGatewayFixture.BeforeMail, $"the connections took {openedWithin} to open: the idle timeout may have freed places (inconclusive)");
-            Assert.Equal("421 4.7.0 Too many connections from your address, try again later", refusal);
-            Assert.Null(afterRefusal); // and closed
-            Assert.StartsWith("220 ", otherBanner);
-        }
-        finally
-        {
-            foreach (var client in held)
-            {
-                await client.DisposeAsync();
-            }
-        }
+        Assert.True(cap.OpenedWithin < LimitedGatewayFixture.BeforeMail, $"the connections took {cap.OpenedWithin} to open: the idle timeout may have freed places (inconclusive)");
+        Assert.Equal("421 4.7.0 Too many connections from your address, try again later", cap.Refusal);
+        Assert.Null(cap.AfterRefusal); // and closed
+        Assert.StartsWith("220 ", cap.OtherGreeting);
     }
 
     [Fact]
@@ -93,66 +70,22 @@ public sealed class ConnectionLimitTests(LimitedGatewayFixture gateway) : IClass
     [Fact]
     public async Task Imap_ConnectionsNotLoggedInUpToTheCapFromOneAddress_NextGetsByeAndAnotherAddressIsStillGreeted()
     {
-        var clock = Stopwatch.StartNew();
-        var held = new List<RawLineClient>();
-        try
-        {
-            for (var i = 0; i < LimitedGatewayFixture.Cap; i++)
-            {
-                held.Add(await RawLineClient.ConnectAsync(Loopback(1), gateway.ImapPort));
-                Assert.StartsWith("* OK ", await held[^1].ReadLineAsync());
-            }
+        await using var cap = await FillCapAsync(gateway.ImapPort, "* OK ");
 
-            await using var refused = await RawLineClient.ConnectAsync(Loopback(1), gateway.ImapPort);
-            var refusal = await refused.ReadLineAsync();
-            var afterRefusal = await refused.ReadLineAsync();
-            await using var other = await RawLineClient.ConnectAsync(Loopback(2), gateway.ImapPort);
-            var otherGreeting = await other.ReadLineAsync();
-            var openedWithin = clock.Elapsed;
-
-            Assert.True(openedWithin < LimitedGatewayFixture.BeforeMail, $"the connections took {openedWithin} to open: the login timeout may have freed places (inconclusive)");
-            Assert.Equal("* BYE Too many connections from your address; try again later", refusal);
-            Assert.Null(afterRefusal);
-            Assert.StartsWith("* OK ", otherGreeting);
-        }
-        finally
-        {
-            foreach (var client in held)
-            {
-                await client.DisposeAsync();
-            }
-        }
+        Assert.True(cap.OpenedWithin < LimitedGatewayFixture.BeforeMail, $"the connections took {cap.OpenedWithin} to open: the login timeout may have freed places (inconclusive)");
+        Assert.Equal("* BYE Too many connections from your address; try again later", cap.Refusal);
+        Assert.Null(cap.AfterRefusal);
+        Assert.StartsWith("* OK ", cap.OtherGreeting);
     }
 
     [Fact]
     public async Task Submission_ConnectionsUpToTheCapFromOneAddress_NextGets421AndAnotherAddressIsStillGreeted()
     {
-        var held = new List<RawLineClient>();
-        try
-        {
-            for (var i = 0; i < LimitedGatewayFixture.Cap; i++)
-            {
-                held.Add(await RawLineClient.ConnectAsync(Loopback(1), gateway.SubmissionPort));
-                Assert.StartsWith("220 ", await held[^1].ReadLineAsync());
-            }
+        await using var cap = await FillCapAsync(gateway.SubmissionPort, "220 ");
 
-            await using var refused = await RawLineClient.ConnectAsync(Loopback(1), gateway.SubmissionPort);
-            var refusal = await refused.ReadLineAsync();
-            var afterRefusal = await refused.ReadLineAsync();
-            await using var other = await RawLineClient.ConnectAsync(Loopback(2), gateway.SubmissionPort);
-            var otherBanner = await other.ReadLineAsync();
-
-            Assert.Equal("421 4.7.0 Too many connections from your address, try again later", refusal);
-            Assert.Null(afterRefusal);
-            Assert.StartsWith("220 ", otherBanner);
-        }
-        finally
-        {
-            foreach (var client in held)
-            {
-                await client.DisposeAsync();
-            }
-        }
+        Assert.Equal("421 4.7.0 Too many connections from your address, try again later", cap.Refusal);
+        Assert.Null(cap.AfterRefusal);
+        Assert.StartsWith("220 ", cap.OtherGreeting);
     }
 
     [Theory]
@@ -177,6 +110,61 @@ public sealed class ConnectionLimitTests(LimitedGatewayFixture gateway) : IClass
         Assert.Contains($"Content-Type: {contentType}", limited, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Try again in", limited, StringComparison.Ordinal);
         Assert.DoesNotContain(" 429 ", other.Split('\n')[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Opens <see cref="LimitedGatewayFixture.Cap"/> connections to <paramref name="port"/> from 127.0.0.1 (each greeted
+    /// with <paramref name="greeting"/>) and holds them, then one more from there and one from 127.0.0.2.
+    /// </summary>
+    private static async Task<CapFilled> FillCapAsync(int port, string greeting)
+    {
+        var clock = Stopwatch.StartNew();
+        var cap = new CapFilled();
+        try
+        {
+            for (var i = 0; i < LimitedGatewayFixture.Cap; i++)
+            {
+                cap.Held.Add(await RawLineClient.ConnectAsync(Loopback(1), port));
+                Assert.StartsWith(greeting, await cap.Held[^1].ReadLineAsync());
+            }
+
+            await using var refused = await RawLineClient.ConnectAsync(Loopback(1), port);
+            cap.Refusal = await refused.ReadLineAsync();
+            cap.AfterRefusal = await refused.ReadLineAsync();
+            await using var other = await RawLineClient.ConnectAsync(Loopback(2), port);
+            cap.OtherGreeting = await other.ReadLineAsync();
+            cap.OpenedWithin = clock.Elapsed;
+            return cap;
+        }
+        catch
+        {
+            await cap.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The connections held up to the cap, and what the one past it and the one from another address were told.</summary>
+    private sealed class CapFilled : IAsyncDisposable
+    {
+        public List<RawLineClient> Held { get; } = [];
+
+        public string? Refusal { get; set; }
+
+        /// <summary>The line after the refusal: null when the gateway closed the connection.</summary>
+        public string? AfterRefusal { get; set; }
+
+        public string? OtherGreeting { get; set; }
+
+        /// <summary>How long opening them all took (the cap test is inconclusive once the idle timeout could free places).</summary>
+        public TimeSpan OpenedWithin { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var client in Held)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     private async Task<string> HttpAsync(IPAddress source, string method, string path, string host)

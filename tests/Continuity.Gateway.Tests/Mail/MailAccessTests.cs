@@ -21,13 +21,8 @@ public sealed class MailAccessTests(SharedRedis redis) : IClassFixture<SharedRed
         var imapPort = FreePort.Next();
         await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
         {
-            c["Listeners"]!["Imap"] = imapPort;
+            c.ImapThrough(imapPort, ("primary", primary), ("sovereign", sovereign));
             c["Tenants"]!["demo"]!["Hosts"] = new JsonObject { ["Mail"] = "mail.demo.test" };
-            var providers = c["Tenants"]!["demo"]!["Providers"]!;
-            foreach (var (name, server) in new[] { ("primary", primary), ("sovereign", sovereign) })
-            {
-                providers[name] = new JsonObject { ["Mail"] = new JsonObject { ["Imap"] = server.ImapUri, ["Login"] = new JsonObject { ["Master"] = DovecotServer.MasterUser, ["MasterPassword"] = DovecotServer.MasterPassword } } };
-            }
         });
         using var ops = gateway.Client();
         using var viewer = gateway.Client(InProcessGateway.ViewerKey);

@@ -40,9 +40,8 @@ public sealed class SyncApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
         await AppendAsync(primary, "alice@demo.test", 3);
         await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
         {
-            var providers = c["Tenants"]!["demo"]!["Providers"]!;
-            providers["primary"] = new JsonObject { ["Mail"] = new JsonObject { ["Imap"] = primary.ImapUri, ["Login"] = new JsonObject { ["Master"] = DovecotServer.MasterUser, ["MasterPassword"] = DovecotServer.MasterPassword } } };
-            providers["sovereign"] = new JsonObject { ["Mail"] = new JsonObject { ["Imap"] = sovereign.ImapUri, ["Login"] = new JsonObject { ["Master"] = DovecotServer.MasterUser, ["MasterPassword"] = DovecotServer.MasterPassword } } };
+            c.MailOnly("primary", primary);
+            c.MailOnly("sovereign", sovereign);
             c["Tenants"]!["demo"]!["Users"] = new JsonArray("alice@demo.test");
             c["Mail"] = new JsonObject { ["Sync"] = new JsonObject { ["PollInterval"] = "01:00:00", ["MaxLag"] = "02:00:00", ["Tenants"] = new JsonObject { ["demo"] = new JsonObject { ["Enabled"] = true } } } };
         });

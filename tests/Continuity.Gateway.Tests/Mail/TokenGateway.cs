@@ -6,7 +6,7 @@ using Continuity.Testing;
 using MailKit;
 using MailKit.Net.Imap;
 using MimeKit;
-using Continuity.Tests.Shared;
+using Continuity.Testing.Identity;
 
 namespace Continuity.Gateway.Tests.Mail;
 
@@ -22,10 +22,10 @@ internal sealed class TokenGateway : IAsyncDisposable
     public const string Callback = "http://127.0.0.1:9/callback";
     public const string PrimarySubject = "on primary";
 
-    private readonly SignInUpstream _upstream;
+    private readonly StandInUpstream _upstream;
     private readonly AccountsGateway _gateway;
 
-    private TokenGateway(SignInUpstream upstream, AccountsGateway gateway, DovecotServer primary, DovecotServer sovereign, int imapPort, int submissionPort)
+    private TokenGateway(StandInUpstream upstream, AccountsGateway gateway, DovecotServer primary, DovecotServer sovereign, int imapPort, int submissionPort)
     {
         SubmissionPort = submissionPort;
         _upstream = upstream;
@@ -48,7 +48,7 @@ internal sealed class TokenGateway : IAsyncDisposable
 
     public static async Task<TokenGateway> StartAsync(string redis, string? accessTokenLifetime = null)
     {
-        var upstream = await SignInUpstream.StartAsync();
+        var upstream = await StandInUpstream.StartAsync();
         var primary = DovecotServer.Start("primary", "alice@demo.test", "bob@demo.test");
         var sovereign = DovecotServer.Start("sovereign", "alice@demo.test", "bob@demo.test");
         await AppendAsync(primary, "alice@demo.test", PrimarySubject);
@@ -66,7 +66,7 @@ internal sealed class TokenGateway : IAsyncDisposable
     /// <summary>Signs <paramref name="address"/> in through the login page and redeems the code (PKCE) for an access token.</summary>
     public async Task<(string AccessToken, int ExpiresIn)> GetTokenAsync(string address, string client = "mail-app", string scope = "openid email mail offline_access")
     {
-        using var browser = new SignInBrowser();
+        using var browser = new Browser();
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
         var authorize = new Uri(_gateway.BaseAddress, "connect/authorize?" + string.Join("&", new Dictionary<string, string>
@@ -142,7 +142,7 @@ internal sealed class TokenGateway : IAsyncDisposable
         Sovereign.Dispose();
     }
 
-    private static void Configure(JsonNode c, SignInUpstream upstream, DovecotServer primary, DovecotServer sovereign, int port, int imapPort, string? lifetime)
+    private static void Configure(JsonNode c, StandInUpstream upstream, DovecotServer primary, DovecotServer sovereign, int port, int imapPort, string? lifetime)
     {
         static JsonObject Client(params string[] scopes) =>
             new() { ["RedirectUris"] = new JsonArray(Callback), ["Scopes"] = new JsonArray([.. scopes.Select(s => (JsonNode)s)]) };
@@ -179,11 +179,7 @@ internal sealed class TokenGateway : IAsyncDisposable
         providers["primary"]!["Identity"]!["Authority"] = upstream.Issuer.AbsoluteUri;
         foreach (var (name, server) in new[] { ("primary", primary), ("sovereign", sovereign) })
         {
-            providers[name]!["Mail"] = new JsonObject
-            {
-                ["Imap"] = server.ImapUri,
-                ["Login"] = new JsonObject { ["Master"] = DovecotServer.MasterUser, ["MasterPassword"] = DovecotServer.MasterPassword },
-            };
+            providers[name]!["Mail"] = GatewayConfig.ImapBackend(server);
         }
     }
 

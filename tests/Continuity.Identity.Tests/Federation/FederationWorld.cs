@@ -4,8 +4,6 @@ using Continuity.Core.Approvals;
 using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
 using Continuity.Core.Routing;
-using Continuity.Identity.Stores;
-using Continuity.Identity.Tests.Support;
 
 namespace Continuity.Identity.Tests.Federation;
 
@@ -125,52 +123,19 @@ internal sealed class FederationWorld : IAsyncDisposable
     {
         var data = _dir.Combine("node-a");
         Directory.CreateDirectory(data);
-        var s = new Dictionary<string, string?>
-        {
-            ["Continuity:DataDir"] = data,
-            ["Continuity:State:Redis"] = Redis.ConnectionString,
-            ["Continuity:State:KeyPrefix"] = _prefix,
-            ["Continuity:State:RouteRecheckInterval"] = "00:00:00.200",
-            ["Continuity:Tenants:demo:DisplayName"] = "Demo Court",
-            ["Continuity:Tenants:demo:Domains:0"] = "demo.test",
-            ["Continuity:Tenants:demo:Hosts:Login"] = "127.0.0.1",
-            ["Continuity:Tenants:demo:DefaultProvider"] = "primary",
-            ["Continuity:Tenants:demo:SovereignProvider"] = "sovereign",
-            ["Continuity:Tenants:demo:Failover:Automatic"] = policy.ToString(),
-            ["Continuity:Tenants:demo:Users:0"] = "alice@demo.test",
-            ["Continuity:Tenants:demo:Users:1"] = "bob@demo.test",
-            ["Continuity:Tenants:demo:Users:2"] = "carol@demo.test",
-            ["Continuity:Tenants:demo:Users:3"] = "mallory@demo.test",
-            ["Continuity:Tenants:demo:Providers:primary:DisplayName"] = PrimaryName,
-            ["Continuity:Tenants:demo:Providers:primary:Identity:Authority"] = Primary.Issuer.AbsoluteUri,
-            ["Continuity:Tenants:demo:Providers:primary:Identity:ClientId"] = "continuity",
-            ["Continuity:Tenants:demo:Providers:primary:Identity:ClientSecret"] = UpstreamSecret,
-            ["Continuity:Tenants:demo:Providers:primary:Identity:Profile"] = "Entra",
-            ["Continuity:Tenants:demo:Providers:primary:Identity:TenantId"] = EntraTenantId,
-            ["Continuity:Tenants:demo:Providers:sovereign:DisplayName"] = SovereignName,
-            ["Continuity:Tenants:demo:Providers:sovereign:Identity:Authority"] = Sovereign.Issuer.AbsoluteUri,
-            ["Continuity:Tenants:demo:Providers:sovereign:Identity:ClientId"] = "continuity",
-            ["Continuity:Tenants:demo:Providers:sovereign:Identity:ClientSecret"] = UpstreamSecret,
-            ["Continuity:Tenants:demo:Providers:sovereign:Identity:Profile"] = "Generic",
-            ["Continuity:Identity:AllowInsecureHttp"] = "true",
-            ["Continuity:Identity:Tenants:demo:Issuer"] = Issuer.AbsoluteUri,
-            ["Continuity:Identity:Keys:Signing:0:Path"] = keys.Signing,
-            ["Continuity:Identity:Keys:Signing:1:Path"] = keys.NextSigning,
-            ["Continuity:Identity:Keys:Encryption:0:Path"] = keys.Encryption,
-            ["Continuity:Identity:Clients:webapp:SecretHash"] = ApplicationManager.Hash(RelyingParty.ClientSecret),
-            ["Continuity:Identity:Clients:webapp:RedirectUris:0"] = $"http://127.0.0.1:{rpPort}/signin-oidc",
-            ["Continuity:Identity:Clients:webapp:PostLogoutRedirectUris:0"] = $"http://127.0.0.1:{rpPort}/signout-callback-oidc",
-            ["Continuity:Identity:Clients:webapp:Scopes:0"] = "openid",
-            ["Continuity:Identity:Clients:webapp:Scopes:1"] = "email",
-            ["Continuity:Identity:Clients:webapp:Scopes:2"] = "profile",
-            ["Continuity:Identity:Clients:webapp:Scopes:3"] = "offline_access",
-        };
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            s[key] = value;
-        }
-
-        return s;
+        var s = DemoNodeSettings.Create(data, Redis.ConnectionString, _prefix, policy, Issuer, keys, rpPort);
+        s["Continuity:Tenants:demo:Providers:primary:DisplayName"] = PrimaryName;
+        s["Continuity:Tenants:demo:Providers:primary:Identity:Authority"] = Primary.Issuer.AbsoluteUri;
+        s["Continuity:Tenants:demo:Providers:primary:Identity:ClientId"] = "continuity";
+        s["Continuity:Tenants:demo:Providers:primary:Identity:ClientSecret"] = UpstreamSecret;
+        s["Continuity:Tenants:demo:Providers:primary:Identity:Profile"] = "Entra";
+        s["Continuity:Tenants:demo:Providers:primary:Identity:TenantId"] = EntraTenantId;
+        s["Continuity:Tenants:demo:Providers:sovereign:DisplayName"] = SovereignName;
+        s["Continuity:Tenants:demo:Providers:sovereign:Identity:Authority"] = Sovereign.Issuer.AbsoluteUri;
+        s["Continuity:Tenants:demo:Providers:sovereign:Identity:ClientId"] = "continuity";
+        s["Continuity:Tenants:demo:Providers:sovereign:Identity:ClientSecret"] = UpstreamSecret;
+        s["Continuity:Tenants:demo:Providers:sovereign:Identity:Profile"] = "Generic";
+        return s.With(extra);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,12 +2,7 @@ using System.Globalization;
 using Continuity.Identity.Tests.Support;
 using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Identity.Tests.Probes;
 
@@ -47,13 +42,7 @@ public sealed class UpstreamProbeTests
         await primary.DisposeAsync();
         await bed.RoundAsync();
         var down = bed.Result("primary");
-        bed.Time.Advance(bed.Probes.DownAfter - TimeSpan.FromSeconds(1));
-        await bed.RoundAsync();
-        var signalsBeforeDownAfter = bed.Signals.Raised.Count;
-        bed.Time.Advance(TimeSpan.FromSeconds(1));
-        await bed.RoundAsync();
-        bed.Time.Advance(bed.Probes.Interval);
-        await bed.RoundAsync(); // still down: no second signal
+        var signalsBeforeDownAfter = await ProbeClock.PastDownAfterAsync(bed.Time, bed.Probes.DownAfter, bed.Probes.Interval, bed.RoundAsync, () => bed.Signals.Raised.Count);
 
         Assert.False(down.Up);
         Assert.StartsWith("discovery: ConnectionError", down.Detail, StringComparison.Ordinal);
@@ -174,10 +163,7 @@ public sealed class UpstreamProbeTests
 
         public static async Task<FakeUpstream> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-            var app = builder.Build();
+            var app = LoopbackApp.CreateBuilder().Build();
             var self = new FakeUpstream(app);
             app.MapGet("/.well-known/openid-configuration", async (HttpContext http) =>
             {
@@ -192,8 +178,7 @@ public sealed class UpstreamProbeTests
                     : Results.Json(new Dictionary<string, object> { ["issuer"] = self.Issuer, ["jwks_uri"] = self.Authority + "jwks" }, statusCode: self.Status);
             });
             app.MapGet("/jwks", () => Results.Json(new { keys = Enumerable.Range(0, self.Keys).Select(i => new { kty = "RSA", kid = "k" + i.ToString(CultureInfo.InvariantCulture), n = "AQAB", e = "AQAB" }) }));
-            await app.StartAsync();
-            self.Authority = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+            self.Authority = (await LoopbackApp.StartAsync(app)).AbsoluteUri;
             self.Issuer = self.Authority;
             return self;
         }
@@ -201,8 +186,7 @@ public sealed class UpstreamProbeTests
         public async ValueTask DisposeAsync()
         {
             _never.TrySetCanceled();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await LoopbackApp.StopAsync(_app);
         }
     }
 }

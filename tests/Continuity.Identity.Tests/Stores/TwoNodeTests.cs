@@ -14,7 +14,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
     private const string Native = IdentityWorld.NativeClientId;
     private const string Redirect = IdentityWorld.NativeRedirect;
     private IdentityWorld _world = null!;
-    private Support.GatewayNode _b = null!;
+    private GatewayNode _b = null!;
 
     public async Task InitializeAsync()
     {

@@ -25,16 +25,17 @@ namespace Continuity.Mail.Tests.Imap;
 /// </summary>
 public sealed class AccessHost : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
-    private readonly List<IHostedService> _started = [];
+    private readonly PartHost _host;
     private readonly TempDirectory _dir;
 
-    private AccessHost(ServiceProvider services, TempDirectory dir, int imap, int imaps, int submission, int submissions)
+    private AccessHost(PartHost host, TempDirectory dir, int imap, int imaps, int submission, int submissions)
     {
-        _services = services;
+        _host = host;
         _dir = dir;
         (ImapPort, ImapsPort, SubmissionPort, SubmissionsPort) = (imap, imaps, submission, submissions);
     }
+
+    private ServiceProvider Services => _host.Services;
 
     public int ImapPort { get; }
 
@@ -44,13 +45,13 @@ public sealed class AccessHost : IAsyncDisposable
 
     public int SubmissionsPort { get; }
 
-    public RouteTable Routes => _services.GetRequiredService<RouteTable>();
+    public RouteTable Routes => Services.GetRequiredService<RouteTable>();
 
-    public RecordingCutoffSignals Signals => (RecordingCutoffSignals)_services.GetRequiredService<ICutoffSignals>();
+    public RecordingCutoffSignals Signals => (RecordingCutoffSignals)Services.GetRequiredService<ICutoffSignals>();
 
-    public AppPasswordStore Passwords => _services.GetRequiredService<AppPasswordStore>();
+    public AppPasswordStore Passwords => Services.GetRequiredService<AppPasswordStore>();
 
-    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <param name="redis">Connection string of the test's redis-server.</param>
     /// <param name="settings">Extra keys under <c>Continuity:</c> (without the prefix), e.g. provider backends.</param>
@@ -77,14 +78,7 @@ public sealed class AccessHost : IAsyncDisposable
             ["Tenants:demo:Providers:primary:DisplayName"] = "Primary",
             ["Tenants:demo:Providers:sovereign:DisplayName"] = "Sovereign",
         };
-        foreach (var (key, value) in settings)
-        {
-            values[key] = value;
-        }
-
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(kv => KeyValuePair.Create("Continuity:" + kv.Key, kv.Value)))
-            .Build();
+        var configuration = PartHost.Configuration(values, settings);
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<IConfiguration>(configuration);
@@ -100,18 +94,17 @@ public sealed class AccessHost : IAsyncDisposable
         collection.AddSingleton<ICutoffSignals, RecordingCutoffSignals>();
         services?.Invoke(collection);
         collection.AddContinuityMailAccess();
-        var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        _ = provider.GetRequiredService<IOptions<Proxy.MailAccessOptions>>().Value; // validation errors surface here
-        var host = new AccessHost(provider, dir, ports.Imap, ports.Imaps, ports.Submission, ports.Submissions);
-        host.Route(1);
-        foreach (var hosted in provider.GetServices<IHostedService>())
+        var host = await PartHost.StartAsync(collection, provider =>
         {
-            await hosted.StartAsync(CancellationToken.None);
-            host._started.Add(hosted);
-        }
-
-        return host;
+            _ = provider.GetRequiredService<IOptions<Proxy.MailAccessOptions>>().Value; // validation errors surface here
+            PartHost.Route(provider.GetRequiredService<RouteTable>(), 1, []);
+        });
+        return new AccessHost(host, dir, ports.Imap, ports.Imaps, ports.Submission, ports.Submissions);
     }
+
+    /// <summary>The host with <see cref="OneBearerToken"/> behind OAUTHBEARER / XOAUTH2.</summary>
+    public static Task<AccessHost> StartWithBearerAsync(string redis, IDictionary<string, string?> settings) =>
+        StartAsync(redis, settings, s => s.AddSingleton<IBearerTokenValidator, OneBearerToken>());
 
     /// <summary>The backend settings of both providers for two Dovecots (master user <c>gateway</c>).</summary>
     public static Dictionary<string, string?> Backends(DovecotServer primary, DovecotServer sovereign, string? primarySubmission = null, string? sovereignSubmission = null)
@@ -129,22 +122,13 @@ public sealed class AccessHost : IAsyncDisposable
     }
 
     /// <summary>Sets per-user overrides on top of the default route <c>primary</c> (what a route change does on every node).</summary>
-    public void Route(long version, params (string User, string Provider)[] overrides) =>
-        Routes.TrySwap(new RouteSnapshot(version, DateTimeOffset.UnixEpoch, new Dictionary<string, TenantRoutes>
-        {
-            ["demo"] = new TenantRoutes("primary", overrides.ToDictionary(o => o.User, o => o.Provider)),
-        }));
+    public void Route(long version, params (string User, string Provider)[] overrides) => PartHost.Route(Routes, version, overrides);
 
     public async Task<string> NewPasswordAsync(string user) => (await Passwords.CreateAsync(user, "test")).Secret;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var hosted in Enumerable.Reverse(_started))
-        {
-            await hosted.StopAsync(CancellationToken.None);
-        }
-
-        await _services.DisposeAsync();
+        await _host.DisposeAsync();
         _dir.Dispose();
     }
 }

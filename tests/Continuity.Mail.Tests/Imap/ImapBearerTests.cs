@@ -1,21 +1,13 @@
 using System.Text;
 using Continuity.Mail.Imap;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Continuity.Mail.Tests.Imap;
 
-/// <summary>OAUTHBEARER / XOAUTH2 through the <see cref="IBearerTokenValidator"/> seam (a stand-in for the Identity part's validator).</summary>
+/// <summary>OAUTHBEARER / XOAUTH2 through the <see cref="IBearerTokenValidator"/> seam (<see cref="OneBearerToken"/>).</summary>
 [Trait("Category", "Server")]
 public sealed class ImapBearerTests(ProxyTestBed bed) : IClassFixture<ProxyTestBed>
 {
-    private sealed class OneToken : IBearerTokenValidator
-    {
-        public Task<bool> ValidateAsync(string user, string token, CancellationToken cancellationToken) =>
-            Task.FromResult(user == "alice@demo.test" && token == "good-token");
-    }
-
-    private Task<AccessHost> StartAsync() =>
-        AccessHost.StartAsync(bed.Redis.ConnectionString, bed.Settings(), s => s.AddSingleton<IBearerTokenValidator, OneToken>());
+    private Task<AccessHost> StartAsync() => AccessHost.StartWithBearerAsync(bed.Redis.ConnectionString, bed.Settings());
 
     [Fact]
     public async Task Authenticate_XOAuth2ValidToken_LoggedInAtBackend()

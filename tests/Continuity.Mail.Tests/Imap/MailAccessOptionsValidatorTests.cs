@@ -1,5 +1,6 @@
 using Continuity.Core.Configuration;
 using Continuity.Mail.Proxy;
+using Continuity.Testing;
 
 namespace Continuity.Mail.Tests.Imap;
 
@@ -23,15 +24,17 @@ public sealed class MailAccessOptionsValidatorTests
 
         var errors = MailAccessOptionsValidator.Check(options, continuity);
 
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Access:MaxCommandLine:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Access:MaxLiteral:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Access:LoginTimeout:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Access:Tls:KeyPath:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Access:Tls:CertificatePath:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Tenants:demo:Providers:primary:Mail:Imap:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Tenants:demo:Providers:primary:Mail:Submission:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Tenants:demo:Providers:primary:Mail:Login:Master:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Tenants:demo:Providers:primary:Mail:Login:MasterPassword:", StringComparison.Ordinal));
+        ConfigErrors.AssertEachPath(
+            errors,
+            "Continuity:Mail:Access:MaxCommandLine:",
+            "Continuity:Mail:Access:MaxLiteral:",
+            "Continuity:Mail:Access:LoginTimeout:",
+            "Continuity:Mail:Access:Tls:KeyPath:",
+            "Continuity:Mail:Access:Tls:CertificatePath:",
+            "Continuity:Tenants:demo:Providers:primary:Mail:Imap:",
+            "Continuity:Tenants:demo:Providers:primary:Mail:Submission:",
+            "Continuity:Tenants:demo:Providers:primary:Mail:Login:Master:",
+            "Continuity:Tenants:demo:Providers:primary:Mail:Login:MasterPassword:");
         Assert.DoesNotContain(errors, e => e.Contains("a\r\nb", StringComparison.Ordinal));
     }
 }

@@ -7,17 +7,13 @@ namespace Continuity.Mail.Tests.Lmtp;
 
 /// <summary>Delivery through the MX to providers whose inbound backend is <c>smtp://</c>: a real SMTP server (SmtpServer) keeps the raw bytes.</summary>
 [Trait("Category", "Server")]
-public sealed class SmtpBackendDeliveryTests : IDisposable
+public sealed class SmtpBackendDeliveryTests
 {
-    private readonly TempDirectory _dir = new("smtp-backend");
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public async Task Deliver_MalformedMimeToSmtpBackend_ArrivesByteIdenticalAfterTheReceivedAndSpoolIdHeaders()
     {
         await using var sink = SmtpSink.Start();
-        await using var host = await MailHost.StartAsync(_dir.Path, Mailer.Providers(sink.Uri, sink.Uri));
+        await using var host = await MailHost.StartAsync(Mailer.Providers(sink.Uri, sink.Uri));
         host.Route(1);
         var sent = MalformedMessage();
 
@@ -44,7 +40,7 @@ public sealed class SmtpBackendDeliveryTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2025-06-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var sink = SmtpSink.Start("bob@demo.test");
-        await using var host = await MailHost.StartAsync(_dir.Path, Mailer.Providers(sink.Uri, sink.Uri), time);
+        await using var host = await MailHost.StartAsync(Mailer.Providers(sink.Uri, sink.Uri), time);
         host.Route(1);
 
         var marker = await Mailer.SendAsync(host.Port, "sender@outside.example", "alice@demo.test", "bob@demo.test");
@@ -65,7 +61,7 @@ public sealed class SmtpBackendDeliveryTests : IDisposable
     public async Task Deliver_TwoMessagesInTurn_ReuseOnePooledSmtpConnection()
     {
         await using var sink = SmtpSink.Start();
-        await using var host = await MailHost.StartAsync(_dir.Path, Mailer.Providers(sink.Uri, sink.Uri));
+        await using var host = await MailHost.StartAsync(Mailer.Providers(sink.Uri, sink.Uri));
         host.Route(1);
 
         await Mailer.SendAsync(host.Port, "sender@outside.example", "alice@demo.test");

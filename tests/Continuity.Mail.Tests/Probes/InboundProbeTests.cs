@@ -43,13 +43,7 @@ public sealed class InboundProbeTests
         dovecot.Stop();
         await bed.RoundAsync();
         var down = bed.Result("primary");
-        bed.Time.Advance(bed.Probes.DownAfter - TimeSpan.FromSeconds(1));
-        await bed.RoundAsync();
-        var signalsBeforeDownAfter = bed.Signals.Raised.Count;
-        bed.Time.Advance(TimeSpan.FromSeconds(1));
-        await bed.RoundAsync();
-        bed.Time.Advance(bed.Probes.Interval);
-        await bed.RoundAsync(); // still down: no second signal
+        var signalsBeforeDownAfter = await ProbeClock.PastDownAfterAsync(bed.Time, bed.Probes.DownAfter, bed.Probes.Interval, bed.RoundAsync, () => bed.Signals.Raised.Count);
 
         Assert.False(down.Up);
         Assert.Equal(down.CheckedAt, down.DownSince);

@@ -10,18 +10,14 @@ namespace Continuity.Mail.Tests.Probes;
 
 /// <summary>The probes as <c>AddContinuityMail</c> registers them, and their options' validation.</summary>
 [Trait("Category", "Server")]
-public sealed class ProbeRegistrationTests : IDisposable
+public sealed class ProbeRegistrationTests
 {
-    private readonly TempDirectory _dir = new("probes");
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public async Task AddContinuityMail_ProbesEveryProvidersInbound_IntoTheHealthRegistry()
     {
         using var dovecot = DovecotServer.Start("probe-host", "alice@demo.test");
         var closed = $"smtp://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}";
-        await using var host = await MailHost.StartAsync(_dir.Path, Mailer.Providers(dovecot.LmtpUri, closed), new FakeTimeProvider());
+        await using var host = await MailHost.StartAsync(Mailer.Providers(dovecot.LmtpUri, closed), new FakeTimeProvider());
         var registry = host.Get<BackendHealthRegistry>();
 
         await Eventually.TrueAsync(() => registry.All.Count == 2, TimeSpan.FromSeconds(10), "both providers probed at start");
@@ -36,10 +32,12 @@ public sealed class ProbeRegistrationTests : IDisposable
 
         var errors = MailOptionsValidator.Check(options, new ContinuityOptions());
 
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Probes:Interval:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Probes:Timeout: must be between", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Probes:Timeout: must not be longer than Probes:Interval", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Continuity:Mail:Probes:DownAfter:", StringComparison.Ordinal));
+        ConfigErrors.AssertEachPath(
+            errors,
+            "Continuity:Mail:Probes:Interval:",
+            "Continuity:Mail:Probes:Timeout: must be between",
+            "Continuity:Mail:Probes:Timeout: must not be longer than Probes:Interval",
+            "Continuity:Mail:Probes:DownAfter:");
         Assert.Empty(MailOptionsValidator.Check(new MailOptions(), new ContinuityOptions()));
     }
 }

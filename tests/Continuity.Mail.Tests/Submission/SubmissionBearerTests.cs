@@ -3,7 +3,6 @@ using Continuity.Mail.Imap;
 using Continuity.Mail.Tests.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace Continuity.Mail.Tests.Submission;
@@ -16,14 +15,7 @@ namespace Continuity.Mail.Tests.Submission;
 [Trait("Category", "Server")]
 public sealed class SubmissionBearerTests(SubmissionTestBed bed) : IClassFixture<SubmissionTestBed>
 {
-    private sealed class OneToken : IBearerTokenValidator
-    {
-        public Task<bool> ValidateAsync(string user, string token, CancellationToken cancellationToken) =>
-            Task.FromResult(user == "alice@demo.test" && token == "good-token");
-    }
-
-    private Task<AccessHost> StartAsync() =>
-        AccessHost.StartAsync(bed.Redis.ConnectionString, bed.Settings(), s => s.AddSingleton<IBearerTokenValidator, OneToken>());
+    private Task<AccessHost> StartAsync() => AccessHost.StartWithBearerAsync(bed.Redis.ConnectionString, bed.Settings());
 
     [Fact]
     public async Task Send_XOAuth2PlainTextAndOAuthBearerAfterStartTls_DeliveredByRoutedProvider()

@@ -21,28 +21,48 @@ namespace Continuity.Mail.Tests.Support;
 /// </summary>
 public sealed class MailHost : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
-    private readonly List<IHostedService> _started = [];
+    private readonly PartHost _host;
+    private TempDirectory? _ownSpool;
 
-    private MailHost(ServiceProvider services, string spoolDir)
+    private MailHost(PartHost host, string spoolDir)
     {
-        _services = services;
+        _host = host;
         SpoolDir = spoolDir;
     }
 
+    private ServiceProvider Services => _host.Services;
+
     public string SpoolDir { get; }
 
-    public RouteTable Routes => _services.GetRequiredService<RouteTable>();
+    public RouteTable Routes => Services.GetRequiredService<RouteTable>();
 
-    public RecordingCutoffSignals Signals => (RecordingCutoffSignals)_services.GetRequiredService<ICutoffSignals>();
+    public RecordingCutoffSignals Signals => (RecordingCutoffSignals)Services.GetRequiredService<ICutoffSignals>();
 
-    public MailQueue Queue => _services.GetRequiredService<MailQueue>();
+    public MailQueue Queue => Services.GetRequiredService<MailQueue>();
 
-    internal SpoolQueue SpoolQueue => _services.GetRequiredService<SpoolQueue>();
+    internal SpoolQueue SpoolQueue => Services.GetRequiredService<SpoolQueue>();
 
-    public int Port => ((IPEndPoint)_services.GetRequiredService<MxServer>().Endpoints[0]).Port;
+    public int Port => ((IPEndPoint)Services.GetRequiredService<MxServer>().Endpoints[0]).Port;
 
-    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A host with a spool directory of its own, removed on dispose (for tests that never look into the spool).</summary>
+    /// <param name="settings">Configuration keys under <c>Continuity:</c> (without the prefix), added to the defaults.</param>
+    public static async Task<MailHost> StartAsync(IDictionary<string, string?> settings, TimeProvider? time = null)
+    {
+        var spool = new TempDirectory("mail-host");
+        try
+        {
+            var host = await StartAsync(spool.Path, settings, time);
+            host._ownSpool = spool;
+            return host;
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
 
     /// <param name="settings">Configuration keys under <c>Continuity:</c> (without the prefix), added to the defaults.</param>
     public static async Task<MailHost> StartAsync(string spoolDir, IDictionary<string, string?> settings, TimeProvider? time = null, int port = 0)
@@ -59,14 +79,7 @@ public sealed class MailHost : IAsyncDisposable
             ["Tenants:demo:Users:0"] = "alice@demo.test",
             ["Tenants:demo:Users:1"] = "bob@demo.test",
         };
-        foreach (var (key, value) in settings)
-        {
-            values[key] = value;
-        }
-
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(kv => KeyValuePair.Create("Continuity:" + kv.Key, kv.Value)))
-            .Build();
+        var configuration = PartHost.Configuration(values, settings);
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(time ?? TimeProvider.System);
@@ -76,24 +89,13 @@ public sealed class MailHost : IAsyncDisposable
         services.AddSingleton<Continuity.Core.Listeners.ListenerRegistry>();
         services.AddSingleton<ICutoffSignals, RecordingCutoffSignals>();
         services.AddContinuityMail(configuration);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        _ = provider.GetRequiredService<IOptions<Configuration.MailOptions>>().Value; // validation errors surface here
-        var host = new MailHost(provider, spoolDir);
-        foreach (var hosted in provider.GetServices<IHostedService>())
-        {
-            await hosted.StartAsync(CancellationToken.None);
-            host._started.Add(hosted);
-        }
-
-        return host;
+        var host = await PartHost.StartAsync(services, provider =>
+            _ = provider.GetRequiredService<IOptions<Configuration.MailOptions>>().Value); // validation errors surface here
+        return new MailHost(host, spoolDir);
     }
 
     /// <summary>Sets alice/bob overrides on top of the default route <c>primary</c>.</summary>
-    public void Route(long version, params (string User, string Provider)[] overrides) =>
-        Routes.TrySwap(new RouteSnapshot(version, DateTimeOffset.UnixEpoch, new Dictionary<string, TenantRoutes>
-        {
-            ["demo"] = new TenantRoutes("primary", overrides.ToDictionary(o => o.User, o => o.Provider)),
-        }));
+    public void Route(long version, params (string User, string Provider)[] overrides) => PartHost.Route(Routes, version, overrides);
 
     /// <summary>Waits (on queue events, not on a clock) until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
     public async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
@@ -161,12 +163,8 @@ public sealed class MailHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        for (var i = _started.Count - 1; i >= 0; i--)
-        {
-            await _started[i].StopAsync(CancellationToken.None);
-        }
-
-        await _services.DisposeAsync();
+        await _host.DisposeAsync();
+        _ownSpool?.Dispose();
     }
 
     private static string Describe(QueuedMessageView m) =>

@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Tests.Support;
 
@@ -74,13 +71,10 @@ public sealed class StandInTokenServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, Port));
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder(Port).Build();
         app.MapPost("/token", Token);
         app.MapPost("/introspect", Introspect);
-        await app.StartAsync();
+        await LoopbackApp.StartAsync(app);
         _app = app;
     }
 
@@ -89,8 +83,7 @@ public sealed class StandInTokenServer : IAsyncDisposable
         if (_app is { } app)
         {
             _app = null;
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await LoopbackApp.StopAsync(app);
         }
     }
 

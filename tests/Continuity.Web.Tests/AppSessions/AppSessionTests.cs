@@ -38,7 +38,7 @@ public sealed class AppSessionTests
     {
         await using var world = await WebWorld.StartAsync();
         using var browser = world.Browser();
-        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", AppSessionTickets.Path)).Url;
+        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", stopAtPath: AppSessionTickets.Path)).Url;
         using var client = world.Client(browser.CookieHeader(ticketUrl)); // the same browser: its binding cookie
 
         using var response = await client.GetAsync(ticketUrl);
@@ -77,7 +77,7 @@ public sealed class AppSessionTests
         // visited the app before (her own binding cookie there) or not at all.
         await using var world = await WebWorld.StartAsync();
         using var attacker = world.Browser();
-        var ticketUrl = (await attacker.NavigateAsync(world.App("/inbox"), "bob@demo.test", AppSessionTickets.Path)).Url;
+        var ticketUrl = (await attacker.NavigateAsync(world.App("/inbox"), "bob@demo.test", stopAtPath: AppSessionTickets.Path)).Url;
         using var victim = world.Browser();
         (await victim.GetAsync(world.App("/inbox"))).Dispose(); // her own challenge: her own nonce cookie on the app host
         using var stranger = world.Client();
@@ -99,7 +99,7 @@ public sealed class AppSessionTests
     {
         await using var world = await WebWorld.StartAsync();
         using var browser = world.Browser();
-        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", AppSessionTickets.Path)).Url;
+        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", stopAtPath: AppSessionTickets.Path)).Url;
         using var client = world.Client(browser.CookieHeader(ticketUrl));
         using var first = await client.GetAsync(ticketUrl);
 
@@ -128,7 +128,7 @@ public sealed class AppSessionTests
     {
         await using var world = await WebWorld.StartAsync();
         using var browser = world.Browser();
-        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", AppSessionTickets.Path)).Url.AbsoluteUri;
+        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", stopAtPath: AppSessionTickets.Path)).Url.AbsoluteUri;
         var last = ticketUrl[^2];
         using var client = world.Client();
 
@@ -142,7 +142,7 @@ public sealed class AppSessionTests
     {
         await using var world = await WebWorld.StartAsync(WithPortal);
         using var browser = world.Browser();
-        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", AppSessionTickets.Path)).Url;
+        var ticketUrl = (await browser.NavigateAsync(world.App("/inbox"), "alice@demo.test", stopAtPath: AppSessionTickets.Path)).Url;
         using var client = world.Client();
 
         using var response = await client.GetAsync(world.App(ticketUrl.PathAndQuery, PortalHost));

@@ -2,7 +2,6 @@ using System.Net;
 using Continuity.Identity.Accounts;
 using Continuity.Testing;
 using Continuity.Web.Tests.Support;
-using Browser = Continuity.Web.Tests.Support.Browser;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Continuity.Web.Tests.AppSessions;

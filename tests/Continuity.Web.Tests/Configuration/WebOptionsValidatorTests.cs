@@ -1,4 +1,5 @@
 using Continuity.Core.Configuration;
+using Continuity.Testing;
 using Continuity.Web.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -31,18 +32,20 @@ public sealed class WebOptionsValidatorTests
 
         Assert.True(result.Failed);
         var failures = result.Failures!.ToList();
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:AssertionLifetime:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:TrustedProxies:0:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:SessionCheckCacheTime:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:PublicPaths:0:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:Timeout:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:HealthPath:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:HealthInterval:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:HealthFailureThreshold:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Web:Apps:webmail:AssertionHeader:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Tenants:demo:Hosts:Apps:portal: host", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Tenants:demo:Providers:primary:Apps:portal:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Continuity:Tenants:demo:Providers:primary:Apps:webmail:0:", StringComparison.Ordinal));
+        ConfigErrors.AssertEachPath(
+            failures,
+            "Continuity:Web:AssertionLifetime:",
+            "Continuity:Web:TrustedProxies:0:",
+            "Continuity:Web:SessionCheckCacheTime:",
+            "Continuity:Web:Apps:webmail:PublicPaths:0:",
+            "Continuity:Web:Apps:webmail:Timeout:",
+            "Continuity:Web:Apps:webmail:HealthPath:",
+            "Continuity:Web:Apps:webmail:HealthInterval:",
+            "Continuity:Web:Apps:webmail:HealthFailureThreshold:",
+            "Continuity:Web:Apps:webmail:AssertionHeader:",
+            "Continuity:Tenants:demo:Hosts:Apps:portal: host",
+            "Continuity:Tenants:demo:Providers:primary:Apps:portal:",
+            "Continuity:Tenants:demo:Providers:primary:Apps:webmail:0:");
         Assert.Equal(12, failures.Count);
     }
 }

@@ -7,6 +7,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Identity;
 using Continuity.Testing;
+using Continuity.Testing.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -14,7 +15,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Continuity.Tests.Shared;
 
 namespace Continuity.Web.Tests.Support;
 
@@ -31,7 +31,7 @@ internal sealed class WebWorld : IAsyncDisposable
     private readonly TempDirectory _dir = new("web");
     private WebApplication? _gateway;
 
-    private WebWorld(SignInUpstream upstream, RedisServer redis, Backend primary, Backend sovereign)
+    private WebWorld(StandInUpstream upstream, RedisServer redis, Backend primary, Backend sovereign)
     {
         Upstream = upstream;
         Redis = redis;
@@ -39,7 +39,7 @@ internal sealed class WebWorld : IAsyncDisposable
         Sovereign = sovereign;
     }
 
-    public SignInUpstream Upstream { get; }
+    public StandInUpstream Upstream { get; }
     public RedisServer Redis { get; }
     public Backend Primary { get; }
     public Backend Sovereign { get; }
@@ -57,7 +57,7 @@ internal sealed class WebWorld : IAsyncDisposable
 
     public static async Task<WebWorld> StartAsync(Action<Dictionary<string, string?>>? customize = null, X509Certificate2? tls = null)
     {
-        var world = new WebWorld(await SignInUpstream.StartAsync(), new RedisServer(), await Backend.StartAsync("primary"), await Backend.StartAsync("sovereign"));
+        var world = new WebWorld(await StandInUpstream.StartAsync(), new RedisServer(), await Backend.StartAsync("primary"), await Backend.StartAsync("sovereign"));
         var settings = world.Settings();
         customize?.Invoke(settings);
         await world.StartGatewayAsync(settings, tls);

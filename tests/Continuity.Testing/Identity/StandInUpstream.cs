@@ -3,9 +3,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,20 +11,22 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Continuity.Identity.Tests.Support;
+namespace Continuity.Testing.Identity;
 
 /// <summary>
 /// A small OpenIddict server on 127.0.0.1 playing an upstream identity provider ("primary" as Entra,
-/// "sovereign" as Keycloak). It signs in whoever <c>login_hint</c> names, without a page, and can
-/// refuse a user the way Entra does: a front-channel <c>error</c> with <c>AADSTSnnnnn</c> in the
-/// description, or a token-endpoint error with <c>error_codes</c>.
+/// "sovereign" as Keycloak). It signs in whoever <c>login_hint</c> names, without a page: one of its
+/// <see cref="Users"/>, or anyone (as <c>up-&lt;address&gt;</c> with a verified address) when started
+/// without a user list. It can refuse a user the way Entra does: a front-channel <c>error</c> with
+/// <c>AADSTSnnnnn</c> in the description, or a token-endpoint error with <c>error_codes</c>.
+/// (Acceptance tests use the independent oidc-provider instead: <see cref="OidcUpstream"/>.)
 /// </summary>
-internal sealed class StandInUpstream : IAsyncDisposable
+public sealed class StandInUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private long _handlerTicks;
 
-    private StandInUpstream(WebApplication app, Uri issuer, IReadOnlyDictionary<string, UpstreamUser> users)
+    private StandInUpstream(WebApplication app, Uri issuer, IReadOnlyDictionary<string, UpstreamUser>? users)
     {
         _app = app;
         Issuer = issuer;
@@ -36,7 +35,8 @@ internal sealed class StandInUpstream : IAsyncDisposable
 
     public Uri Issuer { get; }
 
-    public IReadOnlyDictionary<string, UpstreamUser> Users { get; }
+    /// <summary>The users it knows by login hint; null: it signs in anyone.</summary>
+    public IReadOnlyDictionary<string, UpstreamUser>? Users { get; }
 
     /// <summary>Users this upstream refuses now, by login hint.</summary>
     public ConcurrentDictionary<string, UpstreamRefusal> Refusals { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -47,16 +47,18 @@ internal sealed class StandInUpstream : IAsyncDisposable
     /// <summary>Every login hint that completed a login here (codes redeemed), in order.</summary>
     public ConcurrentQueue<string> Logins { get; } = new();
 
-    public static async Task<StandInUpstream> StartAsync(IReadOnlyDictionary<string, UpstreamUser> users)
+    /// <summary>An upstream that signs in any address it is asked for, as <c>up-&lt;address&gt;</c>, address verified.</summary>
+    public static Task<StandInUpstream> StartAsync() => StartAsync(null);
+
+    /// <summary>An upstream that knows <paramref name="users"/> (by login hint) and refuses everyone else.</summary>
+    public static async Task<StandInUpstream> StartAsync(IReadOnlyDictionary<string, UpstreamUser>? users)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var builder = LoopbackApp.CreateBuilder();
         if (Environment.GetEnvironmentVariable("IDENTITY_TEST_LOGS") == "1")
         {
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
         }
 
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddAuthentication();
         builder.Services.AddOpenIddict().AddServer(server =>
         {
@@ -89,9 +91,7 @@ internal sealed class StandInUpstream : IAsyncDisposable
         });
         app.MapMethods("/connect/authorize", ["GET", "POST"], (HttpContext http) => self!.Authorize(http));
         app.MapPost("/connect/token", (Func<HttpContext, Task<IResult>>)(http => self!.TokenAsync(http)));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new StandInUpstream(app, new Uri(address.TrimEnd('/') + "/"), users);
+        self = new StandInUpstream(app, await LoopbackApp.StartAsync(app), users);
         return self;
     }
 
@@ -99,7 +99,7 @@ internal sealed class StandInUpstream : IAsyncDisposable
     {
         var request = http.GetOpenIddictServerRequest()!;
         var hint = request.LoginHint ?? "";
-        if (!Users.TryGetValue(hint, out var user))
+        if (Find(hint) is not { } user)
         {
             return Refuse("access_denied", "AADSTS50034: The user account does not exist in this directory.");
         }
@@ -117,6 +117,9 @@ internal sealed class StandInUpstream : IAsyncDisposable
         identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
+
+    private UpstreamUser? Find(string hint) =>
+        Users is null ? new UpstreamUser("up-" + hint, hint, true) : Users.GetValueOrDefault(hint);
 
     private async Task<IResult> TokenAsync(HttpContext http)
     {
@@ -146,9 +149,5 @@ internal sealed class StandInUpstream : IAsyncDisposable
             [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
         }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
 }

@@ -1,5 +1,6 @@
 using Continuity.Core;
 using Continuity.Core.Configuration;
+using Continuity.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -7,13 +8,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Continuity.Identity.Tests.Support;
+namespace Continuity.Testing.Identity;
 
 /// <summary>
 /// One gateway node as the Gateway host will build it: Core, the bound and validated options, and
 /// <c>AddContinuityIdentity</c> / <c>MapContinuityIdentity</c>, on Kestrel at 127.0.0.1 and its own port.
 /// </summary>
-internal sealed class GatewayNode : IAsyncDisposable
+public sealed class GatewayNode : IAsyncDisposable
 {
     private GatewayNode(WebApplication app, Uri baseUri)
     {

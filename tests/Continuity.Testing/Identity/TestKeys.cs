@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 
-namespace Continuity.Identity.Tests.Support;
+namespace Continuity.Testing.Identity;
 
 /// <summary>
 /// RSA keys made once per test process (generating keys per host would make every test slow), written
 /// as PEM files into each test's directory so the gateway loads them the way production does.
 /// </summary>
-internal static class TestKeys
+public static class TestKeys
 {
     private static readonly Lazy<string> SigningPem = new(() => MakePem());
     private static readonly Lazy<string> EncryptionPem = new(() => MakePem());

@@ -1,17 +1,15 @@
 using System.Globalization;
 using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
-using Continuity.Identity.Stores;
-using Continuity.Testing;
 
-namespace Continuity.Identity.Tests.Support;
+namespace Continuity.Testing.Identity;
 
 /// <summary>
 /// Everything one identity test needs, each part on its own 127.0.0.1 port: a real redis-server,
 /// the "primary" and "sovereign" stand-in upstreams, gateway node A (and B on request, same
 /// issuer, keys and key prefix), and a relying party. Tenant <c>demo</c>: alice, bob, carol, mallory.
 /// </summary>
-internal sealed class IdentityWorld : IAsyncDisposable
+public sealed class IdentityWorld : IAsyncDisposable
 {
     public const string UpstreamSecret = "upstream-client-secret";
     public const string ServiceClientId = "service";
@@ -105,48 +103,20 @@ internal sealed class IdentityWorld : IAsyncDisposable
     {
         var data = _dir.Combine("node-" + node);
         Directory.CreateDirectory(data);
-        var s = new Dictionary<string, string?>
-        {
-            ["Continuity:DataDir"] = data,
-            ["Continuity:State:Redis"] = Redis.ConnectionString,
-            ["Continuity:Development"] = "true", // test nodes: clear Data Protection keys in the test store
-            ["Continuity:State:KeyPrefix"] = _prefix,
-            ["Continuity:State:RouteRecheckInterval"] = "00:00:00.200",
-            ["Continuity:Tenants:demo:DisplayName"] = "Demo Court",
-            ["Continuity:Tenants:demo:Domains:0"] = "demo.test",
-            ["Continuity:Tenants:demo:Hosts:Login"] = "127.0.0.1",
-            ["Continuity:Tenants:demo:DefaultProvider"] = "primary",
-            ["Continuity:Tenants:demo:SovereignProvider"] = "sovereign",
-            ["Continuity:Tenants:demo:Failover:Automatic"] = _policy.ToString(),
-            ["Continuity:Tenants:demo:Users:0"] = "alice@demo.test",
-            ["Continuity:Tenants:demo:Users:1"] = "bob@demo.test",
-            ["Continuity:Tenants:demo:Users:2"] = "carol@demo.test",
-            ["Continuity:Tenants:demo:Users:3"] = "mallory@demo.test",
-            ["Continuity:Identity:AllowInsecureHttp"] = "true",
-            // The stand-in upstream runs in this test process on two busy cores: its first discovery answer may take
-            // longer than the production bound (3 s). The outage behaviour itself is tested against oidc-provider.
-            ["Continuity:Identity:UpstreamTimeout"] = "00:00:15",
-            ["Continuity:Identity:Tenants:demo:Issuer"] = Issuer.AbsoluteUri,
-            ["Continuity:Identity:Keys:Signing:0:Path"] = _keys.Signing,
-            ["Continuity:Identity:Keys:Signing:1:Path"] = _keys.NextSigning,
-            ["Continuity:Identity:Keys:Encryption:0:Path"] = _keys.Encryption,
-            ["Continuity:Identity:Scopes:api:0"] = "https://api.demo.test",
-            ["Continuity:Identity:Clients:webapp:SecretHash"] = ApplicationManager.Hash(RelyingParty.ClientSecret),
-            ["Continuity:Identity:Clients:webapp:RedirectUris:0"] = $"http://127.0.0.1:{_rpPort}/signin-oidc",
-            ["Continuity:Identity:Clients:webapp:PostLogoutRedirectUris:0"] = $"http://127.0.0.1:{_rpPort}/signout-callback-oidc",
-            ["Continuity:Identity:Clients:webapp:Scopes:0"] = "openid",
-            ["Continuity:Identity:Clients:webapp:Scopes:1"] = "email",
-            ["Continuity:Identity:Clients:webapp:Scopes:2"] = "profile",
-            ["Continuity:Identity:Clients:webapp:Scopes:3"] = "offline_access",
-            ["Continuity:Identity:Clients:native:RedirectUris:0"] = NativeRedirect,
-            ["Continuity:Identity:Clients:native:Scopes:0"] = "openid",
-            ["Continuity:Identity:Clients:native:Scopes:1"] = "email",
-            ["Continuity:Identity:Clients:native:Scopes:2"] = "offline_access",
-            ["Continuity:Identity:Clients:service:SecretHash"] = ApplicationManager.Hash(ServiceSecret),
-            ["Continuity:Identity:Clients:service:GrantTypes:0"] = "client_credentials",
-            ["Continuity:Identity:Clients:service:Scopes:0"] = "api",
-            ["Continuity:Identity:Clients:service:Tenant"] = "demo",
-        };
+        var s = DemoNodeSettings.Create(data, Redis.ConnectionString, _prefix, _policy, Issuer, _keys, _rpPort);
+        s["Continuity:Development"] = "true"; // test nodes: clear Data Protection keys in the test store
+        // The stand-in upstream runs in this test process on two busy cores: its first discovery answer may take
+        // longer than the production bound (3 s). The outage behaviour itself is tested against oidc-provider.
+        s["Continuity:Identity:UpstreamTimeout"] = "00:00:15";
+        s["Continuity:Identity:Scopes:api:0"] = "https://api.demo.test";
+        s["Continuity:Identity:Clients:native:RedirectUris:0"] = NativeRedirect;
+        s["Continuity:Identity:Clients:native:Scopes:0"] = "openid";
+        s["Continuity:Identity:Clients:native:Scopes:1"] = "email";
+        s["Continuity:Identity:Clients:native:Scopes:2"] = "offline_access";
+        s["Continuity:Identity:Clients:service:SecretHash"] = GatewayConfig.Hash(ServiceSecret);
+        s["Continuity:Identity:Clients:service:GrantTypes:0"] = "client_credentials";
+        s["Continuity:Identity:Clients:service:Scopes:0"] = "api";
+        s["Continuity:Identity:Clients:service:Tenant"] = "demo";
         foreach (var (name, upstream) in new[] { ("primary", Primary), ("sovereign", Sovereign) })
         {
             s[$"Continuity:Tenants:demo:Providers:{name}:DisplayName"] = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name) + " IdP";
@@ -155,12 +125,7 @@ internal sealed class IdentityWorld : IAsyncDisposable
             s[$"Continuity:Tenants:demo:Providers:{name}:Identity:ClientSecret"] = UpstreamSecret;
         }
 
-        foreach (var (key, value) in _extra ?? new Dictionary<string, string?>())
-        {
-            s[key] = value;
-        }
-
-        return s;
+        return s.With(_extra);
     }
 
     public async ValueTask DisposeAsync()
