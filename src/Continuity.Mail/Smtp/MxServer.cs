@@ -42,7 +42,7 @@ internal sealed partial class MxServer(
         var mail = options.Value;
         if (listeners.Smtp <= 0)
         {
-            LogOff(logger);
+            Log.Off(logger);
             return Task.CompletedTask;
         }
 
@@ -66,10 +66,10 @@ internal sealed partial class MxServer(
         var timeouts = new MxTimeouts(mail.Limits.EffectiveIdleTimeoutBeforeMail, mail.Limits.IdleTimeout);
         services.Add(new MxEndpointListenerFactory(_bound, _sessions, new PerAddressConnectionLimit(mail.Limits.MaxConnectionsPerAddress), timeouts, time, logger));
         _server = new SmtpServer.SmtpServer(builder.Build(), services);
-        _server.SessionFaulted += (_, e) => LogSessionFaulted(logger, e.Exception);
+        _server.SessionFaulted += (_, e) => Log.SessionFaulted(logger, e.Exception);
         _stop = new CancellationTokenSource();
         _running = _server.StartAsync(_stop.Token);
-        LogListening(logger, string.Join(", ", Endpoints));
+        Log.Listening(logger, string.Join(", ", Endpoints));
         foreach (var (configured, listener) in _bound)
         {
             var bound = (IPEndPoint)listener.LocalEndpoint;
@@ -129,13 +129,4 @@ internal sealed partial class MxServer(
             }
         });
     }
-
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "MX listening on {Endpoints}")]
-    private static partial void LogListening(ILogger logger, string endpoints);
-
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "MX listener off (Continuity:Listeners:Smtp is 0)")]
-    private static partial void LogOff(ILogger logger);
-
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Debug, Message = "SMTP session ended with an error")]
-    private static partial void LogSessionFaulted(ILogger logger, Exception exception);
 }

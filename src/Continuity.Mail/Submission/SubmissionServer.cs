@@ -39,7 +39,7 @@ internal sealed partial class SubmissionServer(
         var o = options.Value;
         if (ports.Submission <= 0 && o.SubmissionsPort <= 0)
         {
-            LogOff(logger);
+            Log.Off(logger);
             return Task.CompletedTask;
         }
 
@@ -75,10 +75,10 @@ internal sealed partial class SubmissionServer(
         services.Add(new SubmissionSenderFilter());
         services.Add(new SubmissionRelay(continuity.Value, routes, signals, o, logger, tokens));
         _server = new SmtpServer.SmtpServer(builder.Build(), services);
-        _server.SessionFaulted += (_, e) => LogFaulted(logger, e.Exception);
+        _server.SessionFaulted += (_, e) => Log.Faulted(logger, e.Exception);
         _stop = new CancellationTokenSource();
         _running = _server.StartAsync(_stop.Token);
-        LogListening(logger, ports.Submission, o.SubmissionsPort);
+        Log.Listening(logger, ports.Submission, o.SubmissionsPort);
         return Task.CompletedTask;
     }
 
@@ -104,13 +104,4 @@ internal sealed partial class SubmissionServer(
     {
         _stop?.Dispose();
     }
-
-    [LoggerMessage(2610, LogLevel.Information, "Submission proxy listening on ports {Port} (STARTTLS) and {TlsPort} (implicit TLS; 0 = off)")]
-    private static partial void LogListening(ILogger logger, int port, int tlsPort);
-
-    [LoggerMessage(2611, LogLevel.Information, "Submission proxy off (Continuity:Listeners:Submission and Mail:Access:SubmissionsPort are 0)")]
-    private static partial void LogOff(ILogger logger);
-
-    [LoggerMessage(2612, LogLevel.Debug, "Submission session ended with an error")]
-    private static partial void LogFaulted(ILogger logger, Exception exception);
 }
