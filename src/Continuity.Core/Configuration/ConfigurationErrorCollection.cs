@@ -18,6 +18,9 @@ public sealed class ConfigurationErrorCollection(string section = "") : IReadOnl
     /// <summary>An error at <paramref name="key"/> (under the section, if any).</summary>
     public void Add(string key, string message) => _errors.Add($"{Path(key)}: {message}");
 
+    /// <summary>An error at a whole configuration path (another section, a tenant's provider), whatever the section.</summary>
+    public void AddAt(string path, string message) => _errors.Add($"{path}: {message}");
+
     /// <summary>An error unless <paramref name="min"/> ≤ <paramref name="value"/> ≤ <paramref name="max"/>.</summary>
     public void Range(string key, long value, long min, long max)
     {
