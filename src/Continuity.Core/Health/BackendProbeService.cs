@@ -5,10 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Continuity.Core.Health;
 
 /// <summary>
-/// The loop every backend prober runs. Each <see cref="Interval"/> on the injected clock one round probes each distinct
+/// The loop every backend prober runs. Each <see cref="IProbeSchedule.Interval"/> on the injected clock one round probes each distinct
 /// backend once (all at once, <see cref="ProbeAsync"/>), reports every provider using it to
 /// <see cref="BackendHealthRegistry"/>, logs each provider's up/down transitions, and when a provider's backend has been
-/// down for <see cref="DownAfter"/> raises one tenant-level cut-off signal (<see cref="OutageSignalGate"/>: the next
+/// down for <see cref="IProbeSchedule.DownAfter"/> raises one tenant-level cut-off signal (<see cref="OutageSignalGate"/>: the next
 /// comes only after that backend was seen up and then down again). A signal the store could not act on
 /// (<see cref="CutoffSignalOutcome.Unavailable"/>, or an error), or held back because the target provider is down too
 /// (<see cref="CutoffSignalOutcome.TargetDown"/>), is raised again next round. A round that fails for any other reason
@@ -29,15 +29,17 @@ public abstract partial class BackendProbeService<TTarget, TBackend> : Backgroun
     private readonly Dictionary<(string Tenant, string Provider, string Kind), bool> _lastUp = [];
 
     /// <param name="targets">Every configured backend, in configuration order; none means the service does nothing.</param>
+    /// <param name="schedule">When to probe, how long a probe may take, when a down backend is signalled.</param>
     /// <param name="signalSource">The <see cref="CutoffSignal.Source"/> of this prober's signals (<c>mx-probe</c>, …).</param>
     /// <param name="registry">Where each result goes.</param>
     /// <param name="signals">Where a long outage is signalled.</param>
     /// <param name="time">The clock of the rounds (and of the probes' timeouts, through <see cref="Time"/>).</param>
     /// <param name="logger">The prober's own logger, so its lines carry its category.</param>
     protected BackendProbeService(
-        IReadOnlyList<TTarget> targets, string signalSource, BackendHealthRegistry registry, ICutoffSignals signals, TimeProvider time, ILogger logger)
+        IReadOnlyList<TTarget> targets, IProbeSchedule schedule, string signalSource, BackendHealthRegistry registry, ICutoffSignals signals, TimeProvider time, ILogger logger)
     {
         Targets = targets;
+        Schedule = schedule;
         _signalSource = signalSource;
         _registry = registry;
         _signals = signals;
@@ -51,11 +53,8 @@ public abstract partial class BackendProbeService<TTarget, TBackend> : Backgroun
     /// <summary>The injected clock.</summary>
     protected TimeProvider Time { get; }
 
-    /// <summary>Time between the starts of two rounds.</summary>
-    protected abstract TimeSpan Interval { get; }
-
-    /// <summary>How long a provider's backend stays down before the cut-off signal.</summary>
-    protected abstract TimeSpan DownAfter { get; }
+    /// <summary>When to probe, how long a probe may take (<see cref="IProbeSchedule.Timeout"/>, for <see cref="ProbeAsync"/>), when to signal.</summary>
+    protected IProbeSchedule Schedule { get; }
 
     /// <summary>The backend <paramref name="target"/> probes; equal values are probed once per round.</summary>
     protected abstract TBackend BackendOf(TTarget target);
@@ -100,7 +99,7 @@ public abstract partial class BackendProbeService<TTarget, TBackend> : Backgroun
         }
 
         await Task.Yield(); // the host's start does not wait for the first round
-        using var timer = new PeriodicTimer(Interval, Time);
+        using var timer = new PeriodicTimer(Schedule.Interval, Time);
         try
         {
             do
@@ -130,7 +129,7 @@ public abstract partial class BackendProbeService<TTarget, TBackend> : Backgroun
 
     private async Task SignalAsync(TTarget target, BackendProbeResult result, CancellationToken cancellationToken)
     {
-        if (!_outages.IsDue(result, DownAfter, out var since))
+        if (!_outages.IsDue(result, Schedule.DownAfter, out var since))
         {
             return;
         }

@@ -22,20 +22,16 @@ internal sealed class UpstreamProbeService(
     IHttpClientFactory clients,
     TimeProvider time,
     ILogger<UpstreamProbeService> logger)
-    : BackendProbeService<UpstreamProbeTarget, string>(FindTargets(continuity.Value), SignalSource, registry, signals, time, logger)
+    : BackendProbeService<UpstreamProbeTarget, string>(FindTargets(continuity.Value), options.Value.Probes, SignalSource, registry, signals, time, logger)
 {
     public const string Kind = "identity";
     public const string SignalSource = "identity-probe";
     public const string HttpClientName = "continuity-identity-probe";
 
-    protected override TimeSpan Interval => options.Value.Probes.Interval;
-
-    protected override TimeSpan DownAfter => options.Value.Probes.DownAfter;
-
     protected override string BackendOf(UpstreamProbeTarget target) => target.Authority;
 
     protected override Task<ProbeOutcome> ProbeAsync(UpstreamProbeTarget target, CancellationToken cancellationToken) =>
-        UpstreamProbe.ProbeAsync(clients.CreateClient(HttpClientName), target.Authority, options.Value.Probes.Timeout, Time, cancellationToken);
+        UpstreamProbe.ProbeAsync(clients.CreateClient(HttpClientName), target.Authority, Schedule.Timeout, Time, cancellationToken);
 
     /// <summary>Every configured <c>Identity:Authority</c>, in configuration order.</summary>
     private static List<UpstreamProbeTarget> FindTargets(ContinuityOptions continuity) =>

@@ -25,7 +25,7 @@ internal sealed class ImapSubmissionProbeService(
     MxIdentity identity,
     TimeProvider time,
     ILogger<ImapSubmissionProbeService> logger)
-    : BackendProbeService<ImapSubmissionProbeTarget, (string Kind, BackendEndpoint Backend)>(FindTargets(continuity.Value), SignalSource, registry, signals, time, logger)
+    : BackendProbeService<ImapSubmissionProbeTarget, (string Kind, BackendEndpoint Backend)>(FindTargets(continuity.Value), probes, SignalSource, registry, signals, time, logger)
 {
     public const string ImapKind = "imap";
     public const string SubmissionKind = "submission";
@@ -37,16 +37,12 @@ internal sealed class ImapSubmissionProbeService(
     /// </summary>
     public const string OptionsName = "mail-access-probes";
 
-    protected override TimeSpan Interval => probes.Interval;
-
-    protected override TimeSpan DownAfter => probes.DownAfter;
-
     protected override (string Kind, BackendEndpoint Backend) BackendOf(ImapSubmissionProbeTarget target) => (target.Kind, target.Backend);
 
     protected override Task<ProbeOutcome> ProbeAsync(ImapSubmissionProbeTarget target, CancellationToken cancellationToken) =>
         target.Kind == ImapKind
-            ? ImapSubmissionProbe.ProbeImapAsync(target.Backend, probes.Timeout, Time, cancellationToken)
-            : ImapSubmissionProbe.ProbeSubmissionAsync(target.Backend, identity.ServerName, probes.Timeout, Time, cancellationToken);
+            ? ImapSubmissionProbe.ProbeImapAsync(target.Backend, Schedule.Timeout, Time, cancellationToken)
+            : ImapSubmissionProbe.ProbeSubmissionAsync(target.Backend, identity.ServerName, Schedule.Timeout, Time, cancellationToken);
 
     /// <summary>Every configured and parsable <c>Mail:Imap</c> and <c>Mail:Submission</c>, in configuration order.</summary>
     private static List<ImapSubmissionProbeTarget> FindTargets(ContinuityOptions continuity)

@@ -23,20 +23,16 @@ internal sealed class InboundProbeService(
     MxIdentity identity,
     TimeProvider time,
     ILogger<InboundProbeService> logger)
-    : BackendProbeService<InboundProbeTarget, string>(FindTargets(continuity.Value), SignalSource, registry, signals, time, logger)
+    : BackendProbeService<InboundProbeTarget, string>(FindTargets(continuity.Value), options.Value.Probes, SignalSource, registry, signals, time, logger)
 {
     public const string Kind = "inbound";
     public const string SignalSource = "mx-probe";
-
-    protected override TimeSpan Interval => options.Value.Probes.Interval;
-
-    protected override TimeSpan DownAfter => options.Value.Probes.DownAfter;
 
     /// <summary><c>scheme://host:port</c>: providers sharing a backend share its probe.</summary>
     protected override string BackendOf(InboundProbeTarget target) => target.Backend.GetLeftPart(UriPartial.Authority);
 
     protected override Task<ProbeOutcome> ProbeAsync(InboundProbeTarget target, CancellationToken cancellationToken) =>
-        InboundProbe.ProbeAsync(target.Backend, identity.ServerName, options.Value.Probes.Timeout, Time, cancellationToken);
+        InboundProbe.ProbeAsync(target.Backend, identity.ServerName, Schedule.Timeout, Time, cancellationToken);
 
     /// <summary>Every configured <c>Mail:Inbound</c>, in configuration order.</summary>
     private static List<InboundProbeTarget> FindTargets(ContinuityOptions continuity) =>

@@ -60,7 +60,7 @@ public sealed class BackendProbeServiceTests
     }
 
     private sealed class Prober(BackendHealthRegistry registry, ICutoffSignals signals, TimeProvider time, ILogger logger, IReadOnlyList<Backend> targets)
-        : BackendProbeService<Backend, string>(targets, "test-probe", registry, signals, time, logger)
+        : BackendProbeService<Backend, string>(targets, new Schedule(), "test-probe", registry, signals, time, logger)
     {
         public static readonly TimeSpan DownAfterValue = TimeSpan.FromMinutes(2);
         private int _probes;
@@ -69,16 +69,21 @@ public sealed class BackendProbeServiceTests
 
         public int Probes => _probes;
 
-        protected override TimeSpan Interval => BackendProbeServiceTests.Interval;
-
-        protected override TimeSpan DownAfter => DownAfterValue;
-
         protected override string BackendOf(Backend target) => target.Target;
 
         protected override Task<ProbeOutcome> ProbeAsync(Backend target, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _probes) <= Failures
                 ? throw new InvalidOperationException("injected probe failure")
                 : Task.FromResult(new ProbeOutcome(false, "refused"));
+    }
+
+    private sealed class Schedule : IProbeSchedule
+    {
+        public TimeSpan Interval => BackendProbeServiceTests.Interval;
+
+        public TimeSpan Timeout => TimeSpan.FromSeconds(1);
+
+        public TimeSpan DownAfter => Prober.DownAfterValue;
     }
 
     private sealed class Signals : ICutoffSignals
