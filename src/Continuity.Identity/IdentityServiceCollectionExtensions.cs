@@ -1,3 +1,4 @@
+using Continuity.Core.Configuration;
 using Continuity.Core.State;
 using Continuity.Identity.Accounts;
 using Continuity.Identity.AdminSignIn;
@@ -35,8 +36,7 @@ public static class IdentityServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(IdentityOptions.SectionName);
-        services.AddOptions<IdentityOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>());
+        services.AddOptions<IdentityOptions>().Bind(section).ValidateOnStartWith<IdentityOptions, IdentityOptionsValidator>();
         // Read once here for what OpenIddict needs at registration time; the validator reports problems at start.
         var settings = section.Get<IdentityOptions>() ?? new IdentityOptions();
 

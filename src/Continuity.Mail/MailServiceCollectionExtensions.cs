@@ -28,8 +28,7 @@ public static class MailServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailOptions>, MailOptionsValidator>());
+        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.SectionName)).ValidateOnStartWith<MailOptions, MailOptionsValidator>();
 
         services.TryAddSingleton<MxIdentity>();
         services.TryAddSingleton<Core.Metrics.ContinuityMetrics>();

@@ -1,3 +1,4 @@
+using Continuity.Core.Configuration;
 using Continuity.Web.Assertions;
 using Continuity.Web.Configuration;
 using Continuity.Web.Health;
@@ -23,8 +24,7 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddContinuityWeb(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStartWith<WebOptions, WebOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AssertionIssuer>();
         services.TryAddSingleton<SessionCache>();

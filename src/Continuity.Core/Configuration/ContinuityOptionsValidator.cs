@@ -20,24 +20,23 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
     }
 
     /// <summary>All errors, each "path: message".</summary>
-    public static List<string> Check(ContinuityOptions options)
+    public static ConfigurationErrorCollection Check(ContinuityOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
-        void Error(string path, string message) => errors.Add($"{path}: {message}");
+        var errors = new ConfigurationErrorCollection();
 
         if (string.IsNullOrWhiteSpace(options.DataDir))
         {
-            Error($"{Root}:DataDir", "must name a directory");
+            errors.Add($"{Root}:DataDir", "must name a directory");
         }
 
-        CheckState(options.State, Error);
-        CheckDataProtection(options, Error);
-        CheckListeners(options.Listeners, Error);
+        CheckState(options.State, errors.Add);
+        CheckDataProtection(options, errors.Add);
+        CheckListeners(options.Listeners, errors.Add);
 
         if (options.Tenants.Count == 0)
         {
-            Error($"{Root}:Tenants", "at least one tenant is required");
+            errors.Add($"{Root}:Tenants", "at least one tenant is required");
         }
 
         var domainOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -47,16 +46,16 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
             var path = $"{Root}:Tenants:{id}";
             if (!IdPattern().IsMatch(id))
             {
-                Error(path, "tenant id must be 1-63 characters of a-z, 0-9, '-' and '_'");
+                errors.Add(path, "tenant id must be 1-63 characters of a-z, 0-9, '-' and '_'");
             }
 
             if (tenant is null)
             {
-                Error(path, "is empty");
+                errors.Add(path, "is empty");
                 continue;
             }
 
-            CheckTenant(path, id, tenant, domainOwners, apiKeyOwners, Error);
+            CheckTenant(path, id, tenant, domainOwners, apiKeyOwners, errors.Add);
         }
 
         return errors;

@@ -18,8 +18,7 @@ internal static class AccountsApi
 
     public static IEndpointRouteBuilder MapContinuityIdentityAdmin(this IEndpointRouteBuilder app)
     {
-        var accounts = app.MapGroup("/admin/api/tenants/{tenant}/accounts")
-            .RequireAuthorization(AdminPolicy.Name)
+        var accounts = app.MapAdminGroup("/tenants/{tenant}/accounts")
             .AddEndpointFilter(async (context, next) =>
             {
                 try
@@ -39,7 +38,7 @@ internal static class AccountsApi
 
     private static async Task<IResult> ImportAsync(string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer, FailoverService failover)
     {
-        if (Deny(tenant, http, tenants, change: true) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants, change: true) is { } denied)
         {
             return denied;
         }
@@ -90,7 +89,7 @@ internal static class AccountsApi
 
     private static async Task<IResult> ShowAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountStore accounts)
     {
-        if (Deny(tenant, http, tenants, change: false) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
@@ -109,7 +108,7 @@ internal static class AccountsApi
 
     private static async Task<IResult> RevokeAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountRevoker revoker)
     {
-        if (Deny(tenant, http, tenants, change: true) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants, change: true) is { } denied)
         {
             return denied;
         }
@@ -131,19 +130,6 @@ internal static class AccountsApi
             : AdminRequests.Ok(
                 new AccountRevokeAnswer(result.Account.Id, result.Account.Email, result.SessionsRevokedAt, result.Tokens, result.Authorizations, result.AuditSeq),
                 AdminJsonContext.Default.AccountRevokeAnswer);
-    }
-
-    private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants, bool change)
-    {
-        if (tenants.Find(tenant) is null)
-        {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        var actor = http.User.Actor();
-        return change
-            ? actor.CanChange(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' may not change tenant '{tenant}'.")
-            : actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
     }
 
     private static IResult BadRows(IReadOnlyList<LinkImportError> errors) =>

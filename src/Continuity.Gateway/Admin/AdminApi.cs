@@ -21,8 +21,7 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapContinuityAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/admin/api")
-            .RequireAuthorization(AdminPolicy.Name)
+        var api = app.MapAdminGroup("")
             .AnswerStoreAndFailoverErrors();
 
         api.MapGet("/tenants", ListTenants);
@@ -270,15 +269,6 @@ internal static class AdminApi
     }
 
     /// <summary>The tenant's options when it exists and the caller may read (or, with <paramref name="change"/>, change) it; else the problem to answer.</summary>
-    private static (TenantOptions? Tenant, IResult? Problem) Authorize(string tenant, HttpContext http, TenantDirectory tenants, bool change)
-    {
-        if (tenants.Find(tenant) is not { } options)
-        {
-            return (null, AdminRequests.NotFound($"No tenant '{tenant}'."));
-        }
-
-        var actor = http.User.Actor();
-        return change ? actor.CanChange(tenant) ? (options, null) : (null, AdminRequests.Forbidden($"'{actor.Name}' may not change tenant '{tenant}'."))
-            : actor.CanRead(tenant) ? (options, null) : (null, AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'."));
-    }
+    private static (TenantOptions? Tenant, IResult? Problem) Authorize(string tenant, HttpContext http, TenantDirectory tenants, bool change) =>
+        AdminRequests.DenyTenant(tenant, http, tenants, change) is { } problem ? (null, problem) : (tenants.Find(tenant), null);
 }

@@ -4,4 +4,11 @@ namespace Continuity.Gateway.Admin;
 internal static class AdminPolicy
 {
     public const string Name = "continuity-admin";
+
+    /// <summary>Where every admin endpoint lives.</summary>
+    public const string Prefix = "/admin/api";
+
+    /// <summary>A group of admin endpoints at <c>/admin/api{path}</c>, each needing an admin credential (<see cref="Name"/>).</summary>
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app, string path) =>
+        app.MapGroup(Prefix + path).RequireAuthorization(Name);
 }

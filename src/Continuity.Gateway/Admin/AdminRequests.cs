@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
 using Continuity.Core.State;
+using Continuity.Core.Tenants;
 
 namespace Continuity.Gateway.Admin;
 
@@ -81,6 +82,26 @@ internal static class AdminRequests
         ArgumentNullException.ThrowIfNull(http);
         http.Response.Headers.Location = location;
         return Results.Json(value, contract, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// The problem to answer unless <paramref name="tenant"/> exists and the caller may read it (or, with
+    /// <paramref name="change"/>, change it): 404 for an unknown tenant, 403 for a tenant that is not the caller's or a
+    /// change by a viewer. Null when the caller may go on.
+    /// </summary>
+    public static IResult? DenyTenant(string tenant, HttpContext http, TenantDirectory tenants, bool change = false)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(tenants);
+        if (tenants.Find(tenant) is null)
+        {
+            return NotFound($"No tenant '{tenant}'.");
+        }
+
+        var actor = http.User.Actor();
+        return change
+            ? actor.CanChange(tenant) ? null : Forbidden($"'{actor.Name}' may not change tenant '{tenant}'.")
+            : actor.CanRead(tenant) ? null : Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
     }
 
     public static IResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "Bad request", detail);

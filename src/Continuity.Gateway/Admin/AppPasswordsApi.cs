@@ -18,7 +18,7 @@ internal static class AppPasswordsApi
 
     public static IEndpointRouteBuilder MapContinuityAppPasswordsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin/api/tenants/{tenant}/users/{user}/app-passwords").RequireAuthorization(AdminPolicy.Name);
+        var group = app.MapAdminGroup("/tenants/{tenant}/users/{user}/app-passwords");
         group.MapGet("", List);
         group.MapPost("", Create);
         group.MapDelete("/{id}", Revoke);
@@ -116,17 +116,12 @@ internal static class AppPasswordsApi
 
     private static async Task<IResult?> CheckAsync(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, bool change)
     {
-        if (tenants.Find(tenant) is not { } options)
+        if (AdminRequests.DenyTenant(tenant, http, tenants, change) is { } denied)
         {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
+            return denied;
         }
 
-        var actor = http.User.Actor();
-        if (!(change ? actor.CanChange(tenant) : actor.CanRead(tenant)))
-        {
-            return AdminRequests.Forbidden($"'{actor.Name}' may not do this for tenant '{tenant}'.");
-        }
-
+        var options = tenants.Find(tenant)!;
         var known = options.Users.Contains(user, StringComparer.OrdinalIgnoreCase) || await users.ContainsAsync(tenant, user);
         return options.OwnsAddress(user) && known ? null : AdminRequests.BadRequest($"'{user}' is not a known user of tenant '{tenant}'.");
     }

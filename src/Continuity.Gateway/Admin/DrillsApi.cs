@@ -14,8 +14,7 @@ internal static class DrillsApi
 {
     public static IEndpointRouteBuilder MapContinuityDrillsApi(this IEndpointRouteBuilder app)
     {
-        var drills = app.MapGroup("/admin/api/tenants/{tenant}/drills")
-            .RequireAuthorization(AdminPolicy.Name)
+        var drills = app.MapAdminGroup("/tenants/{tenant}/drills")
             .AnswerStoreAndFailoverErrors();
         drills.MapPost("", Start);
         drills.MapGet("", List);
@@ -42,7 +41,7 @@ internal static class DrillsApi
 
     private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, DrillStore store, int? count)
     {
-        if (Deny(tenant, http, tenants) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
@@ -52,7 +51,7 @@ internal static class DrillsApi
 
     private static async Task<IResult> Get(string tenant, string id, HttpContext http, TenantDirectory tenants, DrillStore store)
     {
-        if (Deny(tenant, http, tenants) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
@@ -60,16 +59,5 @@ internal static class DrillsApi
         return id.Length <= 32 && id.All(char.IsAsciiHexDigitLower) && await store.GetAsync(tenant, id) is { } report
             ? Results.Json(report, DrillJsonContext.Default.DrillReport)
             : AdminRequests.NotFound($"No drill '{id}' in tenant '{tenant}'.");
-    }
-
-    private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants)
-    {
-        if (tenants.Find(tenant) is null)
-        {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        var actor = http.User.Actor();
-        return actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
     }
 }

@@ -16,7 +16,7 @@ internal static class QueueApi
 {
     public static IEndpointRouteBuilder MapContinuityQueueApi(this IEndpointRouteBuilder app)
     {
-        var queue = app.MapGroup("/admin/api/queue").RequireAuthorization(AdminPolicy.Name);
+        var queue = app.MapAdminGroup("/queue");
         queue.MapGet("", List);
         queue.MapGet("/{id}", Show);
         queue.MapPost("/{id}/retry", Retry);

@@ -13,7 +13,7 @@ internal static class ReadinessApi
 {
     public static IEndpointRouteBuilder MapContinuityReadinessApi(this IEndpointRouteBuilder app)
     {
-        var readiness = app.MapGroup("/admin/api/tenants/{tenant}/readiness").RequireAuthorization(AdminPolicy.Name);
+        var readiness = app.MapAdminGroup("/tenants/{tenant}/readiness");
         readiness.MapGet("", Tenant);
         readiness.MapGet("/{user}", User);
         return app;
@@ -21,7 +21,7 @@ internal static class ReadinessApi
 
     private static async Task<IResult> Tenant(string tenant, HttpContext http, TenantDirectory tenants, ReadinessService readiness)
     {
-        if (Deny(tenant, http, tenants) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
@@ -31,7 +31,7 @@ internal static class ReadinessApi
 
     private static async Task<IResult> User(string tenant, string user, HttpContext http, TenantDirectory tenants, ReadinessService readiness)
     {
-        if (Deny(tenant, http, tenants) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
@@ -48,16 +48,5 @@ internal static class ReadinessApi
         }
 
         return Results.Json(await readiness.CheckUserAsync(tenant, address, http.RequestAborted), DrillJsonContext.Default.UserReadiness);
-    }
-
-    private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants)
-    {
-        if (tenants.Find(tenant) is null)
-        {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        var actor = http.User.Actor();
-        return actor.CanRead(tenant) ? null : AdminRequests.Forbidden($"'{actor.Name}' is not an admin of tenant '{tenant}'.");
     }
 }

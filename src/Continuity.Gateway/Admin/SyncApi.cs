@@ -9,7 +9,7 @@ internal static class SyncApi
 {
     public static IEndpointRouteBuilder MapContinuitySyncApi(this IEndpointRouteBuilder app)
     {
-        var sync = app.MapGroup("/admin/api/tenants/{tenant}/sync").RequireAuthorization(AdminPolicy.Name);
+        var sync = app.MapAdminGroup("/tenants/{tenant}/sync");
         sync.MapGet("", List);
         sync.MapGet("/{user}", Get);
         sync.MapPost("/{user}/run", RunNow);
@@ -18,7 +18,7 @@ internal static class SyncApi
 
     private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
     {
-        if (Deny(tenant, http, tenants, change: false) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
@@ -29,7 +29,7 @@ internal static class SyncApi
 
     private static async Task<IResult> Get(string tenant, string user, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
     {
-        if (Deny(tenant, http, tenants, change: false) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
@@ -41,7 +41,7 @@ internal static class SyncApi
 
     private static async Task<IResult> RunNow(string tenant, string user, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
     {
-        if (Deny(tenant, http, tenants, change: true) is { } denied)
+        if (AdminRequests.DenyTenant(tenant, http, tenants, change: true) is { } denied)
         {
             return denied;
         }
@@ -72,15 +72,4 @@ internal static class SyncApi
         s.LastError,
         s.Warnings,
         s.FailbackPending);
-
-    private static IResult? Deny(string tenant, HttpContext http, TenantDirectory tenants, bool change)
-    {
-        if (tenants.Find(tenant) is null)
-        {
-            return AdminRequests.NotFound($"No tenant '{tenant}'.");
-        }
-
-        var actor = http.User.Actor();
-        return (change ? actor.CanChange(tenant) : actor.CanRead(tenant)) ? null : AdminRequests.Forbidden($"'{actor.Name}' may not do this for tenant '{tenant}'.");
-    }
 }

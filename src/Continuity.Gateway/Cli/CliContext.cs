@@ -37,6 +37,31 @@ internal sealed class CliContext(ParseResult parse)
         return ExitCode.Failed;
     }
 
+    /// <summary>
+    /// How a verb ends with the gateway's answer: a refused or failed call fails (<see cref="Fail{T}"/>); otherwise the
+    /// answer is printed as JSON with <c>--json</c>, or as <paramref name="write"/> puts it for a person; exit 0.
+    /// </summary>
+    public int Answer<T>(AdminResponse<T> response, Action<T> write)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(write);
+        if (!response.Ok)
+        {
+            return Fail(response);
+        }
+
+        if (Json)
+        {
+            WriteJson(response.Json);
+        }
+        else
+        {
+            write(response.Value!);
+        }
+
+        return ExitCode.Ok;
+    }
+
     /// <summary>A time as the API writes it (ISO 8601, as in <c>--json</c>), "" for none.</summary>
     public static string Time(DateTimeOffset? time) =>
         time?.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture) ?? "";

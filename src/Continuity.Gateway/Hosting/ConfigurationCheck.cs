@@ -55,8 +55,7 @@ internal static class ConfigurationCheck
 
         bound = result;
         var continuity = result.Continuity;
-        var core = ContinuityOptionsValidator.Check(continuity);
-        core.AddRange(ContinuityOptionsValidator.CheckStoreSecrets(continuity));
+        List<string> core = [.. ContinuityOptionsValidator.Check(continuity), .. ContinuityOptionsValidator.CheckStoreSecrets(continuity)];
         errors.AddRange(core);
         var parts = new (string Section, Func<IEnumerable<string>> Check)[]
         {

@@ -1,3 +1,4 @@
+using Continuity.Core.Configuration;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -18,8 +19,7 @@ internal static partial class GatewayRateLimiting
 {
     public static IServiceCollection AddContinuityRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RateLimitsOptions>().Bind(configuration.GetSection(RateLimitsOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>();
+        services.AddOptions<RateLimitsOptions>().Bind(configuration.GetSection(RateLimitsOptions.SectionName)).ValidateOnStartWith<RateLimitsOptions, RateLimitsOptionsValidator>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitsOptions>>((o, limits) =>
         {

@@ -24,8 +24,7 @@ internal static class GatewayTelemetry
 
     public static IServiceCollection AddContinuityTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName)).ValidateOnStartWith<TelemetryOptions, TelemetryOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<StoreMetricsSampler>();
         services.AddSingleton<GatewayMetrics>();

@@ -14,32 +14,31 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
 
     protected override IReadOnlyCollection<string> Errors(IdentityOptions options, ContinuityOptions continuity) => Check(options, continuity);
 
-    public static List<string> Check(IdentityOptions options, ContinuityOptions continuity)
+    public static ConfigurationErrorCollection Check(IdentityOptions options, ContinuityOptions continuity)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(continuity);
-        var errors = new List<string>();
-        void Error(string path, string message) => errors.Add($"{path}: {message}");
+        var errors = new ConfigurationErrorCollection();
 
         foreach (var (id, tenant) in options.Tenants)
         {
             var path = $"{Root}:Tenants:{id}";
             if (!continuity.Tenants.TryGetValue(id, out var core))
             {
-                Error(path, "is not a tenant under Continuity:Tenants");
+                errors.Add(path, "is not a tenant under Continuity:Tenants");
                 continue;
             }
 
             if (tenant.Issuer is { } issuer && (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Query.Length > 0 || uri.Fragment.Length > 0))
             {
-                Error($"{path}:Issuer", $"'{issuer}' must be an absolute https URL without query or fragment");
+                errors.Add($"{path}:Issuer", $"'{issuer}' must be an absolute https URL without query or fragment");
             }
 
             for (var i = 0; i < (tenant.TrustedProviders?.Count ?? 0); i++)
             {
                 if (core.FindProvider(tenant.TrustedProviders![i]) is null)
                 {
-                    Error($"{path}:TrustedProviders:{i}", $"'{tenant.TrustedProviders[i]}' is not one of the tenant's providers");
+                    errors.Add($"{path}:TrustedProviders:{i}", $"'{tenant.TrustedProviders[i]}' is not one of the tenant's providers");
                 }
             }
         }
@@ -48,37 +47,37 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
         {
             if (tenant.Providers.Values.Any(p => p?.Identity is not null) && tenant.Hosts.Login is null && options.Tenants.GetValueOrDefault(id)?.Issuer is null)
             {
-                Error($"{ContinuityOptions.SectionName}:Tenants:{id}:Hosts:Login", "is required for a tenant with identity upstreams (or set " + $"{Root}:Tenants:{id}:Issuer)");
+                errors.Add($"{ContinuityOptions.SectionName}:Tenants:{id}:Hosts:Login", "is required for a tenant with identity upstreams (or set " + $"{Root}:Tenants:{id}:Issuer)");
             }
         }
 
-        CheckKeys($"{Root}:Keys:Signing", options.Keys.Signing, Error);
-        CheckKeys($"{Root}:Keys:Encryption", options.Keys.Encryption, Error);
+        CheckKeys($"{Root}:Keys:Signing", options.Keys.Signing, errors.Add);
+        CheckKeys($"{Root}:Keys:Encryption", options.Keys.Encryption, errors.Add);
         if ((options.Keys.Signing.Count == 0 || options.Keys.Encryption.Count == 0) && !options.AllowInsecureHttp && !continuity.Development)
         {
             // A generated key lives in one node's data directory: another node would reject its tokens, and it is
             // only as safe as that directory. Production gives every node the same key files.
-            Error($"{Root}:Keys", "Signing and Encryption key files are required: generated development keys are used only with " +
+            errors.Add($"{Root}:Keys", "Signing and Encryption key files are required: generated development keys are used only with " +
                 $"{Root}:AllowInsecureHttp or {ContinuityOptions.SectionName}:Development set to true");
         }
         foreach (var (id, client) in options.Clients)
         {
-            CheckClient($"{Root}:Clients:{id}", client, options, continuity, Error);
+            CheckClient($"{Root}:Clients:{id}", client, options, continuity, errors.Add);
         }
 
-        CheckLifetimes(options.Lifetimes, Error);
+        CheckLifetimes(options.Lifetimes, errors.Add);
         if (options.UpstreamTimeout < TimeSpan.FromMilliseconds(100) || options.UpstreamTimeout > TimeSpan.FromSeconds(30))
         {
-            Error($"{Root}:UpstreamTimeout", "must be between 00:00:00.1 and 00:00:30");
+            errors.Add($"{Root}:UpstreamTimeout", "must be between 00:00:00.1 and 00:00:30");
         }
 
         if (options.SessionRevocationCacheTtl < TimeSpan.Zero || options.SessionRevocationCacheTtl > TimeSpan.FromMinutes(5))
         {
             // Past a few minutes a lost pub/sub message would let a revoked session live on for too long.
-            Error($"{Root}:SessionRevocationCacheTtl", "must be between 0 (no cache) and 5 minutes");
+            errors.Add($"{Root}:SessionRevocationCacheTtl", "must be between 0 (no cache) and 5 minutes");
         }
 
-        CheckProbes(options.Probes, Error);
+        CheckProbes(options.Probes, errors.Add);
         return errors;
     }
 

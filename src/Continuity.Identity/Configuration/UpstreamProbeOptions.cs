@@ -1,3 +1,5 @@
+using Continuity.Core.Health;
+
 namespace Continuity.Identity.Configuration;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Continuity.Identity.Configuration;
 /// at least one key). Results show in <c>/health/status</c> and <c>/metrics</c>; an upstream that stays down
 /// raises one tenant-level cut-off signal (source <c>identity-probe</c>) per outage.
 /// </summary>
-public sealed class UpstreamProbeOptions
+public sealed class UpstreamProbeOptions : IProbeSchedule
 {
     /// <summary>Time between two rounds. Default 30 s: two small GETs a minute per upstream, as the mail probes do.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);

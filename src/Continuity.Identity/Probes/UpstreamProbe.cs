@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Continuity.Core.Health;
 
 namespace Continuity.Identity.Probes;
 
@@ -13,7 +14,7 @@ internal static class UpstreamProbe
     /// <summary>Largest discovery document or JWKS read (Entra's are a few KB).</summary>
     private const int MaxBytes = 256 * 1024;
 
-    public static async Task<(bool Up, string Detail)> ProbeAsync(HttpClient http, string authority, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<ProbeOutcome> ProbeAsync(HttpClient http, string authority, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -24,41 +25,41 @@ internal static class UpstreamProbe
             using var discovery = await GetJsonAsync(http, discoveryUri, linked.Token);
             if (discovery is null)
             {
-                return (false, "discovery: not a JSON object");
+                return new(false, "discovery: not a JSON object");
             }
 
             var root = discovery.RootElement;
             var issuer = root.TryGetProperty("issuer", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : null;
             if (issuer is null || !string.Equals(issuer.TrimEnd('/'), authority.TrimEnd('/'), StringComparison.Ordinal))
             {
-                return (false, $"discovery: issuer '{issuer}' is not the configured authority '{authority}'");
+                return new(false, $"discovery: issuer '{issuer}' is not the configured authority '{authority}'");
             }
 
             if (!root.TryGetProperty("jwks_uri", out var j) || j.ValueKind != JsonValueKind.String || !Uri.TryCreate(j.GetString(), UriKind.Absolute, out var jwksUri))
             {
-                return (false, "discovery: no absolute jwks_uri");
+                return new(false, "discovery: no absolute jwks_uri");
             }
 
             stage = "jwks";
             using var jwks = await GetJsonAsync(http, jwksUri, linked.Token);
             var keys = jwks is not null && jwks.RootElement.TryGetProperty("keys", out var k) && k.ValueKind == JsonValueKind.Array ? k.GetArrayLength() : 0;
-            return keys > 0 ? (true, $"discovery and jwks ok, {keys} key(s)") : (false, $"jwks: no keys at {jwksUri}");
+            return keys > 0 ? new(true, $"discovery and jwks ok, {keys} key(s)") : new ProbeOutcome(false, $"jwks: no keys at {jwksUri}");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (false, $"{stage}: no answer within {timeout.TotalSeconds:0.#} s");
+            return new(false, $"{stage}: no answer within {timeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException ex)
         {
-            return (false, $"{stage}: {(ex.StatusCode is { } status ? $"HTTP {(int)status}" : ex.HttpRequestError.ToString())}: {ex.Message}");
+            return new(false, $"{stage}: {(ex.StatusCode is { } status ? $"HTTP {(int)status}" : ex.HttpRequestError.ToString())}: {ex.Message}");
         }
         catch (JsonException ex)
         {
-            return (false, $"{stage}: not valid JSON ({ex.Message.Split(" Path:")[0]})");
+            return new(false, $"{stage}: not valid JSON ({ex.Message.Split(" Path:")[0]})");
         }
         catch (InvalidDataException ex)
         {
-            return (false, $"{stage}: {ex.Message}");
+            return new(false, $"{stage}: {ex.Message}");
         }
     }
 

@@ -1,3 +1,4 @@
+using Continuity.Core.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,8 +18,7 @@ public static class ValidationServiceCollectionExtensions
     public static IServiceCollection AddContinuityTokenValidation(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<AccessTokenOptions>().Bind(configuration.GetSection(AccessTokenOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessTokenOptions>, AccessTokenOptionsValidator>());
+        services.AddOptions<AccessTokenOptions>().Bind(configuration.GetSection(AccessTokenOptions.SectionName)).ValidateOnStartWith<AccessTokenOptions, AccessTokenOptionsValidator>();
         services.AddOpenIddict().AddValidation(validation =>
         {
             // UseLocalServer first: its configuration sets EnableTokenEntryValidation from the server's own setting.

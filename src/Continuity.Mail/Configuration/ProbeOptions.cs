@@ -1,3 +1,5 @@
+using Continuity.Core.Health;
+
 namespace Continuity.Mail.Configuration;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Continuity.Mail.Configuration;
 /// EHLO or LHLO, QUIT. Results show in <c>/health/status</c> and <c>/metrics</c>; a backend that stays down
 /// raises one tenant-level cut-off signal, which the tenant's failover policy turns into a suggestion or a switch.
 /// </summary>
-public sealed class ProbeOptions
+public sealed class ProbeOptions : IProbeSchedule
 {
     /// <summary>Time between two rounds of probes. Default 30 s: a few connections a minute per backend, as a load balancer's health check.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);

@@ -31,8 +31,7 @@ public static class MailAccessServiceCollectionExtensions
         services.AddContinuityCredentials();
         services.TryAddSingleton<Core.Metrics.ContinuityMetrics>();
         services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName);
-        services.AddOptions<MailAccessOptions>().BindConfiguration(MailAccessOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailAccessOptions>, MailAccessOptionsValidator>());
+        services.AddOptions<MailAccessOptions>().BindConfiguration(MailAccessOptions.SectionName).ValidateOnStartWith<MailAccessOptions, MailAccessOptionsValidator>();
         services.TryAddSingleton(sp => new MailLogin(
             sp.GetRequiredService<Core.Tenants.TenantDirectory>(),
             sp.GetRequiredService<AppPasswordStore>(),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Continuity.Core.Health;
 using Continuity.Mail.Proxy;
 
 namespace Continuity.Mail.Probes;
@@ -8,8 +9,10 @@ namespace Continuity.Mail.Probes;
 /// or <c>…:Mail:Submission</c>), parsed as the proxy parses it (<see cref="BackendEndpoint"/>, default ports included).
 /// </summary>
 /// <param name="Kind"><c>imap</c> or <c>submission</c>, the kind shown in <c>/health/status</c> and <c>/metrics</c>.</param>
-internal sealed record ImapSubmissionProbeTarget(string Tenant, string Provider, string Kind, BackendEndpoint Backend)
+internal sealed record ImapSubmissionProbeTarget(string Tenant, string Provider, string Kind, BackendEndpoint Backend) : IProbeTarget
 {
     /// <summary><c>host:port</c>, the target shown in <c>/health/status</c> and <c>/metrics</c>.</summary>
     public string Target => $"{Backend.Host}:{Backend.Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public string Description => $"{Kind} backend {Backend}";
 }

@@ -27,9 +27,7 @@ internal sealed partial class MxServer(
     ILogger<MxServer> logger) : IHostedService, IDisposable
 {
     private readonly Dictionary<IPEndPoint, TcpListener> _bound = [];
-    private SmtpServer.SmtpServer? _server;
-    private Task? _running;
-    private CancellationTokenSource? _stop;
+    private RunningSmtpServer? _server;
     private SemaphoreSlim? _sessions;
     private Proxy.ReloadingCertificate? _certificate;
 
@@ -65,10 +63,7 @@ internal sealed partial class MxServer(
         services.Add(store);
         var timeouts = new MxTimeouts(mail.Limits.EffectiveIdleTimeoutBeforeMail, mail.Limits.IdleTimeout);
         services.Add(new MxEndpointListenerFactory(_bound, _sessions, new PerAddressConnectionLimit(mail.Limits.MaxConnectionsPerAddress), timeouts, time, logger));
-        _server = new SmtpServer.SmtpServer(builder.Build(), services);
-        _server.SessionFaulted += (_, e) => Log.SessionFaulted(logger, e.Exception);
-        _stop = new CancellationTokenSource();
-        _running = _server.StartAsync(_stop.Token);
+        _server = RunningSmtpServer.Start(builder.Build(), services, e => Log.SessionFaulted(logger, e));
         Log.Listening(logger, string.Join(", ", Endpoints));
         foreach (var (configured, listener) in _bound)
         {
@@ -82,21 +77,12 @@ internal sealed partial class MxServer(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is null || _running is null)
+        if (_server is null)
         {
             return;
         }
 
-        _server.Shutdown();
-        await _stop!.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
+        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
         foreach (var listener in _bound.Values)
         {
             listener.Stop();
@@ -110,7 +96,7 @@ internal sealed partial class MxServer(
             listener.Dispose();
         }
 
-        _stop?.Dispose();
+        _server?.Dispose();
         _sessions?.Dispose();
     }
 

@@ -6,6 +6,7 @@ using Continuity.Core.Signals;
 using Continuity.Mail.Backends;
 using Continuity.Mail.Limits;
 using Continuity.Mail.Proxy;
+using Continuity.Mail.Smtp;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,9 +29,7 @@ internal sealed partial class SubmissionServer(
     AppTokenSource tokens,
     ILogger<SubmissionServer> logger) : IHostedService, IDisposable
 {
-    private SmtpServer.SmtpServer? _server;
-    private Task? _running;
-    private CancellationTokenSource? _stop;
+    private RunningSmtpServer? _server;
     private ReloadingCertificate? _certificate;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -74,34 +73,12 @@ internal sealed partial class SubmissionServer(
 
         services.Add(new SubmissionSenderFilter());
         services.Add(new SubmissionRelay(continuity.Value, routes, signals, o, logger, tokens));
-        _server = new SmtpServer.SmtpServer(builder.Build(), services);
-        _server.SessionFaulted += (_, e) => Log.Faulted(logger, e.Exception);
-        _stop = new CancellationTokenSource();
-        _running = _server.StartAsync(_stop.Token);
+        _server = RunningSmtpServer.Start(builder.Build(), services, e => Log.Faulted(logger, e));
         Log.Listening(logger, ports.Submission, o.SubmissionsPort);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_server is null || _running is null)
-        {
-            return;
-        }
+    public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-        _server.Shutdown();
-        await _stop!.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    public void Dispose()
-    {
-        _stop?.Dispose();
-    }
+    public void Dispose() => _server?.Dispose();
 }

@@ -1,3 +1,4 @@
+using Continuity.Core.Configuration;
 using Continuity.Mail.Backends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,8 +17,7 @@ public static class MailboxSyncServiceCollectionExtensions
     public static IServiceCollection AddContinuityMailboxSync(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<MailboxSyncOptions>().BindConfiguration(MailboxSyncOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailboxSyncOptions>, MailboxSyncOptionsValidator>());
+        services.AddOptions<MailboxSyncOptions>().BindConfiguration(MailboxSyncOptions.SectionName).ValidateOnStartWith<MailboxSyncOptions, MailboxSyncOptionsValidator>();
         services.TryAddSingleton<FolderCheckpointStore>();
         services.TryAddSingleton<SyncUserStore>();
         services.TryAddSingleton<AppTokenSource>();

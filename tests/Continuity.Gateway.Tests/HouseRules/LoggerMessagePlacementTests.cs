@@ -13,22 +13,10 @@ public sealed partial class LoggerMessagePlacementTests
 {
     private static readonly string[] Assemblies = ["Continuity.Core", "Continuity.Identity", "Continuity.Mail", "Continuity.Web", "continuity"];
 
-    /// <summary>
-    /// Types that still declare <c>[LoggerMessage]</c> methods outside a nested <c>Log</c> class. Every one is being
-    /// rewritten on the <c>srcdup</c> branch (one probe-service base in Core/Health): empty this list when that branch
-    /// is merged. Nothing else may be added here.
-    /// </summary>
-    private static readonly HashSet<string> NotYetMoved =
-    [
-        "Continuity.Mail.Probes.InboundProbeService",
-        "Continuity.Mail.Probes.ImapSubmissionProbeService",
-    ];
-
     [Fact]
     public void LoggerMessages_EveryAssembly_DeclaredInANestedLogClass()
     {
         var offenders = new SortedSet<string>(StringComparer.Ordinal);
-        var allowedSeen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in Assemblies)
         {
             foreach (var method in LoggerMessages(Assembly.Load(name)))
@@ -39,21 +27,12 @@ public sealed partial class LoggerMessagePlacementTests
                     continue;
                 }
 
-                if (NotYetMoved.Contains(type.FullName!))
-                {
-                    allowedSeen.Add(type.FullName!);
-                    continue;
-                }
-
                 offenders.Add($"{name}: {type.FullName}.{method.Name} (move it into {type.FullName}.Log, in {type.Name}.Log.cs)");
             }
         }
 
         Assert.True(offenders.Count == 0,
             $"[LoggerMessage] methods outside a nested Log class:{Environment.NewLine}{string.Join(Environment.NewLine, offenders)}");
-        var stale = NotYetMoved.Except(allowedSeen).Order(StringComparer.Ordinal).ToList();
-        Assert.True(stale.Count == 0,
-            $"These types no longer need the NotYetMoved allow-list; remove them from it:{Environment.NewLine}{string.Join(Environment.NewLine, stale)}");
     }
 
     [Fact]

@@ -77,8 +77,8 @@ public sealed class IdentityOptionsValidatorTests
 
         var errors = IdentityOptionsValidator.Check(options, core);
 
-        Assert.Equal(refused, errors.Exists(e => e.StartsWith("Continuity:Identity:Clients:app:RedirectUris:0:", StringComparison.Ordinal)));
-        Assert.Equal(refused, errors.Exists(e => e.StartsWith("Continuity:Identity:Clients:app:PostLogoutRedirectUris:0:", StringComparison.Ordinal)));
+        Assert.Equal(refused, errors.Any(e => e.StartsWith("Continuity:Identity:Clients:app:RedirectUris:0:", StringComparison.Ordinal)));
+        Assert.Equal(refused, errors.Any(e => e.StartsWith("Continuity:Identity:Clients:app:PostLogoutRedirectUris:0:", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -90,30 +90,19 @@ internal static class AccountVerbs
     {
         using var client = c.Client();
         var response = await client.GetAsync($"{AccountsPath(tenant)}/{Uri.EscapeDataString(address)}", AdminJsonContext.Default.AccountView);
-        if (!response.Ok)
+        return c.Answer(response, a =>
         {
-            return c.Fail(response);
-        }
+            c.Out.WriteLine($"{a.Email}  account {a.Id}{(a.Name is { } name ? $"  ({name})" : "")}");
+            foreach (var link in a.Links)
+            {
+                c.Out.WriteLine($"  {link.Provider}  {link.Issuer}  {link.Subject}");
+            }
 
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-            return ExitCode.Ok;
-        }
-
-        var a = response.Value!;
-        c.Out.WriteLine($"{a.Email}  account {a.Id}{(a.Name is { } name ? $"  ({name})" : "")}");
-        foreach (var link in a.Links)
-        {
-            c.Out.WriteLine($"  {link.Provider}  {link.Issuer}  {link.Subject}");
-        }
-
-        if (a.SessionsRevokedAt is { } revoked)
-        {
-            c.Out.WriteLine($"  sessions revoked at {CliContext.Time(revoked)}");
-        }
-
-        return ExitCode.Ok;
+            if (a.SessionsRevokedAt is { } revoked)
+            {
+                c.Out.WriteLine($"  sessions revoked at {CliContext.Time(revoked)}");
+            }
+        });
     }
 
     private static async Task<int> RevokeAsync(CliContext c, string tenant, string address, string reason)
@@ -121,21 +110,9 @@ internal static class AccountVerbs
         using var client = c.Client();
         var response = await client.PostAsync($"{AccountsPath(tenant)}/{Uri.EscapeDataString(address)}/revoke", new RevokeBody(reason),
             AdminJsonContext.Default.RevokeBody, AdminJsonContext.Default.AccountRevokeAnswer);
-        if (!response.Ok)
+        return c.Answer(response, r =>
         {
-            return c.Fail(response);
-        }
-
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-        }
-        else
-        {
-            var r = response.Value!;
             c.Out.WriteLine($"{r.Email}: sessions ended on every node, {r.TokensRevoked} token(s) and {r.AuthorizationsRevoked} authorization(s) revoked (audit #{r.AuditSeq})");
-        }
-
-        return ExitCode.Ok;
+        });
     }
 }

@@ -27,28 +27,18 @@ internal static class ApprovalVerbs
     {
         using var client = c.Client();
         var response = await client.GetAsync("admin/api/approvals", AdminJsonContext.Default.ListApprovalRequest);
-        if (!response.Ok)
+        return c.Answer(response, value =>
         {
-            return c.Fail(response);
-        }
+            if (value.Count == 0)
+            {
+                c.Out.WriteLine("no pending requests");
+            }
 
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-            return ExitCode.Ok;
-        }
-
-        if (response.Value!.Count == 0)
-        {
-            c.Out.WriteLine("no pending requests");
-        }
-
-        foreach (var r in response.Value)
-        {
-            c.Out.WriteLine($"{r.Id}  {r.Tenant}  {r.User ?? "(tenant)"}  {r.Kind ?? $"{r.From} → {r.To}"}  by {r.RequestedBy}  expires {CliContext.Time(r.ExpiresAt)}  — {r.Reason}");
-        }
-
-        return ExitCode.Ok;
+            foreach (var r in value)
+            {
+                c.Out.WriteLine($"{r.Id}  {r.Tenant}  {r.User ?? "(tenant)"}  {r.Kind ?? $"{r.From} → {r.To}"}  by {r.RequestedBy}  expires {CliContext.Time(r.ExpiresAt)}  — {r.Reason}");
+            }
+        });
     }
 
     private static async Task<int> DecideAsync(CliContext c, string decision, string id, string? reason)
@@ -56,20 +46,6 @@ internal static class ApprovalVerbs
         using var client = c.Client();
         var response = await client.PostAsync($"admin/api/approvals/{Uri.EscapeDataString(id)}/{decision}", new RejectBody(reason),
             AdminJsonContext.Default.RejectBody, AdminJsonContext.Default.ApprovalRequest);
-        if (!response.Ok)
-        {
-            return c.Fail(response);
-        }
-
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-        }
-        else
-        {
-            c.Out.WriteLine($"request {id}: {response.Value!.Status.ToString().ToLowerInvariant()}");
-        }
-
-        return ExitCode.Ok;
+        return c.Answer(response, value => c.Out.WriteLine($"request {id}: {value.Status.ToString().ToLowerInvariant()}"));
     }
 }

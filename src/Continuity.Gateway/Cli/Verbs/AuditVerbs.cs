@@ -81,20 +81,6 @@ internal static class AuditVerbs
     {
         using var client = c.Client();
         var response = await client.GetAsync($"admin/api/audit/head?tenant={Uri.EscapeDataString(tenant)}", AdminJsonContext.Default.AuditChainHead);
-        if (!response.Ok)
-        {
-            return c.Fail(response);
-        }
-
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-        }
-        else
-        {
-            c.Out.WriteLine($"{response.Value!.Tenant} {response.Value.Records} {response.Value.Head}");
-        }
-
-        return ExitCode.Ok;
+        return c.Answer(response, value => c.Out.WriteLine($"{value.Tenant} {value.Records} {value.Head}"));
     }
 }

@@ -64,28 +64,17 @@ internal static class QueueVerbs
             .Where(q => q.Item2 is not null).Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2!)}"));
         using var client = c.Client();
         var response = await client.GetAsync("admin/api/queue" + (query.Length > 0 ? "?" + query : ""), AdminJsonContext.Default.QueueListing);
-        if (!response.Ok)
+        return c.Answer(response, listing =>
         {
-            return c.Fail(response);
-        }
-
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-            return ExitCode.Ok;
-        }
-
-        var listing = response.Value!;
-        c.Out.WriteLine($"{listing.Count} message(s) in this node's queue; oldest {listing.OldestAgeSeconds:0} s");
-        foreach (var message in listing.Messages)
-        {
-            c.Out.WriteLine($"{message.Id}  from <{message.From}>  {message.Size} bytes  received {CliContext.Time(message.ReceivedAt)}");
-            foreach (var r in message.Recipients)
+            c.Out.WriteLine($"{listing.Count} message(s) in this node's queue; oldest {listing.OldestAgeSeconds:0} s");
+            foreach (var message in listing.Messages)
             {
-                c.Out.WriteLine($"    {r.Address}  {r.State}  via {r.Provider}  attempts {r.Attempts}{(r.LastError is { } e ? "  — " + e : "")}");
+                c.Out.WriteLine($"{message.Id}  from <{message.From}>  {message.Size} bytes  received {CliContext.Time(message.ReceivedAt)}");
+                foreach (var r in message.Recipients)
+                {
+                    c.Out.WriteLine($"    {r.Address}  {r.State}  via {r.Provider}  attempts {r.Attempts}{(r.LastError is { } e ? "  — " + e : "")}");
+                }
             }
-        }
-
-        return ExitCode.Ok;
+        });
     }
 }

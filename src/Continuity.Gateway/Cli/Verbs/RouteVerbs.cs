@@ -78,27 +78,17 @@ internal static class RouteVerbs
         using var client = c.Client();
         var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/routes", change,
             AdminJsonContext.Default.RouteChangeBody, AdminJsonContext.Default.RouteChangeAnswer);
-        if (!response.Ok)
+        return c.Answer(response, answer =>
         {
-            return c.Fail(response);
-        }
-
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-            return ExitCode.Ok;
-        }
-
-        var answer = response.Value!;
-        var who = change.User ?? $"tenant {tenant}";
-        c.Out.WriteLine(answer switch
-        {
-            { Status: "applied" } => $"{who}: {answer.Before} → {answer.After} (route version {answer.Version})",
-            { Status: "unchanged" } => $"{who}: already routed to {answer.After}; nothing changed",
-            { Request: { } request } => $"{who}: waiting for approval — request {request.Id} (expires {CliContext.Time(request.ExpiresAt)}); " +
-                                        $"a second admin runs: continuity approve {request.Id}",
-            _ => $"{who}: {answer.Status}",
+            var who = change.User ?? $"tenant {tenant}";
+            c.Out.WriteLine(answer switch
+            {
+                { Status: "applied" } => $"{who}: {answer.Before} → {answer.After} (route version {answer.Version})",
+                { Status: "unchanged" } => $"{who}: already routed to {answer.After}; nothing changed",
+                { Request: { } request } => $"{who}: waiting for approval — request {request.Id} (expires {CliContext.Time(request.ExpiresAt)}); " +
+                                            $"a second admin runs: continuity approve {request.Id}",
+                _ => $"{who}: {answer.Status}",
+            });
         });
-        return ExitCode.Ok;
     }
 }

@@ -47,20 +47,6 @@ internal static class UserVerbs
         using var client = c.Client();
         var response = await client.PostAsync($"admin/api/tenants/{Uri.EscapeDataString(tenant)}/users", new UserImportBody(addresses),
             AdminJsonContext.Default.UserImportBody, AdminJsonContext.Default.UserImportAnswer);
-        if (!response.Ok)
-        {
-            return c.Fail(response);
-        }
-
-        if (c.Json)
-        {
-            c.WriteJson(response.Json);
-        }
-        else
-        {
-            c.Out.WriteLine($"imported {addresses.Count} address(es), {response.Value!.Added} new");
-        }
-
-        return ExitCode.Ok;
+        return c.Answer(response, value => c.Out.WriteLine($"imported {addresses.Count} address(es), {value.Added} new"));
     }
 }

@@ -1,4 +1,4 @@
-namespace Continuity.Mail.Probes;
+namespace Continuity.Core.Health;
 
 /// <summary>What one probe of one backend saw: up with its banner, or down with the reason (never a secret).</summary>
-internal readonly record struct ProbeOutcome(bool Up, string Detail);
+public readonly record struct ProbeOutcome(bool Up, string Detail);
