@@ -65,17 +65,18 @@ internal static class QueueApi
             return AdminRequests.Forbidden("Viewers cannot delete messages.");
         }
 
-        // Audit first: a deletion that cannot be recorded does not happen. It names this tenant's recipients only.
+        // Audit first: a deletion that cannot be recorded does not happen, and one refused (the message is being delivered
+        // right now) is not recorded. It names this tenant's recipients only.
+        QueueDeletion deletion;
         try
         {
-            await AuditDeletionAsync(audit, actor, id, message);
+            deletion = await queue.DeleteAsync(id, actor.Tenant, () => AuditDeletionAsync(audit, actor, id, message));
         }
         catch (StateUnavailableException ex)
         {
             return AdminRequests.Problem(StatusCodes.Status503ServiceUnavailable, "State store unavailable", ex.Message + " (deletions are audited, so none happens now)");
         }
 
-        var deletion = queue.Delete(id, actor.Tenant);
         return deletion.Outcome switch
         {
             QueueDeletionOutcome.Deleted => AdminRequests.Ok(new ItemStatusAnswer(id, "deleted", deletion.Recipients), AdminJsonContext.Default.ItemStatusAnswer),

@@ -84,32 +84,71 @@ public sealed partial class MailQueue
     /// <summary>
     /// Deletes <paramref name="tenant"/>'s recipients of the message: journalled, so a restart does not bring them back.
     /// The spool file is removed at once when no recipient is left with anything to do (and no bounce is owed);
-    /// otherwise the message stays for the other recipients.
+    /// otherwise the message stays for the other recipients. <paramref name="recordFirst"/> (the audit record) runs once
+    /// the message is held for the deletion and before anything is journalled: a deletion that cannot be recorded does
+    /// not happen (its exception comes out, the message is released), and one refused (not found, or being delivered
+    /// right now) is never recorded.
     /// </summary>
-    public QueueDeletion Delete(string id, string? tenant = null)
+    public async Task<QueueDeletion> DeleteAsync(string id, string? tenant, Func<Task> recordFirst)
+    {
+        ArgumentNullException.ThrowIfNull(recordFirst);
+        var (refused, message, mine) = Hold(id, tenant);
+        if (refused is { } answer)
+        {
+            return answer;
+        }
+
+        try
+        {
+            await recordFirst().ConfigureAwait(false);
+        }
+        catch
+        {
+            Release(message!);
+            throw;
+        }
+
+        return Delete(message!, mine, tenant);
+    }
+
+    /// <summary>Takes the message from the scheduler (marked in flight), or says why not.</summary>
+    private (QueueDeletion? Refused, QueuedMessage? Message, List<int> Mine) Hold(string id, string? tenant)
     {
         if (_queue.Find(id) is not { } message)
         {
-            return new(QueueDeletionOutcome.NotFound, []);
+            return (new(QueueDeletionOutcome.NotFound, []), null, []);
         }
 
-        List<int> mine;
         lock (message)
         {
-            mine = [.. message.Recipients.Select((r, i) => (r, i)).Where(x => IsVisible(x.r, tenant)).Select(x => x.i)];
+            List<int> mine = [.. message.Recipients.Select((r, i) => (r, i)).Where(x => IsVisible(x.r, tenant)).Select(x => x.i)];
             if (mine.Count == 0)
             {
-                return new(QueueDeletionOutcome.NotFound, []);
+                return (new(QueueDeletionOutcome.NotFound, []), null, []);
             }
 
             if (message.InFlight)
             {
-                return new(QueueDeletionOutcome.Busy, []);
+                return (new(QueueDeletionOutcome.Busy, []), null, []);
             }
 
-            message.InFlight = true; // the scheduler keeps off while the journal is written
+            message.InFlight = true; // the scheduler keeps off while the deletion is recorded and journalled
+            return (null, message, mine);
+        }
+    }
+
+    private void Release(QueuedMessage message)
+    {
+        lock (message)
+        {
+            message.InFlight = false;
         }
 
+        _queue.Wake(); // the scheduler finishes the message (and sends a bounce owed) if nothing is left
+    }
+
+    private QueueDeletion Delete(QueuedMessage message, List<int> mine, string? tenant)
+    {
         var removed = mine.Select(i => message.Recipients[i].Recipient.Address).ToList();
         var finished = false;
         try
@@ -123,7 +162,7 @@ public sealed partial class MailQueue
             var bounceOwed = !message.BounceSpooled && message.Recipients.Any(r => r.Main.Status == TargetStatus.Failed);
             if (_planner.IsComplete(message) && !bounceOwed)
             {
-                _queue.Remove(id);
+                _queue.Remove(message.Id);
                 _spool.Remove(message);
                 finished = true; // stays InFlight: never dispatched again
             }
@@ -132,16 +171,11 @@ public sealed partial class MailQueue
         {
             if (!finished)
             {
-                lock (message)
-                {
-                    message.InFlight = false;
-                }
-
-                _queue.Wake(); // the scheduler finishes the message (and sends a bounce owed) if nothing is left
+                Release(message);
             }
         }
 
-        Log.Deleted(_logger, id, removed.Count, tenant ?? "(all)", finished);
+        Log.Deleted(_logger, message.Id, removed.Count, tenant ?? "(all)", finished);
         return new(QueueDeletionOutcome.Deleted, removed);
     }
 

@@ -1,6 +1,6 @@
 namespace Continuity.Mail.Queue;
 
-/// <summary>What <see cref="MailQueue.Delete"/> did, and the addresses it deleted.</summary>
+/// <summary>What <see cref="MailQueue.DeleteAsync"/> did, and the addresses it deleted.</summary>
 public sealed record QueueDeletion(QueueDeletionOutcome Outcome, IReadOnlyList<string> Recipients);
 
 public enum QueueDeletionOutcome
