@@ -32,6 +32,9 @@ public sealed partial class StateStore : IHostedService, IAsyncDisposable, IDisp
     /// <summary>1 while the store is lost (said once per outage), else 0.</summary>
     private int _lost;
 
+    /// <summary>1 once disposed: the container disposes the store twice (as itself and as the hosted service it also is).</summary>
+    private int _disposed;
+
     public StateStore(IOptions<ContinuityOptions> options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -172,6 +175,11 @@ public sealed partial class StateStore : IHostedService, IAsyncDisposable, IDisp
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (await OpenedAsync().ConfigureAwait(false) is { } connection)
         {
             connection.ConnectionFailed -= OnConnectionFailed;
@@ -185,6 +193,11 @@ public sealed partial class StateStore : IHostedService, IAsyncDisposable, IDisp
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (OpenedAsync().GetAwaiter().GetResult() is { } connection)
         {
             connection.ConnectionFailed -= OnConnectionFailed;

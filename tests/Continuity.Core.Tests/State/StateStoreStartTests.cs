@@ -54,6 +54,22 @@ public sealed class StateStoreStartTests
     }
 
     [Fact]
+    [Trait("Category", "Server")]
+    public async Task DisposeAsync_TwiceAfterEmbeddedStart_StopsTheStoreOnce()
+    {
+        using var dir = new TempDirectory("store-ctor");
+        var store = new StateStore(Options(null, dir.Path), NullLoggerFactory.Instance);
+        await store.StartAsync(CancellationToken.None);
+        Assert.True(store.IsConnected);
+
+        // The host's container disposes it as the store and again as the hosted service it also is: a second dispose
+        // of the embedded Garnet crashed the process on a graceful stop.
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+        store.Dispose();
+    }
+
+    [Fact]
     public async Task RunAsync_UnreachableStoreAndCancelledToken_OperationCanceledAtOnce()
     {
         using var dir = new TempDirectory("store-ctor");
