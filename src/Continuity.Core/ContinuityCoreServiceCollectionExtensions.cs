@@ -39,6 +39,9 @@ public static class ContinuityCoreServiceCollectionExtensions
         services.TryAddSingleton<WithheldSuggestions>();
         services.TryAddSingleton<ICutoffSignals, CutoffSignalService>();
         services.TryAddSingleton<RouteSnapshotService>();
+        // Started in this order: the store connects (or the embedded one starts), then the snapshot service reads its
+        // fail-static copy, before any part that routes starts.
+        services.AddHostedService(sp => sp.GetRequiredService<StateStore>());
         services.AddHostedService(sp => sp.GetRequiredService<RouteSnapshotService>());
         services.AddHostedService<UserDirectorySeeder>();
         services.AddHostedService<ApprovalExpiryService>();

@@ -16,7 +16,7 @@ public sealed class ApprovalExpiryService(FailoverService failover, TimeProvider
             {
                 try
                 {
-                    await failover.ExpireDueAsync().ConfigureAwait(false);
+                    await failover.ExpireDueAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (StateUnavailableException)
                 {

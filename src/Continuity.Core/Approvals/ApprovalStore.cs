@@ -33,37 +33,39 @@ public sealed class ApprovalStore(StateStore store)
         return 1
         """;
 
-    public Task CreateAsync(ApprovalRequest request, DateTimeOffset now) =>
-        SaveAsync(null, request, now);
+    public Task CreateAsync(ApprovalRequest request, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        SaveAsync(null, request, now, cancellationToken);
 
     /// <summary>Replaces <paramref name="current"/> with <paramref name="next"/> unless someone else changed it first.</summary>
-    public Task<bool> TryUpdateAsync(StoredApproval current, ApprovalRequest next, DateTimeOffset now)
+    public Task<bool> TryUpdateAsync(StoredApproval current, ApprovalRequest next, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
-        return SaveAsync(current.Json, next, now);
+        return SaveAsync(current.Json, next, now, cancellationToken);
     }
 
     /// <summary>Keeps a large payload for request <paramref name="id"/> until a day after <paramref name="expiresAt"/>.</summary>
-    public Task SavePayloadAsync(string id, ReadOnlyMemory<byte> payload, DateTimeOffset expiresAt, DateTimeOffset now) =>
-        store.RunAsync(db => db.StringSetAsync(store.Keys.Approval(id) + ":payload", payload, expiresAt - now + TimeSpan.FromDays(1)));
+    public Task SavePayloadAsync(string id, ReadOnlyMemory<byte> payload, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        store.RunAsync(db => db.StringSetAsync(store.Keys.Approval(id) + ":payload", payload, expiresAt - now + TimeSpan.FromDays(1)), cancellationToken);
 
-    public Task<byte[]?> GetPayloadAsync(string id) =>
-        store.RunAsync(async db => (byte[]?)await db.StringGetAsync(store.Keys.Approval(id) + ":payload").ConfigureAwait(false));
+    public Task<byte[]?> GetPayloadAsync(string id, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db => (byte[]?)await db.StringGetAsync(store.Keys.Approval(id) + ":payload").ConfigureAwait(false), cancellationToken);
 
-    public Task<StoredApproval?> GetAsync(string id) =>
-        store.RunAsync(async db =>
+    public Task<StoredApproval?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db =>
         {
             var json = await db.StringGetAsync(store.Keys.Approval(id)).ConfigureAwait(false);
             return json.HasValue ? new StoredApproval(JsonSerializer.Deserialize<ApprovalRequest>(json.ToString(), Json)!, json.ToString()) : null;
-        });
+        }, cancellationToken);
 
-    public Task<IReadOnlyList<StoredApproval>> ListPendingAsync() =>
+    /// <summary>Pending requests (dropping index entries whose request is gone); <paramref name="cancellationToken"/> is checked between reads.</summary>
+    public Task<IReadOnlyList<StoredApproval>> ListPendingAsync(CancellationToken cancellationToken = default) =>
         store.RunAsync<IReadOnlyList<StoredApproval>>(async db =>
         {
             var ids = await db.SortedSetRangeByRankAsync(store.Keys.PendingApprovals).ConfigureAwait(false);
             var list = new List<StoredApproval>();
             foreach (var id in ids)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var json = await db.StringGetAsync(store.Keys.Approval(id.ToString())).ConfigureAwait(false);
                 if (json.HasValue)
                 {
@@ -76,9 +78,9 @@ public sealed class ApprovalStore(StateStore store)
             }
 
             return list;
-        });
+        }, cancellationToken);
 
-    private Task<bool> SaveAsync(string? expectedJson, ApprovalRequest next, DateTimeOffset now) =>
+    private Task<bool> SaveAsync(string? expectedJson, ApprovalRequest next, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.RunAsync(async db =>
         {
             var json = JsonSerializer.Serialize(next, Json);
@@ -88,7 +90,7 @@ public sealed class ApprovalStore(StateStore store)
                 [store.Keys.Approval(next.Id), store.Keys.PendingApprovals],
                 [expectedJson ?? "", json, next.Id, next.Status == ApprovalStatus.Pending ? "1" : "0", next.ExpiresAt.ToUnixTimeMilliseconds(), ttl]).ConfigureAwait(false);
             return ok == 1;
-        });
+        }, cancellationToken);
 }
 
 /// <summary>A request as read, with the exact JSON it was read as (the compare-and-set token).</summary>

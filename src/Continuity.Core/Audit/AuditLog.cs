@@ -35,7 +35,11 @@ public sealed partial class AuditLog(StateStore store, AuditKey key, TimeProvide
 
     private const int MaxAttempts = 200;
 
-    public Task<AuditRecord> AppendAsync(AuditEntry entry)
+    /// <summary>
+    /// Appends <paramref name="entry"/>. <paramref name="cancellationToken"/> is checked before each attempt; a caller
+    /// whose change is already made passes none, so the change is never left without its record.
+    /// </summary>
+    public Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         return store.RunAsync(async db =>
@@ -54,33 +58,33 @@ public sealed partial class AuditLog(StateStore store, AuditKey key, TimeProvide
                     return record;
                 }
 
-                await Task.Delay(Random.Shared.Next(1, 5 + attempt)).ConfigureAwait(false);
+                await Task.Delay(Random.Shared.Next(1, 5 + attempt), cancellationToken).ConfigureAwait(false);
             }
 
             throw new InvalidOperationException("The audit log kept moving under concurrent appends; try again.");
-        });
+        }, cancellationToken);
     }
 
     /// <summary>Records of <paramref name="tenant"/> with sequence numbers in [<paramref name="fromSeq"/>, fromSeq + count), oldest first.</summary>
-    public Task<IReadOnlyList<AuditRecord>> ReadAsync(string tenant, long fromSeq, int count) =>
-        store.RunAsync<IReadOnlyList<AuditRecord>>(async db =>
+    public Task<IReadOnlyList<AuditRecord>> ReadAsync(string tenant, long fromSeq, int count, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<IReadOnlyList<AuditRecord>>(async db =>
         {
             var start = Math.Max(0, fromSeq - 1);
             var raw = await db.ListRangeAsync(store.Keys.AuditLog(tenant), start, start + Math.Max(1, count) - 1).ConfigureAwait(false);
             return raw.Select(r => AuditChain.TryParse(r.ToString())).OfType<AuditRecord>().ToList();
-        });
+        }, cancellationToken);
 
     /// <summary>The newest <paramref name="count"/> records of <paramref name="tenant"/>, oldest first.</summary>
-    public Task<IReadOnlyList<AuditRecord>> TailAsync(string tenant, int count) =>
-        store.RunAsync<IReadOnlyList<AuditRecord>>(async db =>
+    public Task<IReadOnlyList<AuditRecord>> TailAsync(string tenant, int count, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<IReadOnlyList<AuditRecord>>(async db =>
         {
             var raw = await db.ListRangeAsync(store.Keys.AuditLog(tenant), -Math.Max(1, count), -1).ConfigureAwait(false);
             return raw.Select(r => AuditChain.TryParse(r.ToString())).OfType<AuditRecord>().ToList();
-        });
+        }, cancellationToken);
 
     /// <summary>Reads a tenant's whole chain and checks it (<c>continuity audit verify --tenant T</c>).</summary>
-    public Task<AuditVerification> VerifyAsync(string tenant) =>
-        store.RunAsync(async db =>
+    public Task<AuditVerification> VerifyAsync(string tenant, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db =>
         {
             var batch = db.CreateTransaction();
             var rawTask = batch.ListRangeAsync(store.Keys.AuditLog(tenant));
@@ -88,15 +92,15 @@ public sealed partial class AuditLog(StateStore store, AuditKey key, TimeProvide
             await batch.ExecuteAsync().ConfigureAwait(false);
             var raw = (await rawTask.ConfigureAwait(false)).Select(r => r.ToString()).ToList();
             return AuditChain.Verify(raw, (await headTask.ConfigureAwait(false)).ToString() ?? "", key) with { Tenant = tenant };
-        });
+        }, cancellationToken);
 
     /// <summary>A tenant chain's length and head hash, read atomically (<c>continuity audit head --tenant T</c>).</summary>
-    public Task<AuditChainHead> HeadAsync(string tenant) =>
-        store.RunAsync(async db =>
+    public Task<AuditChainHead> HeadAsync(string tenant, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db =>
         {
             var (count, head) = await ReadHeadAsync(db, Keys(tenant)).ConfigureAwait(false);
             return new AuditChainHead(tenant, count, head);
-        });
+        }, cancellationToken);
 
     internal RedisKey[] Keys(string tenant) => [store.Keys.AuditLog(tenant), store.Keys.AuditHead(tenant)];
 

@@ -63,7 +63,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     /// every login until <see cref="ActivateAsync"/> (the two-person rule: a second admin approved it).
     /// </summary>
     /// <exception cref="InvalidOperationException">The user already holds <see cref="AppPasswordOptions.MaxPerUser"/>.</exception>
-    public async Task<NewAppPassword> CreateAsync(string user, string label, bool pending = false)
+    public async Task<NewAppPassword> CreateAsync(string user, string label, bool pending = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
         ArgumentNullException.ThrowIfNull(label);
@@ -84,7 +84,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
             var result = (long)await store.RunAsync(db => db.ScriptEvaluateAsync(
                 CreateScript,
                 [Index(user), Entry(user, id)],
-                [id, config.MaxPerUser, label, created.ToUnixTimeMilliseconds(), salt, hash, config.Iterations, pending ? "1" : ""])).ConfigureAwait(false);
+                [id, config.MaxPerUser, label, created.ToUnixTimeMilliseconds(), salt, hash, config.Iterations, pending ? "1" : ""]), cancellationToken).ConfigureAwait(false);
             if (result == -1)
             {
                 throw new InvalidOperationException($"{user} already holds {config.MaxPerUser} app passwords; revoke one first.");
@@ -98,10 +98,10 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     }
 
     /// <summary>The user's app passwords, oldest first.</summary>
-    public Task<IReadOnlyList<AppPassword>> ListAsync(string user)
+    public Task<IReadOnlyList<AppPassword>> ListAsync(string user, CancellationToken cancellationToken = default)
     {
         user = user.ToLowerInvariant();
-        return store.RunAsync<IReadOnlyList<AppPassword>>(async db =>
+        return store.ReadAsync<IReadOnlyList<AppPassword>>(async db =>
         {
             var ids = await db.SetMembersAsync(Index(user)).ConfigureAwait(false);
             var list = new List<AppPassword>(ids.Length);
@@ -115,32 +115,32 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
             }
 
             return list.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
-        });
+        }, cancellationToken);
     }
 
     /// <summary>Makes a pending app password usable; false when it no longer exists.</summary>
-    public async Task<bool> ActivateAsync(string user, string id)
+    public async Task<bool> ActivateAsync(string user, string id, CancellationToken cancellationToken = default)
     {
         user = user.ToLowerInvariant();
-        return (long)await store.RunAsync(db => db.ScriptEvaluateAsync(ActivateScript, [Entry(user, id)])).ConfigureAwait(false) == 1;
+        return (long)await store.RunAsync(db => db.ScriptEvaluateAsync(ActivateScript, [Entry(user, id)]), cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Revokes one app password; true when it existed. Logins with it fail from now on, on every node.</summary>
-    public async Task<bool> RevokeAsync(string user, string id)
+    public async Task<bool> RevokeAsync(string user, string id, CancellationToken cancellationToken = default)
     {
         user = user.ToLowerInvariant();
-        var removed = (long)await store.RunAsync(db => db.ScriptEvaluateAsync(RevokeScript, [Index(user), Entry(user, id)], [id])).ConfigureAwait(false);
+        var removed = (long)await store.RunAsync(db => db.ScriptEvaluateAsync(RevokeScript, [Index(user), Entry(user, id)], [id]), cancellationToken).ConfigureAwait(false);
         return removed == 1;
     }
 
     /// <summary>Checks a presented password (constant-time compare) and records its use when it matches.</summary>
-    public async Task<AppPasswordCheck> VerifyAsync(string user, string presented)
+    public async Task<AppPasswordCheck> VerifyAsync(string user, string presented, CancellationToken cancellationToken = default)
     {
-        var stored = await FindAsync(user, presented).ConfigureAwait(false);
+        var stored = await FindAsync(user, presented, cancellationToken).ConfigureAwait(false);
         var check = Check(stored);
         if (check.Valid)
         {
-            await TouchAsync(stored!).ConfigureAwait(false);
+            await TouchAsync(stored!, cancellationToken).ConfigureAwait(false);
         }
 
         return check;
@@ -153,7 +153,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     /// caller may start it before the throttle has answered. Then <see cref="Check"/>, and after a match
     /// <see cref="TouchAsync"/>.
     /// </summary>
-    public async Task<StoredAppPassword?> FindAsync(string user, string presented)
+    public async Task<StoredAppPassword?> FindAsync(string user, string presented, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(presented);
@@ -165,7 +165,7 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
         user = user.ToLowerInvariant();
         var id = normalized[..AppPasswordFormat.IdLength];
         var key = Entry(user, id);
-        var stored = await store.RunAsync(db => db.HashGetAsync(key, ["salt", "hash", "iter", "pending"])).ConfigureAwait(false);
+        var stored = await store.ReadAsync(db => db.HashGetAsync(key, ["salt", "hash", "iter", "pending"]), cancellationToken).ConfigureAwait(false);
         if (stored[0].IsNull || stored[1].IsNull || !stored[2].TryParse(out int iterations) || iterations < 1 || !stored[3].IsNull)
         {
             return null;
@@ -207,11 +207,11 @@ public sealed class AppPasswordStore(StateStore store, IOptions<CredentialOption
     }
 
     /// <summary>Records a successful login's time on the password (only while it still exists).</summary>
-    public Task TouchAsync(StoredAppPassword stored)
+    public Task TouchAsync(StoredAppPassword stored, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return store.RunAsync(db => db.ScriptEvaluateAsync(TouchScript, [stored.Key], [now]));
+        return store.RunAsync(db => db.ScriptEvaluateAsync(TouchScript, [stored.Key], [now]), cancellationToken);
     }
 
     /// <summary>How many times this instance ran the KDF to check a password (a test seam for the cache).</summary>

@@ -36,22 +36,25 @@ public sealed class LoginThrottle(StateStore store, IOptions<CredentialOptions> 
     private LoginThrottleOptions Options => options.Value.Throttle;
 
     /// <summary>Whether an attempt may be checked now. Refused attempts are not counted again.</summary>
-    public async Task<ThrottleDecision> CheckAsync(string user, string address)
+    public async Task<ThrottleDecision> CheckAsync(string user, string address, CancellationToken cancellationToken = default)
     {
-        var counts = await RunAsync(ReadScript, user, address, []).ConfigureAwait(false);
+        var counts = await RunAsync(ReadScript, user, address, [], cancellationToken).ConfigureAwait(false);
         return Decide(counts, Options, failing: false);
     }
 
-    /// <summary>Counts a wrong password; the delay in the answer is to be waited before replying.</summary>
+    /// <summary>
+    /// Counts a wrong password; the delay in the answer is to be waited before replying. Takes no token on purpose: a
+    /// client that hangs up right after a wrong password is counted all the same.
+    /// </summary>
     public async Task<ThrottleDecision> RecordFailureAsync(string user, string address)
     {
-        var counts = await RunAsync(FailScript, user, address, [(long)Options.Window.TotalMilliseconds]).ConfigureAwait(false);
+        var counts = await RunAsync(FailScript, user, address, [(long)Options.Window.TotalMilliseconds], CancellationToken.None).ConfigureAwait(false);
         return Decide(counts, Options, failing: true);
     }
 
     /// <summary>A right password: the pair starts afresh.</summary>
-    public Task RecordSuccessAsync(string user, string address) =>
-        store.RunAsync(db => db.KeyDeleteAsync(Key("pair", user.ToLowerInvariant() + "|" + address)));
+    public Task RecordSuccessAsync(string user, string address, CancellationToken cancellationToken = default) =>
+        store.RunAsync(db => db.KeyDeleteAsync(Key("pair", user.ToLowerInvariant() + "|" + address)), cancellationToken);
 
     /// <summary>The rule, on counts: pair and address lock, the user alone only slows.</summary>
     internal static ThrottleDecision Decide((long Pair, long Address, long User) counts, LoginThrottleOptions o, bool failing)
@@ -85,11 +88,11 @@ public sealed class LoginThrottle(StateStore store, IOptions<CredentialOptions> 
         return TimeSpan.FromMilliseconds(Math.Min(delay, o.MaxDelay.TotalMilliseconds));
     }
 
-    private async Task<(long, long, long)> RunAsync(string script, string user, string address, RedisValue[] args)
+    private async Task<(long, long, long)> RunAsync(string script, string user, string address, RedisValue[] args, CancellationToken cancellationToken)
     {
         user = user.ToLowerInvariant();
         RedisKey[] keys = [Key("pair", user + "|" + address), Key("addr", address), Key("user", user)];
-        var result = (RedisResult[])(await store.RunAsync(db => db.ScriptEvaluateAsync(script, keys, args)).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await store.RunAsync(db => db.ScriptEvaluateAsync(script, keys, args), cancellationToken).ConfigureAwait(false))!;
         return ((long)result[0], (long)result[1], (long)result[2]);
     }
 

@@ -35,7 +35,7 @@ public sealed class RouteSnapshotFile(string dataDir)
     }
 
     /// <summary>The saved snapshot, or null when there is none or it cannot be read.</summary>
-    public RouteSnapshot? TryRead()
+    public async Task<RouteSnapshot?> TryReadAsync(CancellationToken cancellationToken = default)
     {
         try
         {
@@ -44,10 +44,13 @@ public sealed class RouteSnapshotFile(string dataDir)
                 return null;
             }
 
-            using var stream = File.OpenRead(Path);
-            var dto = JsonSerializer.Deserialize<SnapshotDto>(stream, Json);
-            return dto is null ? null : new RouteSnapshot(dto.Version, dto.LoadedAt,
-                dto.Tenants.ToDictionary(t => t.Key, t => new TenantRoutes(t.Value.DefaultProvider, t.Value.Users)));
+            var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                var dto = await JsonSerializer.DeserializeAsync<SnapshotDto>(stream, Json, cancellationToken).ConfigureAwait(false);
+                return dto is null ? null : new RouteSnapshot(dto.Version, dto.LoadedAt,
+                    dto.Tenants.ToDictionary(t => t.Key, t => new TenantRoutes(t.Value.DefaultProvider, t.Value.Users)));
+            }
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {

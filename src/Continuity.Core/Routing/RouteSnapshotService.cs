@@ -8,7 +8,8 @@ using StackExchange.Redis;
 namespace Continuity.Core.Routing;
 
 /// <summary>
-/// Keeps <see cref="RouteTable"/> current: loads the disk copy at start (fail-static), then
+/// Keeps <see cref="RouteTable"/> current: loads the disk copy at start (fail-static; in <see cref="StartAsync"/>,
+/// the constructor reads nothing), then
 /// reloads from the store on every pub/sub message, on reconnect, and whenever the periodic
 /// version check finds a newer version (pub/sub is at-most-once). Each new snapshot is written
 /// back to disk.
@@ -25,6 +26,9 @@ public sealed partial class RouteSnapshotService : BackgroundService
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private long _lastVerifiedTicks;
 
+    /// <summary>Cancelled when the service stops: ends the refreshes nobody awaits (pub/sub, reconnect).</summary>
+    private CancellationToken _stopping;
+
     public RouteSnapshotService(
         RouteTable table, RouteStore routes, StateStore store, IOptions<ContinuityOptions> options,
         TimeProvider time, ILogger<RouteSnapshotService> logger)
@@ -37,11 +41,18 @@ public sealed partial class RouteSnapshotService : BackgroundService
         _logger = logger;
         _interval = options.Value.State.RouteRecheckInterval;
         _file = new RouteSnapshotFile(options.Value.DataDir);
-        if (_file.TryRead() is { } saved)
+    }
+
+    /// <summary>Loads the fail-static disk copy (before any part that routes starts), then starts following the store.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await _file.TryReadAsync(cancellationToken).ConfigureAwait(false) is { } saved)
         {
             _table.TrySwap(saved);
             Log.LoadedFromDisk(_logger, saved.Version, _file.Path);
         }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>When this node last confirmed its snapshot matches the store (null: never since start).</summary>
@@ -55,29 +66,29 @@ public sealed partial class RouteSnapshotService : BackgroundService
     }
 
     /// <summary>Reloads from the store if its version differs from the table's. Returns true when the table changed.</summary>
-    public async Task<bool> RefreshAsync(bool force = false)
+    public async Task<bool> RefreshAsync(bool force = false, CancellationToken cancellationToken = default)
     {
-        await _reloading.WaitAsync().ConfigureAwait(false);
+        await _reloading.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = _table.Current;
-            if (!force && current.Version > 0 && await _routes.ReadVersionAsync().ConfigureAwait(false) == current.Version)
+            if (!force && current.Version > 0 && await _routes.ReadVersionAsync(cancellationToken).ConfigureAwait(false) == current.Version)
             {
                 MarkVerified();
                 return false;
             }
 
-            var next = await _routes.LoadAsync().ConfigureAwait(false);
+            var next = await _routes.LoadAsync(cancellationToken).ConfigureAwait(false);
             if (next.Version < current.Version)
             {
                 // The store lost routes we know (restarted empty, flushed, a replica that was behind):
                 // write ours back instead of sending failed-over users back where they were cut off.
-                if (await _routes.RestoreAsync(current, "system:route-restore").ConfigureAwait(false))
+                if (await _routes.RestoreAsync(current, "system:route-restore", cancellationToken).ConfigureAwait(false))
                 {
                     Log.Restored(_logger, next.Version, current.Version);
                 }
 
-                next = await _routes.LoadAsync().ConfigureAwait(false);
+                next = await _routes.LoadAsync(cancellationToken).ConfigureAwait(false);
             }
 
             MarkVerified();
@@ -107,17 +118,18 @@ public sealed partial class RouteSnapshotService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _store.Connection.ConnectionRestored += OnConnectionRestored;
-        var channel = RedisChannel.Literal(_store.Keys.RouteChannel);
-        await SubscribeAsync(channel).ConfigureAwait(false);
-        await RefreshQuietlyAsync(force: true).ConfigureAwait(false);
-
+        _stopping = stoppingToken;
+        var connection = await _store.ConnectAsync(stoppingToken).ConfigureAwait(false);
+        connection.ConnectionRestored += OnConnectionRestored;
         using var timer = new PeriodicTimer(_interval, _time);
         try
         {
+            var channel = RedisChannel.Literal(_store.Keys.RouteChannel);
+            await SubscribeAsync(connection, channel).ConfigureAwait(false);
+            await RefreshQuietlyAsync(force: true, stoppingToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await RefreshQuietlyAsync(force: !_table.IsLoaded || _table.Current.Version == 0).ConfigureAwait(false);
+                await RefreshQuietlyAsync(force: !_table.IsLoaded || _table.Current.Version == 0, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -125,11 +137,11 @@ public sealed partial class RouteSnapshotService : BackgroundService
         }
         finally
         {
-            _store.Connection.ConnectionRestored -= OnConnectionRestored;
+            connection.ConnectionRestored -= OnConnectionRestored;
         }
     }
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = RefreshQuietlyAsync(force: true);
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = RefreshQuietlyAsync(force: true, _stopping);
 
     public override void Dispose()
     {
@@ -137,11 +149,11 @@ public sealed partial class RouteSnapshotService : BackgroundService
         base.Dispose();
     }
 
-    private async Task SubscribeAsync(RedisChannel channel)
+    private async Task SubscribeAsync(IConnectionMultiplexer connection, RedisChannel channel)
     {
         try
         {
-            await _store.Connection.GetSubscriber().SubscribeAsync(channel, (_, message) =>
+            await connection.GetSubscriber().SubscribeAsync(channel, (_, message) =>
             {
                 if (!message.TryParse(out long version) || version != _table.Current.Version)
                 {
@@ -156,11 +168,15 @@ public sealed partial class RouteSnapshotService : BackgroundService
         }
     }
 
-    private async Task RefreshQuietlyAsync(bool force)
+    private async Task RefreshQuietlyAsync(bool force, CancellationToken cancellationToken)
     {
         try
         {
-            await RefreshAsync(force).ConfigureAwait(false);
+            await RefreshAsync(force, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
         catch (Exception ex) when (ex is StateUnavailableException or RedisException or ObjectDisposedException)
         {
@@ -173,7 +189,7 @@ public sealed partial class RouteSnapshotService : BackgroundService
         }
     }
 
-    private void RefreshInBackground() => _ = RefreshQuietlyAsync(force: false);
+    private void RefreshInBackground() => _ = RefreshQuietlyAsync(force: false, _stopping);
 
     private void MarkVerified() => Interlocked.Exchange(ref _lastVerifiedTicks, _time.GetUtcNow().UtcTicks);
 

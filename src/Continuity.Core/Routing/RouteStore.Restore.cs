@@ -44,7 +44,7 @@ public sealed partial class RouteStore
     /// true when this call restored the routes; false when the store was not behind (another node
     /// may have restored it first).
     /// </summary>
-    public Task<bool> RestoreAsync(RouteSnapshot snapshot, string actor)
+    public Task<bool> RestoreAsync(RouteSnapshot snapshot, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var tenants = snapshot.Tenants.Where(t => options.Value.Tenants.ContainsKey(t.Key)).ToList();
@@ -57,7 +57,7 @@ public sealed partial class RouteStore
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
                 var (count, head) = await AuditLog.ReadHeadAsync(db, [store.Keys.AuditLog(SystemTenant), store.Keys.AuditHead(SystemTenant)]).ConfigureAwait(false);
-                var storeVersion = await ReadVersionAsync().ConfigureAwait(false);
+                var storeVersion = await ReadVersionAsync(cancellationToken).ConfigureAwait(false);
                 var record = AuditChain.Seal(
                     new AuditEntry(actor, "routes.restored", SystemTenant, Reason: "the state store had lost its routes",
                         Details: string.Create(CultureInfo.InvariantCulture,
@@ -85,10 +85,10 @@ public sealed partial class RouteStore
                         return false;
                 }
 
-                await Task.Delay(Random.Shared.Next(1, 5 + attempt)).ConfigureAwait(false);
+                await Task.Delay(Random.Shared.Next(1, 5 + attempt), cancellationToken).ConfigureAwait(false);
             }
 
             throw new InvalidOperationException("The audit log kept moving while restoring routes; try again.");
-        });
+        }, cancellationToken);
     }
 }

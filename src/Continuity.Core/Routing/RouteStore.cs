@@ -53,7 +53,11 @@ public sealed partial class RouteStore(
 
     private const int MaxAttempts = 200;
 
-    public Task<RouteChangeResult> ChangeAsync(RouteChange change)
+    /// <summary>
+    /// Applies <paramref name="change"/> (one atomic script). <paramref name="cancellationToken"/> is checked before each
+    /// attempt: a retry after another writer moved the routes can be stopped, a change that was sent is waited for.
+    /// </summary>
+    public Task<RouteChangeResult> ChangeAsync(RouteChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         var tenant = options.Value.Tenants[change.Tenant];
@@ -104,16 +108,16 @@ public sealed partial class RouteStore(
                 // Another node changed routes or appended to the audit log between read and write: read again
                 // after a short random pause, so many writers at once take turns. A caller that pinned a
                 // version gets its conflict on the next read.
-                await Task.Delay(Random.Shared.Next(1, 5 + attempt)).ConfigureAwait(false);
+                await Task.Delay(Random.Shared.Next(1, 5 + attempt), cancellationToken).ConfigureAwait(false);
             }
 
             throw new InvalidOperationException("Routes kept changing under concurrent writers; try again.");
-        });
+        }, cancellationToken);
     }
 
     /// <summary>Reads every configured tenant's routes at one version (one MULTI/EXEC).</summary>
-    public Task<RouteSnapshot> LoadAsync() =>
-        store.RunAsync(async db =>
+    public Task<RouteSnapshot> LoadAsync(CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db =>
         {
             var tenants = options.Value.Tenants;
             var tx = db.CreateTransaction();
@@ -133,11 +137,11 @@ public sealed partial class RouteStore(
             }
 
             return new RouteSnapshot(version, time.GetUtcNow(), routes);
-        });
+        }, cancellationToken);
 
     /// <summary>The current version only (the cheap periodic check).</summary>
-    public Task<long> ReadVersionAsync() =>
-        store.RunAsync(async db => (long)await db.StringGetAsync(store.Keys.RouteVersion).ConfigureAwait(false));
+    public Task<long> ReadVersionAsync(CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db => (long)await db.StringGetAsync(store.Keys.RouteVersion).ConfigureAwait(false), cancellationToken);
 
     /// <summary>Builds one tenant's routes from stored fields, ignoring providers the configuration no longer has.</summary>
     internal static TenantRoutes Build(TenantOptions tenant, IEnumerable<KeyValuePair<string, string>> fields)

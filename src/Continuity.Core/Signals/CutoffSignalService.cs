@@ -78,20 +78,21 @@ public sealed partial class CutoffSignalService(
                 return await WithholdAsync(signal with { Provider = provider }, target, actor, reason, down).ConfigureAwait(false);
             }
 
-            await audit.AppendAsync(new AuditEntry(actor, "signal.recorded", signal.Tenant, user, provider, null, reason, "evidence: " + signal.Evidence)).ConfigureAwait(false);
+            // The token stops a signal before its record; once recorded, it is acted on to the end (no token below).
+            await audit.AppendAsync(new AuditEntry(actor, "signal.recorded", signal.Tenant, user, provider, null, reason, "evidence: " + signal.Evidence), cancellationToken).ConfigureAwait(false);
             var outcome = await ActAsync(tenant.Failover.Automatic, new RouteChange(signal.Tenant, user, target, actor, reason, Details: "evidence: " + signal.Evidence), provider, signal.Evidence).ConfigureAwait(false);
             if (user is null)
             {
                 withheld.Release(signal.Tenant, provider);
             }
 
-            if (user is not null && await _counter.RecordAsync(signal.Tenant, provider, user, tenant.Failover).ConfigureAwait(false) is { } users)
+            if (user is not null && await _counter.RecordAsync(signal.Tenant, provider, user, tenant.Failover, CancellationToken.None).ConfigureAwait(false) is { } users)
             {
                 var window = tenant.Failover.TenantSignalWindow;
                 Log.TenantWide(logger, signal.Tenant, provider, users, window);
                 var evidence = string.Create(CultureInfo.InvariantCulture,
                     $"{users} users of {signal.Tenant} cut off by {provider} within {window.TotalMinutes:0.#} min; the latest, {user} ({signal.Source}): {signal.Evidence}");
-                await RaiseAsync(new CutoffSignal(signal.Tenant, null, provider, signal.Source, evidence), cancellationToken).ConfigureAwait(false);
+                await RaiseAsync(new CutoffSignal(signal.Tenant, null, provider, signal.Source, evidence), CancellationToken.None).ConfigureAwait(false);
             }
 
             return outcome;

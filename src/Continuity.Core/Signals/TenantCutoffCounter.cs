@@ -18,7 +18,7 @@ internal sealed class TenantCutoffCounter(StateStore store, TimeProvider time)
     /// Records that <paramref name="provider"/> cut <paramref name="user"/> off. Returns the number of distinct users in
     /// the window when this call is the one that reached the threshold (the caller raises the tenant-wide signal), else null.
     /// </summary>
-    public async Task<long?> RecordAsync(string tenant, string provider, string user, FailoverPolicyOptions policy)
+    public async Task<long?> RecordAsync(string tenant, string provider, string user, FailoverPolicyOptions policy, CancellationToken cancellationToken = default)
     {
         if (policy.TenantSignalUsers <= 0)
         {
@@ -44,6 +44,6 @@ internal sealed class TenantCutoffCounter(StateStore store, TimeProvider time)
             }
 
             return await db.StringSetAsync(marker, now, window, When.NotExists).ConfigureAwait(false) ? count.Result : null;
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -13,7 +13,7 @@ public sealed class UserDirectorySeeder(UserDirectory users, StateStore store, I
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        store.Connection.ConnectionRestored += (_, _) => _ = SeedAsync(stoppingToken);
+        (await store.ConnectAsync(stoppingToken).ConfigureAwait(false)).ConnectionRestored += (_, _) => _ = SeedAsync(stoppingToken);
         await SeedAsync(stoppingToken).ConfigureAwait(false);
     }
 
@@ -25,9 +25,13 @@ public sealed class UserDirectorySeeder(UserDirectory users, StateStore store, I
             {
                 foreach (var (id, tenant) in options.Value.Tenants.Where(t => t.Value.Users.Count > 0))
                 {
-                    await users.AddAsync(id, tenant.Users).ConfigureAwait(false);
+                    await users.AddAsync(id, tenant.Users, stoppingToken).ConfigureAwait(false);
                 }
 
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
                 return;
             }
             catch (StateUnavailableException)

@@ -36,7 +36,8 @@ internal static class AccountsApi
         return app;
     }
 
-    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer, FailoverService failover)
+    private static async Task<IResult> ImportAsync(
+        string tenant, HttpContext http, TenantDirectory tenants, AccountImporter importer, FailoverService failover, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants, change: true) is { } denied)
         {
@@ -68,7 +69,7 @@ internal static class AccountsApi
             }
 
             var request = await failover.RequestActionAsync(http.User.Actor(), tenant, null, AccountImportApproval.KindName,
-                $"account link import: {rows} row(s)", json ? "json" : "csv", body);
+                $"account link import: {rows} row(s)", json ? "json" : "csv", body, cancellationToken);
             return AdminRequests.Accepted(http, $"/admin/api/approvals/{request.Id}",
                 new AccountImportAnswer("pending", tenant, rows, request, null, null, null, null, null), AdminJsonContext.Default.AccountImportAnswer);
         }

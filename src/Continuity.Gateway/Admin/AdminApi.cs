@@ -15,7 +15,9 @@ namespace Continuity.Gateway.Admin;
 /// <summary>
 /// The admin API under <c>/admin/api</c> (JSON; errors as problem+json): tenants and routes, the
 /// failover switch, approvals, the user directory, signals and the audit log. Every endpoint needs
-/// an admin API key; an admin sees and changes only their own tenant.
+/// an admin API key; an admin sees and changes only their own tenant. Each handler binds the request's
+/// <see cref="CancellationToken"/> (<c>RequestAborted</c>) and passes it down: a caller who hangs up stops the reads and
+/// the retries; a change already sent to the store is finished and audited (see <c>FailoverService</c>).
 /// </summary>
 internal static class AdminApi
 {
@@ -81,7 +83,8 @@ internal static class AdminApi
             AdminJsonContext.Default.RoutesView);
     }
 
-    private static async Task<IResult> ChangeRoute(string tenant, HttpContext http, FailoverService failover, RouteSnapshotService snapshots, MailboxSyncStatus sync)
+    private static async Task<IResult> ChangeRoute(
+        string tenant, HttpContext http, FailoverService failover, RouteSnapshotService snapshots, MailboxSyncStatus sync, CancellationToken cancellationToken)
     {
         var (body, problem) = await AdminRequests.ReadBodyAsync(http.Request, AdminJsonContext.Default.RouteChangeBody);
         if (problem is not null)
@@ -95,9 +98,9 @@ internal static class AdminApi
         }
 
         var user = string.IsNullOrWhiteSpace(body.User) ? null : body.User.Trim().ToLowerInvariant();
-        var result = await failover.RequestAsync(http.User.Actor(), tenant, user, body.To, body.Reason ?? "", body.ExpectedVersion);
+        var result = await failover.RequestAsync(http.User.Actor(), tenant, user, body.To, body.Reason ?? "", body.ExpectedVersion, cancellationToken);
         // How far behind the user's sovereign mailbox copy is: what the user will miss right after the switch.
-        var lag = user is null ? null : (await sync.GetLagAsync(tenant, user))?.TotalSeconds;
+        var lag = user is null ? null : (await sync.GetLagAsync(tenant, user, cancellationToken))?.TotalSeconds;
         if (result.Pending is { } pending)
         {
             return AdminRequests.Accepted(http, $"/admin/api/approvals/{pending.Id}",
@@ -108,7 +111,7 @@ internal static class AdminApi
         if (change.Status == RouteChangeStatus.Applied)
         {
             // The node that made the change uses it for its very next lookup, without waiting for pub/sub.
-            await snapshots.RefreshAsync();
+            await snapshots.RefreshAsync(cancellationToken: cancellationToken);
         }
 
         return AdminRequests.Ok(
@@ -116,7 +119,7 @@ internal static class AdminApi
             AdminJsonContext.Default.RouteChangeAnswer);
     }
 
-    private static async Task<IResult> ListUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants, RouteTable table)
+    private static async Task<IResult> ListUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants, RouteTable table, CancellationToken cancellationToken)
     {
         if (Authorize(tenant, http, tenants, change: false).Problem is { } denied)
         {
@@ -124,10 +127,10 @@ internal static class AdminApi
         }
 
         var snapshot = table.Current;
-        return AdminRequests.Ok([.. (await users.ListAsync(tenant)).Select(u => new DirectoryUser(u, snapshot.Resolve(tenant, u)))], AdminJsonContext.Default.ListDirectoryUser);
+        return AdminRequests.Ok([.. (await users.ListAsync(tenant, cancellationToken)).Select(u => new DirectoryUser(u, snapshot.Resolve(tenant, u)))], AdminJsonContext.Default.ListDirectoryUser);
     }
 
-    private static async Task<IResult> ImportUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants)
+    private static async Task<IResult> ImportUsers(string tenant, HttpContext http, UserDirectory users, TenantDirectory tenants, CancellationToken cancellationToken)
     {
         var (options, denied) = Authorize(tenant, http, tenants, change: true);
         if (denied is not null)
@@ -150,11 +153,11 @@ internal static class AdminApi
                 : $"Not addresses of tenant '{tenant}' ({string.Join(", ", options!.Domains)}): {string.Join(", ", wrong.Take(10))}. Nothing was imported.");
         }
 
-        var added = await users.AddAsync(tenant, addresses.Select(a => a.Trim()));
+        var added = await users.AddAsync(tenant, addresses.Select(a => a.Trim()), cancellationToken);
         return AdminRequests.Ok(new UserImportAnswer(added, addresses.Count), AdminJsonContext.Default.UserImportAnswer);
     }
 
-    private static async Task<IResult> RaiseSignal(string tenant, HttpContext http, ICutoffSignals signals, TenantDirectory tenants)
+    private static async Task<IResult> RaiseSignal(string tenant, HttpContext http, ICutoffSignals signals, TenantDirectory tenants, CancellationToken cancellationToken)
     {
         var (options, denied) = Authorize(tenant, http, tenants, change: true);
         if (denied is not null)
@@ -186,7 +189,7 @@ internal static class AdminApi
         // The source is who called, always: a label the caller sends only follows it, so no caller can pass a
         // signal off as another part's or another admin's.
         var source = "api:" + http.User.Actor().Name + (SignalLabel(body.Source) is { } label ? " via " + label : "");
-        var outcome = await signals.RaiseAsync(new CutoffSignal(tenant, body.User, provider, source, body.Evidence));
+        var outcome = await signals.RaiseAsync(new CutoffSignal(tenant, body.User, provider, source, body.Evidence), cancellationToken);
         return AdminRequests.Ok(new SignalAnswer(outcome.ToString().ToLowerInvariant()), AdminJsonContext.Default.SignalAnswer);
     }
 
@@ -194,36 +197,36 @@ internal static class AdminApi
     private static string? SignalLabel(string? label) =>
         label is { Length: > 0 and <= 64 } && label.All(c => c is > ' ' and < (char)127) ? label : null;
 
-    private static async Task<IResult> ListApprovals(HttpContext http, FailoverService failover)
+    private static async Task<IResult> ListApprovals(HttpContext http, FailoverService failover, CancellationToken cancellationToken)
     {
         var actor = http.User.Actor();
-        return AdminRequests.Ok([.. (await failover.ListPendingAsync()).Where(r => actor.CanRead(r.Tenant))], AdminJsonContext.Default.ListApprovalRequest);
+        return AdminRequests.Ok([.. (await failover.ListPendingAsync(cancellationToken)).Where(r => actor.CanRead(r.Tenant))], AdminJsonContext.Default.ListApprovalRequest);
     }
 
-    private static async Task<IResult> GetApproval(string id, HttpContext http, FailoverService failover, MailboxSyncStatus sync)
+    private static async Task<IResult> GetApproval(string id, HttpContext http, FailoverService failover, MailboxSyncStatus sync, CancellationToken cancellationToken)
     {
-        var request = await failover.GetAsync(id);
+        var request = await failover.GetAsync(id, cancellationToken);
         if (request is null || !http.User.Actor().CanRead(request.Tenant))
         {
             return AdminRequests.NotFound($"No approval request '{id}'.");
         }
 
-        var lag = request.User is null ? null : (await sync.GetLagAsync(request.Tenant, request.User))?.TotalSeconds;
+        var lag = request.User is null ? null : (await sync.GetLagAsync(request.Tenant, request.User, cancellationToken))?.TotalSeconds;
         return AdminRequests.Ok(new ApprovalView(request, lag), AdminJsonContext.Default.ApprovalView);
     }
 
-    private static async Task<IResult> Approve(string id, HttpContext http, FailoverService failover, RouteSnapshotService snapshots)
+    private static async Task<IResult> Approve(string id, HttpContext http, FailoverService failover, RouteSnapshotService snapshots, CancellationToken cancellationToken)
     {
-        var request = await failover.ApproveAsync(http.User.Actor(), id);
+        var request = await failover.ApproveAsync(http.User.Actor(), id, cancellationToken);
         if (request.Status == ApprovalStatus.Applied)
         {
-            await snapshots.RefreshAsync();
+            await snapshots.RefreshAsync(cancellationToken: cancellationToken);
         }
 
         return AdminRequests.Ok(request, AdminJsonContext.Default.ApprovalRequest);
     }
 
-    private static async Task<IResult> Reject(string id, HttpContext http, FailoverService failover)
+    private static async Task<IResult> Reject(string id, HttpContext http, FailoverService failover, CancellationToken cancellationToken)
     {
         string? reason = null;
         if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
@@ -237,11 +240,11 @@ internal static class AdminApi
             reason = body!.Reason;
         }
 
-        return AdminRequests.Ok(await failover.RejectAsync(http.User.Actor(), id, reason), AdminJsonContext.Default.ApprovalRequest);
+        return AdminRequests.Ok(await failover.RejectAsync(http.User.Actor(), id, reason, cancellationToken), AdminJsonContext.Default.ApprovalRequest);
     }
 
     /// <summary>Records of one tenant's chain (<c>?tenant=</c>, default the caller's own).</summary>
-    private static async Task<IResult> ReadAudit(HttpContext http, AuditLog audit, string? tenant, long? from, int? count)
+    private static async Task<IResult> ReadAudit(HttpContext http, AuditLog audit, string? tenant, long? from, int? count, CancellationToken cancellationToken)
     {
         if (AuditTenant(http, tenant) is (null, { } problem))
         {
@@ -250,15 +253,15 @@ internal static class AdminApi
 
         var id = AuditTenant(http, tenant).Tenant!;
         var take = Math.Clamp(count ?? 100, 1, 1000);
-        var records = from is { } start ? await audit.ReadAsync(id, start, take) : await audit.TailAsync(id, take);
+        var records = from is { } start ? await audit.ReadAsync(id, start, take, cancellationToken) : await audit.TailAsync(id, take, cancellationToken);
         return AdminRequests.Ok([.. records], AdminJsonContext.Default.ListAuditRecord);
     }
 
-    private static async Task<IResult> VerifyAudit(HttpContext http, AuditLog audit, string? tenant) =>
-        AuditTenant(http, tenant) is (string id, null) ? AdminRequests.Ok(await audit.VerifyAsync(id), AdminJsonContext.Default.AuditVerification) : AuditTenant(http, tenant).Problem!;
+    private static async Task<IResult> VerifyAudit(HttpContext http, AuditLog audit, string? tenant, CancellationToken cancellationToken) =>
+        AuditTenant(http, tenant) is (string id, null) ? AdminRequests.Ok(await audit.VerifyAsync(id, cancellationToken), AdminJsonContext.Default.AuditVerification) : AuditTenant(http, tenant).Problem!;
 
-    private static async Task<IResult> AuditHead(HttpContext http, AuditLog audit, string? tenant) =>
-        AuditTenant(http, tenant) is (string id, null) ? AdminRequests.Ok(await audit.HeadAsync(id), AdminJsonContext.Default.AuditChainHead) : AuditTenant(http, tenant).Problem!;
+    private static async Task<IResult> AuditHead(HttpContext http, AuditLog audit, string? tenant, CancellationToken cancellationToken) =>
+        AuditTenant(http, tenant) is (string id, null) ? AdminRequests.Ok(await audit.HeadAsync(id, cancellationToken), AdminJsonContext.Default.AuditChainHead) : AuditTenant(http, tenant).Problem!;
 
     /// <summary>The tenant whose chain is asked for (default the caller's), when the caller may read it.</summary>
     private static (string? Tenant, IResult? Problem) AuditTenant(HttpContext http, string? tenant)

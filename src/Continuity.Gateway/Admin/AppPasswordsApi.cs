@@ -25,19 +25,21 @@ internal static class AppPasswordsApi
         return app;
     }
 
-    private static async Task<IResult> List(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords)
+    private static async Task<IResult> List(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, CancellationToken cancellationToken)
     {
-        if (await CheckAsync(tenant, user, http, tenants, users, change: false) is { } denied)
+        if (await CheckAsync(tenant, user, http, tenants, users, change: false, cancellationToken) is { } denied)
         {
             return denied;
         }
 
-        return AdminRequests.Ok([.. await passwords.ListAsync(user.ToLowerInvariant())], AdminJsonContext.Default.ListAppPassword);
+        return AdminRequests.Ok([.. await passwords.ListAsync(user.ToLowerInvariant(), cancellationToken)], AdminJsonContext.Default.ListAppPassword);
     }
 
-    private static async Task<IResult> Create(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit, FailoverService failover)
+    private static async Task<IResult> Create(
+        string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit, FailoverService failover,
+        CancellationToken cancellationToken)
     {
-        if (await CheckAsync(tenant, user, http, tenants, users, change: true) is { } denied)
+        if (await CheckAsync(tenant, user, http, tenants, users, change: true, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -58,11 +60,12 @@ internal static class AppPasswordsApi
         var actor = http.User.Actor();
         if (tenants.Find(tenant)!.Failover.Approvals >= 2 && !string.Equals(address, actor.Name, StringComparison.OrdinalIgnoreCase))
         {
-            return await CreatePendingAsync(http, tenant, address, label, actor, passwords, failover);
+            return await CreatePendingAsync(http, tenant, address, label, actor, passwords, failover, cancellationToken);
         }
 
-        await audit.AppendAsync(new AuditEntry(actor.Name, "app_password.created", tenant, address, Reason: label));
-        var created = await passwords.CreateAsync(address, label);
+        // Audited first (a caller who hangs up may stop it up to here), then made.
+        await audit.AppendAsync(new AuditEntry(actor.Name, "app_password.created", tenant, address, Reason: label), cancellationToken);
+        var created = await passwords.CreateAsync(address, label, cancellationToken: CancellationToken.None);
         http.Response.Headers.Location = $"/admin/api/tenants/{tenant}/users/{address}/app-passwords/{created.Info.Id}";
         return Results.Json(
             new AppPasswordCreated(null, null, created.Info.Id, created.Info.Label, created.Info.CreatedAt, created.Secret, "Shown only now: give it to the user for their mail client."),
@@ -73,17 +76,20 @@ internal static class AppPasswordsApi
     /// Two-person rule (issue 16, item 6): a password for another user opens their mailbox, so it is made unusable and
     /// waits for a second admin, like a route change. The requester sees it now (only once); it works after the approval.
     /// </summary>
-    private static async Task<IResult> CreatePendingAsync(HttpContext http, string tenant, string address, string label, AdminActor actor, AppPasswordStore passwords, FailoverService failover)
+    private static async Task<IResult> CreatePendingAsync(
+        HttpContext http, string tenant, string address, string label, AdminActor actor, AppPasswordStore passwords, FailoverService failover, CancellationToken cancellationToken)
     {
-        var created = await passwords.CreateAsync(address, label, pending: true);
+        var created = await passwords.CreateAsync(address, label, pending: true, cancellationToken);
         ApprovalRequest request;
         try
         {
-            request = await failover.RequestActionAsync(actor, tenant, address, AppPasswordApproval.KindName, $"app password '{label}' for {address}", created.Info.Id);
+            request = await failover.RequestActionAsync(actor, tenant, address, AppPasswordApproval.KindName, $"app password '{label}' for {address}", created.Info.Id,
+                cancellationToken: cancellationToken);
         }
         catch
         {
-            await passwords.RevokeAsync(address, created.Info.Id);
+            // Also when the caller hung up: a pending password without its request would never be approved.
+            await passwords.RevokeAsync(address, created.Info.Id, CancellationToken.None);
             throw;
         }
 
@@ -93,15 +99,16 @@ internal static class AppPasswordsApi
             AdminJsonContext.Default.AppPasswordCreated);
     }
 
-    private static async Task<IResult> Revoke(string tenant, string user, string id, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit)
+    private static async Task<IResult> Revoke(
+        string tenant, string user, string id, HttpContext http, TenantDirectory tenants, UserDirectory users, AppPasswordStore passwords, AuditLog audit, CancellationToken cancellationToken)
     {
-        if (await CheckAsync(tenant, user, http, tenants, users, change: true) is { } denied)
+        if (await CheckAsync(tenant, user, http, tenants, users, change: true, cancellationToken) is { } denied)
         {
             return denied;
         }
 
         var address = user.ToLowerInvariant();
-        if (!await passwords.RevokeAsync(address, id))
+        if (!await passwords.RevokeAsync(address, id, cancellationToken))
         {
             return AdminRequests.NotFound($"No app password '{id}' for '{address}'.");
         }
@@ -114,7 +121,7 @@ internal static class AppPasswordsApi
     internal static Task<AuditRecord> AuditRevocationAsync(AuditLog audit, AdminActor actor, string tenant, string address, string id) =>
         audit.AppendAsync(new AuditEntry(actor.Name, "app_password.revoked", tenant, address, Details: $"id {id}"));
 
-    private static async Task<IResult?> CheckAsync(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, bool change)
+    private static async Task<IResult?> CheckAsync(string tenant, string user, HttpContext http, TenantDirectory tenants, UserDirectory users, bool change, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants, change) is { } denied)
         {
@@ -122,7 +129,7 @@ internal static class AppPasswordsApi
         }
 
         var options = tenants.Find(tenant)!;
-        var known = options.Users.Contains(user, StringComparer.OrdinalIgnoreCase) || await users.ContainsAsync(tenant, user);
+        var known = options.Users.Contains(user, StringComparer.OrdinalIgnoreCase) || await users.ContainsAsync(tenant, user, cancellationToken);
         return options.OwnsAddress(user) && known ? null : AdminRequests.BadRequest($"'{user}' is not a known user of tenant '{tenant}'.");
     }
 }

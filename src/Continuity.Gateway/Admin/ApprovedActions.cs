@@ -20,18 +20,18 @@ internal sealed class AppPasswordApproval(AppPasswordStore passwords, AuditLog a
     public async Task<string> ApplyAsync(ApprovalRequest request, IReadOnlyList<string> approvedBy, CancellationToken cancellationToken)
     {
         var user = request.User!;
-        if (!await passwords.ActivateAsync(user, request.Payload!).ConfigureAwait(false))
+        if (!await passwords.ActivateAsync(user, request.Payload!, cancellationToken).ConfigureAwait(false))
         {
             throw new FailoverException(FailoverErrorKind.Conflict, $"App password '{request.Payload}' of {user} was revoked meanwhile; nothing to approve.");
         }
 
         await audit.AppendAsync(new AuditEntry(approvedBy[^1], "app_password.created", request.Tenant, user, Reason: request.Reason,
-            Details: $"id {request.Payload}; request {request.Id} by {request.RequestedBy}; approved by {string.Join(", ", approvedBy)}")).ConfigureAwait(false);
+            Details: $"id {request.Payload}; request {request.Id} by {request.RequestedBy}; approved by {string.Join(", ", approvedBy)}"), CancellationToken.None).ConfigureAwait(false);
         return $"app password {request.Payload} is usable";
     }
 
     public Task CancelAsync(ApprovalRequest request, CancellationToken cancellationToken) =>
-        passwords.RevokeAsync(request.User!, request.Payload!);
+        passwords.RevokeAsync(request.User!, request.Payload!, cancellationToken);
 }
 
 /// <summary>
@@ -48,7 +48,7 @@ internal sealed class AccountImportApproval(AccountImporter importer, ApprovalSt
 
     public async Task<string> ApplyAsync(ApprovalRequest request, IReadOnlyList<string> approvedBy, CancellationToken cancellationToken)
     {
-        var body = await approvals.GetPayloadAsync(request.Id).ConfigureAwait(false)
+        var body = await approvals.GetPayloadAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new FailoverException(FailoverErrorKind.Conflict, $"The file of request {request.Id} is no longer stored; post the import again.");
         var outcome = await importer.ImportAsync(request.RequestedBy, request.Tenant, body, request.Payload == "json",
             $"request {request.Id}; approved by {string.Join(", ", approvedBy)}").ConfigureAwait(false);

@@ -22,7 +22,7 @@ internal static class DrillsApi
         return app;
     }
 
-    private static async Task<IResult> Start(string tenant, HttpContext http, TenantDirectory tenants, DrillService drills)
+    private static async Task<IResult> Start(string tenant, HttpContext http, TenantDirectory tenants, DrillService drills, CancellationToken cancellationToken)
     {
         if (tenants.Find(tenant) is null)
         {
@@ -35,28 +35,28 @@ internal static class DrillsApi
             return problem;
         }
 
-        var report = await drills.StartAsync(http.User.Actor(), tenant, body!.Users ?? [], body.Live);
+        var report = await drills.StartAsync(http.User.Actor(), tenant, body!.Users ?? [], body.Live, cancellationToken);
         return Results.Json(report, DrillJsonContext.Default.DrillReport, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, DrillStore store, int? count)
+    private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, DrillStore store, int? count, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
 
-        return Results.Json(await store.ListAsync(tenant, Math.Clamp(count ?? 20, 1, DrillStore.Kept)), DrillJsonContext.Default.ListDrillReport);
+        return Results.Json(await store.ListAsync(tenant, Math.Clamp(count ?? 20, 1, DrillStore.Kept), cancellationToken), DrillJsonContext.Default.ListDrillReport);
     }
 
-    private static async Task<IResult> Get(string tenant, string id, HttpContext http, TenantDirectory tenants, DrillStore store)
+    private static async Task<IResult> Get(string tenant, string id, HttpContext http, TenantDirectory tenants, DrillStore store, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
 
-        return id.Length <= 32 && id.All(char.IsAsciiHexDigitLower) && await store.GetAsync(tenant, id) is { } report
+        return id.Length <= 32 && id.All(char.IsAsciiHexDigitLower) && await store.GetAsync(tenant, id, cancellationToken) is { } report
             ? Results.Json(report, DrillJsonContext.Default.DrillReport)
             : AdminRequests.NotFound($"No drill '{id}' in tenant '{tenant}'.");
     }

@@ -52,7 +52,7 @@ internal static class QueueApi
         return queue.RetryNow(id, actor.Tenant) ? AdminRequests.Ok(new ItemStatusAnswer(id, "retrying"), AdminJsonContext.Default.ItemStatusAnswer) : NotFound(id);
     }
 
-    private static async Task<IResult> Delete(string id, HttpContext http, MailQueue queue, AuditLog audit)
+    private static async Task<IResult> Delete(string id, HttpContext http, MailQueue queue, AuditLog audit, CancellationToken cancellationToken)
     {
         var actor = http.User.Actor();
         if (queue.Show(id, actor.Tenant) is not { } message)
@@ -70,7 +70,7 @@ internal static class QueueApi
         QueueDeletion deletion;
         try
         {
-            deletion = await queue.DeleteAsync(id, actor.Tenant, () => AuditDeletionAsync(audit, actor, id, message));
+            deletion = await queue.DeleteAsync(id, actor.Tenant, () => AuditDeletionAsync(audit, actor, id, message, cancellationToken));
         }
         catch (StateUnavailableException ex)
         {
@@ -86,9 +86,9 @@ internal static class QueueApi
     }
 
     /// <summary>The audit record of a deletion (the admin API and the console write the same one, before deleting).</summary>
-    internal static Task<AuditRecord> AuditDeletionAsync(AuditLog audit, AdminActor actor, string id, QueuedMessageView message) =>
+    internal static Task<AuditRecord> AuditDeletionAsync(AuditLog audit, AdminActor actor, string id, QueuedMessageView message, CancellationToken cancellationToken = default) =>
         audit.AppendAsync(new AuditEntry(actor.Name, "queue.deleted", actor.Tenant, null, null, null, "deleted from the mail queue",
-            $"message {id} from <{message.From}> to {string.Join(", ", message.Recipients.Select(r => r.Address))}"));
+            $"message {id} from <{message.From}> to {string.Join(", ", message.Recipients.Select(r => r.Address))}"), cancellationToken);
 
     private static IResult NotFound(string id) => AdminRequests.NotFound($"No message '{id}' in this node's queue.");
 }

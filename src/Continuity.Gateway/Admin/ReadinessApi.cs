@@ -42,7 +42,7 @@ internal static class ReadinessApi
             return AdminRequests.BadRequest($"'{user}' is not an address of tenant '{tenant}'.");
         }
 
-        if (!(await readiness.UsersAsync(tenant)).Contains(address, StringComparer.Ordinal))
+        if (!(await readiness.UsersAsync(tenant, http.RequestAborted)).Contains(address, StringComparer.Ordinal))
         {
             return AdminRequests.NotFound($"'{user}' is not a known user of tenant '{tenant}'. Import it first.");
         }

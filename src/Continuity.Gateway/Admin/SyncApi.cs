@@ -16,7 +16,7 @@ internal static class SyncApi
         return app;
     }
 
-    private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
+    private static async Task<IResult> List(string tenant, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
@@ -24,17 +24,17 @@ internal static class SyncApi
         }
 
         var now = time.GetUtcNow();
-        return AdminRequests.Ok([.. (await status.ListAsync(tenant)).Select(s => View(s, status, now))], AdminJsonContext.Default.ListSyncStateView);
+        return AdminRequests.Ok([.. (await status.ListAsync(tenant, cancellationToken)).Select(s => View(s, status, now))], AdminJsonContext.Default.ListSyncStateView);
     }
 
-    private static async Task<IResult> Get(string tenant, string user, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time)
+    private static async Task<IResult> Get(string tenant, string user, HttpContext http, TenantDirectory tenants, MailboxSyncStatus status, TimeProvider time, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
 
-        return await status.GetAsync(tenant, user.ToLowerInvariant()) is { } state
+        return await status.GetAsync(tenant, user.ToLowerInvariant(), cancellationToken) is { } state
             ? AdminRequests.Ok(View(state, status, time.GetUtcNow()), AdminJsonContext.Default.SyncStateView)
             : AdminRequests.NotFound($"No sync state for '{user}' yet: the user has not been synced (is sync enabled for tenant '{tenant}'?).");
     }

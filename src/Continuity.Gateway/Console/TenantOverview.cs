@@ -36,7 +36,7 @@ internal sealed record TenantOverview(
     /// <summary>How far back in the tenant's chain the overview looks for signals.</summary>
     public const int SignalWindow = 300;
 
-    public static async Task<TenantOverview> BuildAsync(string tenantId, IServiceProvider services)
+    public static async Task<TenantOverview> BuildAsync(string tenantId, IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var tenant = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ContinuityOptions>>().Value.Tenants[tenantId];
         var table = services.GetRequiredService<RouteTable>();
@@ -55,11 +55,11 @@ internal sealed record TenantOverview(
         {
             try
             {
-                users = await services.GetRequiredService<UserDirectory>().ListAsync(tenantId);
-                pending = (await services.GetRequiredService<FailoverService>().ListPendingAsync()).Where(r => string.Equals(r.Tenant, tenantId, StringComparison.OrdinalIgnoreCase)).ToList();
-                signals = (await services.GetRequiredService<AuditLog>().TailAsync(tenantId, SignalWindow))
+                users = await services.GetRequiredService<UserDirectory>().ListAsync(tenantId, cancellationToken);
+                pending = (await services.GetRequiredService<FailoverService>().ListPendingAsync(cancellationToken)).Where(r => string.Equals(r.Tenant, tenantId, StringComparison.OrdinalIgnoreCase)).ToList();
+                signals = (await services.GetRequiredService<AuditLog>().TailAsync(tenantId, SignalWindow, cancellationToken))
                     .Where(r => r.Action == "signal.recorded").OrderByDescending(r => r.Seq).Take(SignalCount).ToList();
-                sync = await SyncSummary.ReadAsync(tenantId, services.GetRequiredService<MailboxSyncStatus>(), services.GetRequiredService<TimeProvider>());
+                sync = await SyncSummary.ReadAsync(tenantId, services.GetRequiredService<MailboxSyncStatus>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
             }
             catch (StateUnavailableException)
             {
@@ -111,9 +111,9 @@ internal sealed record ChannelHealth(string State, string Detail, DateTimeOffset
 /// <summary>Mailbox sync per tenant: users with a sovereign copy, how many lag beyond <c>MaxLag</c> (or never synced), the largest lag, errors.</summary>
 internal sealed record SyncSummary(int Users, int Stale, double MaxLagSeconds, int WithErrors, TimeSpan MaxLag)
 {
-    public static async Task<SyncSummary> ReadAsync(string tenant, MailboxSyncStatus sync, TimeProvider time)
+    public static async Task<SyncSummary> ReadAsync(string tenant, MailboxSyncStatus sync, TimeProvider time, CancellationToken cancellationToken = default)
     {
-        var states = await sync.ListAsync(tenant);
+        var states = await sync.ListAsync(tenant, cancellationToken);
         var now = time.GetUtcNow();
         return new SyncSummary(states.Count, states.Count(sync.IsStale), states.Select(s => s.Lag(now)?.TotalSeconds ?? 0).DefaultIfEmpty(0).Max(),
             states.Count(s => s.LastError is not null), sync.MaxLag);

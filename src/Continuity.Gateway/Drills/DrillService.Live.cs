@@ -37,7 +37,7 @@ internal sealed partial class DrillService
             var imapProxy = Listener("imap", "imap");
             try
             {
-                temporary = await passwords.CreateAsync(user, $"continuity drill {run.Id} (removed by the drill)").ConfigureAwait(false);
+                temporary = await passwords.CreateAsync(user, $"continuity drill {run.Id} (removed by the drill)", cancellationToken: cancellationToken).ConfigureAwait(false);
                 session = imapProxy is null ? null : await DrillImapSession.OpenAsync(imapProxy, user, temporary.Secret, cancellationToken).ConfigureAwait(false);
                 await run.AddAsync(session is null
                     ? Step("imap", "session-before", CheckStatus.Fail, "this node runs no plain IMAP listener (Listeners:Imap): no mail client session to move", started, 0)
@@ -51,9 +51,9 @@ internal sealed partial class DrillService
             // The failover.
             started = time.GetUtcNow();
             clock = time.GetTimestamp();
-            var change = await failover.DrillChangeAsync(actor, tenantId, user, sovereign, run.Id).ConfigureAwait(false);
+            var change = await failover.DrillChangeAsync(actor, tenantId, user, sovereign, run.Id, cancellationToken).ConfigureAwait(false);
             routed = true;
-            await snapshots.RefreshAsync().ConfigureAwait(false);
+            await snapshots.RefreshAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
             await run.AddAsync(Step("route", "to-sovereign", CheckStatus.Pass,
                 $"routed {change.Before} → {change.After} (route version {change.Version}, audit #{change.AuditSeq})", started, time.GetElapsedTime(clock).TotalMilliseconds)).ConfigureAwait(false);
 
@@ -235,7 +235,7 @@ internal sealed partial class DrillService
 
         if (temporary is not null)
         {
-            if (await passwords.RevokeAsync(user, temporary.Info.Id).ConfigureAwait(false))
+            if (await passwords.RevokeAsync(user, temporary.Info.Id, CancellationToken.None).ConfigureAwait(false))
             {
                 done.Add("the temporary app password");
             }

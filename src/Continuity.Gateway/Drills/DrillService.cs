@@ -66,7 +66,8 @@ internal sealed partial class DrillService(
 
     /// <summary>Checks the request, stores the report as running and starts the drill; the report is read back with <see cref="DrillStore.GetAsync"/>.</summary>
     /// <exception cref="FailoverException">Not allowed, unknown users, or a live drill of a user already in one.</exception>
-    public async Task<DrillReport> StartAsync(AdminActor actor, string tenantId, IReadOnlyList<string> requested, bool live)
+    /// <remarks><paramref name="cancellationToken"/> (the request's) stops the checks and the first save; the drill itself runs until the host stops.</remarks>
+    public async Task<DrillReport> StartAsync(AdminActor actor, string tenantId, IReadOnlyList<string> requested, bool live, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(requested);
@@ -89,7 +90,7 @@ internal sealed partial class DrillService(
                 throw new FailoverException(FailoverErrorKind.Invalid, $"'{user}' is not an address in tenant '{tenantId}' ({string.Join(", ", tenant.Domains)}).");
             }
 
-            if (!tenant.Users.Contains(user, StringComparer.OrdinalIgnoreCase) && !await users.ContainsAsync(tenantId, user).ConfigureAwait(false))
+            if (!tenant.Users.Contains(user, StringComparer.OrdinalIgnoreCase) && !await users.ContainsAsync(tenantId, user, cancellationToken).ConfigureAwait(false))
             {
                 throw new FailoverException(FailoverErrorKind.Invalid, $"'{user}' is not a known user of tenant '{tenantId}'. Import it first.");
             }
@@ -119,7 +120,7 @@ internal sealed partial class DrillService(
         var report = new DrillReport(id, tenantId, actor.Name, live, list, DrillStatus.Running, time.GetUtcNow(), null, []);
         try
         {
-            await reports.SaveAsync(report).ConfigureAwait(false);
+            await reports.SaveAsync(report, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -128,7 +129,8 @@ internal sealed partial class DrillService(
         }
 
         var run = new DrillRun(report, reports);
-        _running[id] = Task.Run(() => RunAsync(run, actor, tenant, lifetime.ApplicationStopping));
+        // Not the request's token: the drill outlives the request that started it, until the host stops.
+        _running[id] = Task.Run(() => RunAsync(run, actor, tenant, lifetime.ApplicationStopping), CancellationToken.None);
         Log.Started(logger, id, tenantId, actor.Name, live, list.Count);
         return report;
     }

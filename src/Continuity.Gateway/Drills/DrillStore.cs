@@ -19,7 +19,7 @@ internal sealed class DrillStore(StateStore store)
     /// <summary>How long a report is kept: a year of drills to show an auditor.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(366);
 
-    public Task SaveAsync(DrillReport report)
+    public Task SaveAsync(DrillReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         var json = JsonSerializer.Serialize(report, DrillJsonContext.Default.DrillReport);
@@ -30,19 +30,19 @@ internal sealed class DrillStore(StateStore store)
             await db.SortedSetAddAsync(index, report.Id, report.StartedAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
             await db.SortedSetRemoveRangeByRankAsync(index, 0, -Kept - 1).ConfigureAwait(false);
             return true;
-        });
+        }, cancellationToken);
     }
 
-    public Task<DrillReport?> GetAsync(string tenant, string id) =>
-        store.RunAsync<DrillReport?>(async db =>
+    public Task<DrillReport?> GetAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<DrillReport?>(async db =>
         {
             var json = await db.StringGetAsync(ReportKey(tenant, id)).ConfigureAwait(false);
             return json.HasValue ? JsonSerializer.Deserialize(json.ToString(), DrillJsonContext.Default.DrillReport) : null;
-        });
+        }, cancellationToken);
 
     /// <summary>The newest <paramref name="count"/> reports of the tenant, newest first.</summary>
-    public Task<List<DrillReport>> ListAsync(string tenant, int count) =>
-        store.RunAsync(async db =>
+    public Task<List<DrillReport>> ListAsync(string tenant, int count, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db =>
         {
             var ids = await db.SortedSetRangeByRankAsync(IndexKey(tenant), 0, count - 1, StackExchange.Redis.Order.Descending).ConfigureAwait(false);
             var reports = new List<DrillReport>();
@@ -56,7 +56,7 @@ internal sealed class DrillStore(StateStore store)
             }
 
             return reports;
-        });
+        }, cancellationToken);
 
     private string IndexKey(string tenant) => store.Keys.Prefix + "drills:" + tenant.ToLowerInvariant();
 

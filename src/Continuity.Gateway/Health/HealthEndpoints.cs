@@ -41,11 +41,11 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> Status(HttpContext http, IOptions<ContinuityOptions> options, StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, FailoverService failover, WithheldSuggestions withheld, TimeProvider time)
+    private static async Task<IResult> Status(HttpContext http, IOptions<ContinuityOptions> options, StateStore store, RouteTable table, RouteSnapshotService snapshots, TenantDirectory tenants, ListenerRegistry listeners, MailQueue queue, BackendHealthRegistry backends, MailboxSyncStatus sync, FailoverService failover, WithheldSuggestions withheld, TimeProvider time, CancellationToken cancellationToken)
     {
         var visible = ManagementListener.Visible(http, options.Value.Listeners);
         var snapshot = table.Current;
-        var pending = await PendingAsync(failover);
+        var pending = await PendingAsync(failover, cancellationToken);
         return Results.Ok(new
         {
             version = Version,
@@ -100,15 +100,15 @@ internal static class HealthEndpoints
                 .SelectMany(t => DeliveryGuarantee.For(t.Key, t.Value))
                 .Select(g => new { tenant = g.Tenant, provider = g.Provider, guarantee = g.Guarantee, why = g.Why }),
             backends = backends.All.Where(b => visible(b.Tenant)),
-            mailboxSync = await SyncSummaryAsync(tenants, sync, time, visible),
+            mailboxSync = await SyncSummaryAsync(tenants, sync, time, visible, cancellationToken),
         });
     }
 
-    private static async Task<IReadOnlyList<ApprovalRequest>?> PendingAsync(FailoverService failover)
+    private static async Task<IReadOnlyList<ApprovalRequest>?> PendingAsync(FailoverService failover, CancellationToken cancellationToken)
     {
         try
         {
-            return await failover.ListPendingAsync();
+            return await failover.ListPendingAsync(cancellationToken);
         }
         catch (StateUnavailableException)
         {
@@ -117,14 +117,15 @@ internal static class HealthEndpoints
     }
 
     /// <summary>Per tenant: users with a sovereign copy, how many are stale, the largest lag; null while the store is down.</summary>
-    private static async Task<List<SyncSummary>?> SyncSummaryAsync(TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time, Func<string, bool> visible)
+    private static async Task<List<SyncSummary>?> SyncSummaryAsync(
+        TenantDirectory tenants, MailboxSyncStatus sync, TimeProvider time, Func<string, bool> visible, CancellationToken cancellationToken)
     {
         var rows = new List<SyncSummary>();
         try
         {
             foreach (var tenant in tenants.TenantIds.Where(visible))
             {
-                var states = await sync.ListAsync(tenant);
+                var states = await sync.ListAsync(tenant, cancellationToken);
                 var now = time.GetUtcNow();
                 rows.Add(new SyncSummary(tenant, states.Count, states.Count(sync.IsStale), states.Select(s => s.Lag(now)?.TotalSeconds ?? 0).DefaultIfEmpty(0).Max()));
             }

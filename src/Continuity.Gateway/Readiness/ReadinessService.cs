@@ -35,17 +35,17 @@ internal sealed class ReadinessService(
     private const int MaxParallel = 4;
 
     /// <summary>Every known user of the tenant (configured and imported), sorted.</summary>
-    public async Task<IReadOnlyList<string>> UsersAsync(string tenantId)
+    public async Task<IReadOnlyList<string>> UsersAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         var tenant = tenants.Find(tenantId) ?? throw new ArgumentException($"No tenant '{tenantId}'.", nameof(tenantId));
-        var known = await users.ListAsync(tenantId).ConfigureAwait(false);
+        var known = await users.ListAsync(tenantId, cancellationToken).ConfigureAwait(false);
         return [.. tenant.Users.Concat(known).Select(u => u.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     public async Task<TenantReadiness> CheckTenantAsync(string tenantId, CancellationToken cancellationToken)
     {
         var tenant = tenants.Find(tenantId) ?? throw new ArgumentException($"No tenant '{tenantId}'.", nameof(tenantId));
-        var all = await UsersAsync(tenantId).ConfigureAwait(false);
+        var all = await UsersAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var results = new UserReadiness[all.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, all.Count), new ParallelOptions { MaxDegreeOfParallelism = MaxParallel, CancellationToken = cancellationToken },
             async (i, ct) => results[i] = await CheckUserAsync(tenantId, all[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
@@ -64,8 +64,8 @@ internal sealed class ReadinessService(
 
         var identityCheck = CheckIdentityAsync(tenantId, tenant, sovereign, user);
         var mailboxCheck = mailbox.CheckLoginAsync(tenantId, sovereign, user, cancellationToken);
-        var syncState = sync.GetAsync(tenantId, user);
-        var appPasswords = passwords.ListAsync(user);
+        var syncState = sync.GetAsync(tenantId, user, cancellationToken);
+        var appPasswords = passwords.ListAsync(user, cancellationToken);
         await Task.WhenAll(identityCheck, mailboxCheck, syncState, appPasswords).ConfigureAwait(false);
 
         var mailboxResult = await mailboxCheck.ConfigureAwait(false);

@@ -26,7 +26,7 @@ internal sealed class StoreMetricsSampler(TenantDirectory tenants, ApprovalStore
         await _sampling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Current = await ReadAsync().WaitAsync(Timeout, time, cancellationToken).ConfigureAwait(false);
+            Current = await ReadAsync(cancellationToken).WaitAsync(Timeout, time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is StateUnavailableException or TimeoutException or StackExchange.Redis.RedisException)
         {
@@ -40,10 +40,10 @@ internal sealed class StoreMetricsSampler(TenantDirectory tenants, ApprovalStore
 
     public void Dispose() => _sampling.Dispose();
 
-    private async Task<StoreSample> ReadAsync()
+    private async Task<StoreSample> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pending = (await approvals.ListPendingAsync().ConfigureAwait(false))
+        var pending = (await approvals.ListPendingAsync(cancellationToken).ConfigureAwait(false))
             .Select(s => s.Request)
             .Where(r => r.ExpiresAt > now)
             .GroupBy(r => r.Tenant, StringComparer.OrdinalIgnoreCase)
@@ -51,7 +51,7 @@ internal sealed class StoreMetricsSampler(TenantDirectory tenants, ApprovalStore
         var rows = new List<SyncSummary>();
         foreach (var tenant in tenants.TenantIds)
         {
-            var states = await sync.ListAsync(tenant).ConfigureAwait(false);
+            var states = await sync.ListAsync(tenant, cancellationToken).ConfigureAwait(false);
             rows.Add(new SyncSummary(tenant, states.Count, states.Count(sync.IsStale),
                 states.Select(s => s.Lag(now)?.TotalSeconds ?? 0).DefaultIfEmpty(0).Max()));
         }

@@ -38,7 +38,7 @@ internal sealed partial class AccountRevoker(
         var tokenCount = await tokens.RevokeBySubjectAsync(account.Id, cancellationToken);
         Log.Revoked(logger, tenant, account.Id, tokenCount, authorizationCount);
         var record = await audit.AppendAsync(new AuditEntry(actor, AuditAction, tenant, account.Email, null, null, reason,
-            $"account {account.Id}: sessions before {at:o} ended, {tokenCount} token(s) and {authorizationCount} authorization(s) revoked"));
+            $"account {account.Id}: sessions before {at:o} ended, {tokenCount} token(s) and {authorizationCount} authorization(s) revoked"), CancellationToken.None);
         return new AccountRevocation(account, at, tokenCount, authorizationCount, record.Seq);
     }
 }

@@ -27,7 +27,7 @@ internal sealed partial class CutoffReporter(CutoffClassifier classifier, ICutof
                 break;
             case CutoffClass.Policy:
                 await audit.AppendAsync(new AuditEntry("signal:identity", "identity.policy_block", tenant, user, provider, null,
-                    "the upstream's policy refused the sign-in", "evidence: " + evidence));
+                    "the upstream's policy refused the sign-in", "evidence: " + evidence), cancellationToken);
                 break;
         }
 

@@ -47,7 +47,7 @@ internal sealed partial class FrontchannelHints(CutoffClassifier classifier, Aud
         cancellationToken.ThrowIfCancellationRequested();
         await audit.AppendAsync(new AuditEntry("signal:identity-frontchannel", "identity.cutoff.hint", tenant, user?.ToLowerInvariant(), provider, null,
             "an upstream refusal came back through the browser: a hint only, not evidence (nothing was moved)",
-            $"source: front channel (unverified), client {client ?? "unknown"}; claimed: {evidence}"));
+            $"source: front channel (unverified), client {client ?? "unknown"}; claimed: {evidence}"), cancellationToken);
         return kind;
     }
 

@@ -31,9 +31,9 @@ internal sealed partial class MailLogin(
     public Task<LoginOutcome> AuthenticateAsync(string user, string password, IPAddress client, string protocol, CancellationToken cancellationToken) =>
         RunAsync<StoredAppPassword>(
             user, client, protocol,
-            u => passwords.FindAsync(u, password),
+            u => passwords.FindAsync(u, password, cancellationToken),
             stored => Task.FromResult(passwords.Check(stored).Valid),
-            passwords.TouchAsync,
+            stored => passwords.TouchAsync(stored, CancellationToken.None), // the login succeeded: its stamp is written
             cancellationToken);
 
     public Task<LoginOutcome> AuthenticateBearerAsync(string user, string token, IPAddress client, string protocol, CancellationToken cancellationToken) =>
@@ -65,7 +65,7 @@ internal sealed partial class MailLogin(
         {
             var tenant = tenants.FindByAddress(user);
             reading = tenant is null ? null : read(user);
-            var before = await throttle.CheckAsync(user, address).ConfigureAwait(false);
+            var before = await throttle.CheckAsync(user, address, cancellationToken).ConfigureAwait(false);
             if (before.Refused)
             {
                 Log.Throttled(logger, protocol, user, address);
@@ -79,14 +79,14 @@ internal sealed partial class MailLogin(
                 Log.Failed(logger, protocol, user, address);
                 if (after.JustLocked && tenant is not null)
                 {
-                    await audit.AppendAsync(new AuditEntry("mail-login", "login.locked", tenant, user, Reason: $"too many failed {protocol} logins", Details: "client " + address)).ConfigureAwait(false);
+                    await audit.AppendAsync(new AuditEntry("mail-login", "login.locked", tenant, user, Reason: $"too many failed {protocol} logins", Details: "client " + address), CancellationToken.None).ConfigureAwait(false);
                 }
 
                 await WaitAsync(after.Delay, cancellationToken).ConfigureAwait(false);
                 return LoginOutcome.Failed;
             }
 
-            await Task.WhenAll(used(stored), throttle.RecordSuccessAsync(user, address)).ConfigureAwait(false);
+            await Task.WhenAll(used(stored), throttle.RecordSuccessAsync(user, address, cancellationToken)).ConfigureAwait(false);
             var provider = routes.Resolve(tenant, user);
             if (provider is null)
             {

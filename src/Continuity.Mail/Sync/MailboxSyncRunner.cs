@@ -69,7 +69,7 @@ internal sealed partial class MailboxSyncRunner(
         try
         {
             var started = time.GetUtcNow();
-            var previous = await users.GetStatusAsync(tenant, user).ConfigureAwait(false);
+            var previous = await users.GetStatusAsync(tenant, user, cancellationToken).ConfigureAwait(false);
             MailboxSyncResult? result = null;
             string? error;
             try

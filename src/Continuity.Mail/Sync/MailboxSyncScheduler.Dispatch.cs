@@ -17,7 +17,7 @@ internal sealed partial class MailboxSyncScheduler
                 continue;
             }
 
-            var known = (await directory.ListAsync(id).ConfigureAwait(false)).Concat(tenant.Users.Select(u => u.ToLowerInvariant())).Distinct(StringComparer.Ordinal).ToList();
+            var known = (await directory.ListAsync(id, stoppingToken).ConfigureAwait(false)).Concat(tenant.Users.Select(u => u.ToLowerInvariant())).Distinct(StringComparer.Ordinal).ToList();
             _knownUsers[id] = known;
             foreach (var user in known)
             {

@@ -26,13 +26,14 @@ public sealed class MailboxSyncStatus
     public TimeSpan MaxLag { get; }
 
     /// <summary>Every user of the tenant that has been synced at least once, by address.</summary>
-    public Task<IReadOnlyList<UserSyncState>> ListAsync(string tenant) => _users.ListStatusAsync(tenant);
+    public Task<IReadOnlyList<UserSyncState>> ListAsync(string tenant, CancellationToken cancellationToken = default) => _users.ListStatusAsync(tenant, cancellationToken);
 
     /// <summary>One user's state, or null when the user was never synced.</summary>
-    public Task<UserSyncState?> GetAsync(string tenant, string user) => _users.GetStatusAsync(tenant, user);
+    public Task<UserSyncState?> GetAsync(string tenant, string user, CancellationToken cancellationToken = default) => _users.GetStatusAsync(tenant, user, cancellationToken);
 
     /// <summary>How far the user's sovereign copy may lag now (null: never synced): show it on a failover request.</summary>
-    public async Task<TimeSpan?> GetLagAsync(string tenant, string user) => (await GetAsync(tenant, user).ConfigureAwait(false))?.Lag(_time.GetUtcNow());
+    public async Task<TimeSpan?> GetLagAsync(string tenant, string user, CancellationToken cancellationToken = default) =>
+        (await GetAsync(tenant, user, cancellationToken).ConfigureAwait(false))?.Lag(_time.GetUtcNow());
 
     /// <summary>True when the user was never synced or the last successful run is older than <see cref="MaxLag"/>.</summary>
     public bool IsStale(UserSyncState state)

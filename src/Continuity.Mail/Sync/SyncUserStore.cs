@@ -58,14 +58,14 @@ internal sealed class SyncUserStore(StateStore store)
     public Task SaveStatusAsync(UserSyncState state) =>
         store.RunAsync(db => db.HashSetAsync(Status(state.Tenant), state.User, JsonSerializer.Serialize(state, Json)));
 
-    public Task<UserSyncState?> GetStatusAsync(string tenant, string user) =>
-        store.RunAsync(async db => await db.HashGetAsync(Status(tenant), user.ToLowerInvariant()).ConfigureAwait(false) is { HasValue: true } json
+    public Task<UserSyncState?> GetStatusAsync(string tenant, string user, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db => await db.HashGetAsync(Status(tenant), user.ToLowerInvariant()).ConfigureAwait(false) is { HasValue: true } json
             ? JsonSerializer.Deserialize<UserSyncState>(json.ToString(), Json)
-            : null);
+            : null, cancellationToken);
 
-    public Task<IReadOnlyList<UserSyncState>> ListStatusAsync(string tenant) =>
-        store.RunAsync<IReadOnlyList<UserSyncState>>(async db =>
-            [.. (await db.HashValuesAsync(Status(tenant)).ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<UserSyncState>(v.ToString(), Json)!).OrderBy(s => s.User, StringComparer.Ordinal)]);
+    public Task<IReadOnlyList<UserSyncState>> ListStatusAsync(string tenant, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<IReadOnlyList<UserSyncState>>(async db =>
+            [.. (await db.HashValuesAsync(Status(tenant)).ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<UserSyncState>(v.ToString(), Json)!).OrderBy(s => s.User, StringComparer.Ordinal)], cancellationToken);
 
     public Task AddFailbackAsync(string tenant, string user) =>
         store.RunAsync(db => db.SetAddAsync(Failback, $"{tenant} {user.ToLowerInvariant()}"));

@@ -6,7 +6,7 @@ namespace Continuity.Core.Tests.Routing;
 public sealed class RouteSnapshotFileTests
 {
     [Fact]
-    public void Write_ThenTryRead_SameRoutesAndVersion()
+    public async Task Write_ThenTryRead_SameRoutesAndVersion()
     {
         using var dir = new TempDirectory();
         var file = new RouteSnapshotFile(dir.Path);
@@ -16,7 +16,7 @@ public sealed class RouteSnapshotFileTests
         });
 
         file.Write(snapshot);
-        var read = new RouteSnapshotFile(dir.Path).TryRead();
+        var read = await new RouteSnapshotFile(dir.Path).TryReadAsync();
 
         Assert.NotNull(read);
         Assert.Equal(7, read.Version);
@@ -29,20 +29,20 @@ public sealed class RouteSnapshotFileTests
     [InlineData("")]
     [InlineData("{ not json")]
     [InlineData("\u0000\u0001")]
-    public void TryRead_DamagedFile_NullInsteadOfThrow(string content)
+    public async Task TryRead_DamagedFile_NullInsteadOfThrow(string content)
     {
         using var dir = new TempDirectory();
         var file = new RouteSnapshotFile(dir.Path);
         File.WriteAllText(file.Path, content);
 
-        Assert.Null(file.TryRead());
+        Assert.Null(await file.TryReadAsync());
     }
 
     [Fact]
-    public void TryRead_NoFile_Null()
+    public async Task TryRead_NoFile_Null()
     {
         using var dir = new TempDirectory();
 
-        Assert.Null(new RouteSnapshotFile(dir.Path).TryRead());
+        Assert.Null(await new RouteSnapshotFile(dir.Path).TryReadAsync());
     }
 }

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Continuity.Core.State;
 using Continuity.Gateway.Tests.Support;
+using Continuity.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Continuity.Gateway.Tests.Admin;
 
@@ -258,5 +261,49 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
         Assert.Equal(HttpStatusCode.BadRequest, beforeImport.StatusCode);
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterImport.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostRoutes_ClientHangsUpWhileRetrying_GatewayStopsWorkingOnIt()
+    {
+        await using var gateway = await StartAsync();
+        using var client = gateway.Client();
+        var store = gateway.Services.GetRequiredService<StateStore>();
+        // A version the read script sees as 1 and the change script as 1.5: every attempt is refused as "moved", so the
+        // change keeps retrying (up to 200 times, about ten seconds of back-off), one script call after another.
+        await store.Database.StringSetAsync(store.Keys.RouteVersion, "1.5");
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString + ",allowAdmin=true");
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var before = await ScriptCallsAsync(server);
+        using var hangUp = new CancellationTokenSource();
+        var request = client.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "drill" }, hangUp.Token);
+        await Eventually.TrueAsync(async () => await ScriptCallsAsync(server) > before + 20, TimeSpan.FromSeconds(10), "the change is retrying");
+
+        await hangUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        // The gateway stops too (RequestAborted reaches the retry loop): the script calls stop within a moment. Before,
+        // the loop ran on for seconds after the caller was gone, never pausing 500 ms between two attempts.
+        var last = -1L;
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.TrueAsync(async () =>
+        {
+            var calls = await ScriptCallsAsync(server);
+            if (calls != last)
+            {
+                (last, quiet) = (calls, System.Diagnostics.Stopwatch.StartNew());
+            }
+
+            return quiet.Elapsed > TimeSpan.FromMilliseconds(500);
+        }, TimeSpan.FromSeconds(4), "no more script calls once the client hung up");
+        Assert.Empty((await JsonAsync(await client.GetAsync("admin/api/audit"))).AsArray());
+    }
+
+    /// <summary>Lua script calls the store has answered so far (EVAL and EVALSHA), from INFO commandstats.</summary>
+    private static async Task<long> ScriptCallsAsync(StackExchange.Redis.IServer server)
+    {
+        var info = (string)(await server.ExecuteAsync("INFO", "commandstats"))!;
+        return info.Split('\n').Where(l => l.StartsWith("cmdstat_eval:", StringComparison.Ordinal) || l.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 }
