@@ -175,6 +175,18 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Like <see cref="StartAsync(string, ContinuityOptions, string?, Action{JsonObject}?, int?, IReadOnlyDictionary{string, string?}?)"/>
+    /// (configuration file and data directory of this object's own) but not started: call <see cref="StartAsync()"/>,
+    /// or <see cref="Launch"/> to start without waiting.
+    /// </summary>
+    public static GatewayProcess Create(
+        string name, ContinuityOptions options, Action<JsonObject>? sections = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new GatewayProcess(name, options, null, sections, null, environment);
+    }
+
+    /// <summary>
     /// A gateway that runs from <paramref name="configFile"/> (which the test wrote and owns) on <paramref name="dataDir"/>
     /// (also the caller's), not yet started: call <see cref="StartAsync()"/>.
     /// </summary>
@@ -207,6 +219,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     /// <summary>Kills the process if it still runs, then starts it again with the same configuration and data directory.</summary>
     public Task RestartAsync() => StartAsync();
+
+    private async Task StartProcessAsync()
+    {
+        Launch();
+        await WaitReadyAsync();
+    }
 
     /// <summary>Messages in the node's spool: <c>continuity_mail_queue_messages</c> from <c>/metrics</c> on <see cref="Management"/>.</summary>
     public async Task<int> QueuedAsync()
@@ -298,8 +316,17 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task StartProcessAsync()
+    /// <summary>
+    /// Starts the process (again: same configuration and data directory; a running one is killed first) and returns
+    /// at once, for tests that must be able to kill it before it is ready; <see cref="WaitReadyAsync"/> waits.
+    /// </summary>
+    public void Launch()
     {
+        if (IsRunning)
+        {
+            Kill();
+        }
+
         _process?.Dispose();
         _exitNoted = false;
         var port = _port ?? FreePort.Next();
@@ -365,11 +392,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         {
             _management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementAt}/"), Timeout = TimeSpan.FromSeconds(10) };
         }
-
-        await WaitReadyAsync();
     }
 
-    private async Task WaitReadyAsync()
+    /// <summary>Waits for <c>/health/ready</c> (<c>/health/live</c> for <see cref="StartLiveAsync"/>); fails at once if the process exits.</summary>
+    public async Task WaitReadyAsync()
     {
         var last = "no answer yet";
         try
