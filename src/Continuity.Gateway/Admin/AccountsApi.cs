@@ -107,7 +107,7 @@ internal static class AccountsApi
             AdminJsonContext.Default.AccountView);
     }
 
-    private static async Task<IResult> RevokeAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountRevoker revoker)
+    private static async Task<IResult> RevokeAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountRevoker revoker, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants, change: true) is { } denied)
         {
@@ -125,7 +125,7 @@ internal static class AccountsApi
             return AdminRequests.BadRequest("'reason' is required (at most 500 characters): it goes into the audit log.");
         }
 
-        var result = await revoker.RevokeAsync(http.User.Actor().Name, tenant, email.Trim(), body.Reason.Trim(), http.RequestAborted);
+        var result = await revoker.RevokeAsync(http.User.Actor().Name, tenant, email.Trim(), body.Reason.Trim(), cancellationToken);
         return result is null
             ? AdminRequests.NotFound($"No account for '{email}' in tenant '{tenant}'.")
             : AdminRequests.Ok(
