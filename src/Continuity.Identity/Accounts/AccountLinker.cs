@@ -21,10 +21,10 @@ internal sealed partial class AccountLinker(
 {
     private const string Actor = "identity";
 
-    public async Task<LinkResult> ResolveAsync(UpstreamIdentity upstream, CancellationToken cancellationToken = default)
+    public async Task<LinkResult> ResolveAsync(UpstreamIdentity upstream)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        if (await accounts.FindByLinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject, cancellationToken) is { } linked)
+        if (await accounts.FindByLinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject) is { } linked)
         {
             return new LinkResult(LinkOutcome.Existing, linked);
         }
@@ -33,23 +33,23 @@ internal sealed partial class AccountLinker(
         {
             Log.Refused(logger, upstream.Tenant, upstream.Provider, reason);
             await audit.AppendAsync(new AuditEntry(Actor, "identity.link.refused", upstream.Tenant, upstream.Email?.ToLowerInvariant(),
-                upstream.Provider, null, reason, $"upstream issuer {upstream.Issuer}"), cancellationToken);
+                upstream.Provider, null, reason, $"upstream issuer {upstream.Issuer}"));
             return new LinkResult(LinkOutcome.NotLinkable, null, reason);
         }
 
-        var result = await accounts.LinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject, upstream.Email!, upstream.Name, cancellationToken);
+        var result = await accounts.LinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject, upstream.Email!, upstream.Name);
         switch (result.Outcome)
         {
             case LinkOutcome.Created:
                 Log.Linked(logger, upstream.Tenant, upstream.Provider, result.Account!.Id);
                 await audit.AppendAsync(new AuditEntry(Actor, "identity.link.created", upstream.Tenant, result.Account.Email,
-                    upstream.Provider, result.Account.Id, "first login with a verified address", $"upstream issuer {upstream.Issuer}"), CancellationToken.None);
+                    upstream.Provider, result.Account.Id, "first login with a verified address", $"upstream issuer {upstream.Issuer}"));
                 break;
             case LinkOutcome.Conflict:
                 const string conflict = "the address is already linked to another subject of this upstream";
                 Log.Refused(logger, upstream.Tenant, upstream.Provider, conflict);
                 await audit.AppendAsync(new AuditEntry(Actor, "identity.link.refused", upstream.Tenant, upstream.Email!.ToLowerInvariant(),
-                    upstream.Provider, null, conflict, $"upstream issuer {upstream.Issuer}"), CancellationToken.None);
+                    upstream.Provider, null, conflict, $"upstream issuer {upstream.Issuer}"));
                 return result with { Account = null, Reason = conflict };
         }
 

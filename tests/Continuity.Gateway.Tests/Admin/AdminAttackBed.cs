@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Continuity.Gateway.Tests.Accounts;
-using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
 using Continuity.Testing.Identity;
 
@@ -22,7 +21,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
     private readonly StandInUpstream _otherUpstream;
     private readonly HttpClient _raw = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    private AdminAttackBed(InProcessGateway gateway, StandInUpstream demo, StandInUpstream other, int port)
+    private AdminAttackBed(AccountsGateway gateway, StandInUpstream demo, StandInUpstream other, int port)
     {
         Gateway = gateway;
         _demoUpstream = demo;
@@ -30,7 +29,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
         Port = port;
     }
 
-    public InProcessGateway Gateway { get; }
+    public AccountsGateway Gateway { get; }
 
     public int Port { get; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Continuity.Gateway.Tests.MailCrash;
 using Continuity.Testing;
 
 namespace Continuity.Gateway.Tests.Mail;
@@ -16,7 +17,7 @@ public sealed class LimitedGatewayFixture : IAsyncLifetime
 
     private readonly TempDirectory _dir = new("limits");
     private RedisServer? _redis;
-    private GatewayProcess? _gateway;
+    private GatewayChild? _gateway;
 
     public int SmtpPort { get; } = FreePort.Next();
 
@@ -24,7 +25,7 @@ public sealed class LimitedGatewayFixture : IAsyncLifetime
 
     public int SubmissionPort { get; } = FreePort.Next();
 
-    public int HttpPort => _gateway!.BaseAddress.Port;
+    public int HttpPort => _gateway!.Http.BaseAddress!.Port;
 
     public string Output => _gateway?.Output ?? "";
 
@@ -59,7 +60,7 @@ public sealed class LimitedGatewayFixture : IAsyncLifetime
                 },
             },
         }));
-        _gateway = GatewayProcess.FromConfigFile("limits", config, _dir.Combine("data"), environment: GatewayProcess.WarningsOnly);
+        _gateway = new GatewayChild(config, _dir.Combine("data"));
         try
         {
             await _gateway.StartAsync();
