@@ -21,6 +21,8 @@ public sealed class DovecotServer : IDisposable
     private readonly TempDirectory _dir;
     private bool _stopped;
 
+    private string _firstUser = "nobody@demo.test";
+
     private DovecotServer(TempDirectory dir, string name)
     {
         _dir = dir;
@@ -138,12 +140,50 @@ public sealed class DovecotServer : IDisposable
 
     /// <summary>
     /// Gives the master user another password (Dovecot's passwd-file is read again when it changes): the gateway's
-    /// configured master password stops working, as when someone rotates it on the mail side only.
+    /// configured master password stops working, as when someone rotates it on the mail side only. Dovecot looks at
+    /// the file at most once a second, so this returns once a master login with the new password works (before, a check
+    /// in the same second as the last login still got in with the old one).
     /// </summary>
-    public void ChangeMasterPassword(string password) => DovecotConfig.WriteMaster(_dir, password);
+    public void ChangeMasterPassword(string password)
+    {
+        DovecotConfig.WriteMaster(_dir, password);
+        var deadline = Stopwatch.StartNew();
+        while (!MasterLoginWorks(password))
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new InvalidOperationException($"Dovecot '{Name}' did not take the new master password within 10 s. Log:\n{ReadLog()}");
+            }
+
+            Thread.Sleep(100); // Dovecot's own once-a-second look at the file: nothing to wait on but the clock
+        }
+    }
+
+    /// <summary>One IMAP LOGIN as the first user through the master user (raw protocol, plain text on loopback).</summary>
+    private bool MasterLoginWorks(string password)
+    {
+        using var client = new TcpClient();
+        client.Connect("127.0.0.1", ImapPort);
+        using var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        reader.ReadLine(); // greeting
+        writer.WriteLine($"a LOGIN \"{_firstUser}*{MasterUser}\" \"{password}\"");
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.StartsWith("a ", StringComparison.Ordinal))
+            {
+                writer.WriteLine("b LOGOUT");
+                return line.StartsWith("a OK", StringComparison.Ordinal);
+            }
+        }
+
+        return false;
+    }
 
     private void Configure(string[] users)
     {
+        _firstUser = users.Length > 0 ? users[0] : "nobody@demo.test";
         DovecotConfig.WriteUsers(_dir, users);
         File.WriteAllText(_dir.Combine("dovecot.conf"), DovecotConfig.Render(this, _dir.Path));
     }
