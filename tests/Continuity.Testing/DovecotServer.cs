@@ -144,19 +144,10 @@ public sealed class DovecotServer : IDisposable
     /// the file at most once a second, so this returns once a master login with the new password works (before, a check
     /// in the same second as the last login still got in with the old one).
     /// </summary>
-    public void ChangeMasterPassword(string password)
+    public Task ChangeMasterPasswordAsync(string password)
     {
         DovecotConfig.WriteMaster(_dir, password);
-        var deadline = Stopwatch.StartNew();
-        while (!MasterLoginWorks(password))
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                throw new InvalidOperationException($"Dovecot '{Name}' did not take the new master password within 10 s. Log:\n{ReadLog()}");
-            }
-
-            Thread.Sleep(100); // Dovecot's own once-a-second look at the file: nothing to wait on but the clock
-        }
+        return Eventually.TrueAsync(() => MasterLoginWorks(password), TimeSpan.FromSeconds(10), $"Dovecot '{Name}' to take the new master password");
     }
 
     /// <summary>One IMAP LOGIN as the first user through the master user (raw protocol, plain text on loopback).</summary>

@@ -145,7 +145,7 @@ public sealed class DrillTests(ITestOutputHelper output)
 
         await step.RunAsync("wrong master password at the sovereign Dovecot: readiness and the drill fail, naming the cause", async () =>
         {
-            world.SovereignMail.ChangeMasterPassword("rotated-on-the-mail-side-only");
+            await world.SovereignMail.ChangeMasterPasswordAsync("rotated-on-the-mail-side-only");
             var readiness = await GatewayCli.RunAsync(["readiness", "--tenant", Tenant, "--user", Alice, .. admin]);
             output.WriteLine(readiness.ToString());
             Assert.True(readiness.ExitCode == 1, readiness.ToString());
