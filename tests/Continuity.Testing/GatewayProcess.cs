@@ -10,6 +10,9 @@ namespace Continuity.Testing;
 /// --urls http://127.0.0.1:PORT</c>, with the configuration the test supplies. Output is kept (the
 /// last 256 KB) for failure messages. <see cref="Kill"/> is SIGKILL, <see cref="StopAsync"/> is
 /// SIGTERM and a wait; <see cref="RestartAsync"/> starts again with the same data directory.
+/// <see cref="FromConfigFile"/> makes one from a configuration file the test wrote itself (not started: call
+/// <see cref="StartAsync()"/>, then Kill and StartAsync again as often as the test needs), optionally with the
+/// management listener (<see cref="Management"/>, <see cref="QueuedAsync"/>).
 /// Disposing kills what is still running and deletes the directories this object made.
 /// </summary>
 /// <remarks>
@@ -33,22 +36,36 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     private readonly int? _port;
     private readonly IReadOnlyDictionary<string, string?>? _environment;
+    private readonly ContinuityOptions? _options;
+    private readonly bool _managementListener;
+    private HttpClient? _management;
 
     private GatewayProcess(string name, ContinuityOptions options, string? dataDir, Action<JsonObject>? sections, int? port, IReadOnlyDictionary<string, string?>? environment = null)
     {
         Name = name;
         _environment = environment;
-        Options = options;
+        _options = options;
         _port = port;
         DataDir = dataDir ?? _home.Combine("data");
         ConfigFile = _home.Combine("continuity.json");
         File.WriteAllText(ConfigFile, GatewayConfig.ToJson(options, sections));
     }
 
+    private GatewayProcess(string name, string configFile, string dataDir, bool managementListener, IReadOnlyDictionary<string, string?>? environment)
+    {
+        Name = name;
+        _environment = environment;
+        _managementListener = managementListener;
+        DataDir = dataDir;
+        ConfigFile = configFile;
+    }
+
     /// <summary>A label for messages (<c>A</c>, <c>B</c>, …).</summary>
     public string Name { get; }
 
-    public ContinuityOptions Options { get; }
+    /// <summary>The options the configuration file was written from (not known for <see cref="FromConfigFile"/>).</summary>
+    public ContinuityOptions Options =>
+        _options ?? throw new InvalidOperationException($"gateway {Name} runs from the test's own configuration file {ConfigFile}");
 
     public string ConfigFile { get; }
 
@@ -67,12 +84,23 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>A client without credentials (health endpoints, 401 checks).</summary>
     public HttpClient Anonymous => _anonymous ?? throw new InvalidOperationException($"gateway {Name} is not started");
 
+    /// <summary>
+    /// The management listener of the current run (health, status and <c>/metrics</c>, loopback, no credentials; a new
+    /// free port at each start); only for <see cref="FromConfigFile"/> with <c>managementListener</c>.
+    /// </summary>
+    public HttpClient Management => _management ?? throw new InvalidOperationException(
+        _managementListener ? $"gateway {Name} is not started" : $"gateway {Name} was made without a management listener");
+
     public bool IsRunning => _process is { HasExited: false };
 
     public int? ProcessId => IsRunning ? _process!.Id : null;
 
     /// <summary>Everything the process wrote to stdout and stderr (all runs, newest last, bounded).</summary>
     public string Output => _output.Text;
+
+    /// <summary>For the <c>environment</c> parameters: the node logs warnings and errors only (load tests, whose output would be mostly request lines).</summary>
+    public static IReadOnlyDictionary<string, string?> WarningsOnly { get; } =
+        new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" };
 
     /// <summary>Full path of <c>continuity.dll</c> next to the running test assembly.</summary>
     public static string ExecutablePath
@@ -146,8 +174,40 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process if it still runs, then starts it again with the same configuration and data directory.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Like <see cref="StartAsync(string, ContinuityOptions, string?, Action{JsonObject}?, int?, IReadOnlyDictionary{string, string?}?)"/>
+    /// (configuration file and data directory of this object's own) but not started: call <see cref="StartAsync()"/>,
+    /// or <see cref="Launch"/> to start without waiting.
+    /// </summary>
+    public static GatewayProcess Create(
+        string name, ContinuityOptions options, Action<JsonObject>? sections = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new GatewayProcess(name, options, null, sections, null, environment);
+    }
+
+    /// <summary>
+    /// A gateway that runs from <paramref name="configFile"/> (which the test wrote and owns) on <paramref name="dataDir"/>
+    /// (also the caller's), not yet started: call <see cref="StartAsync()"/>.
+    /// </summary>
+    /// <param name="managementListener">
+    /// Also serve the management listener (<c>--Continuity:Listeners:Management PORT</c>), for <see cref="Management"/>
+    /// and <see cref="QueuedAsync"/>: <c>/metrics</c> is not served on the public port.
+    /// </param>
+    /// <param name="environment">As for <see cref="StartAsync(string, ContinuityOptions, string?, Action{JsonObject}?, int?, IReadOnlyDictionary{string, string?}?)"/>.</param>
+    public static GatewayProcess FromConfigFile(
+        string name, string configFile, string dataDir, bool managementListener = false, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configFile);
+        ArgumentException.ThrowIfNullOrEmpty(dataDir);
+        return new GatewayProcess(name, configFile, dataDir, managementListener, environment);
+    }
+
+    /// <summary>
+    /// Starts the process (again, after <see cref="Kill"/>: same configuration and data directory) and waits for
+    /// <c>/health/ready</c>. A process that still runs is killed first.
+    /// </summary>
+    public async Task StartAsync()
     {
         if (IsRunning)
         {
@@ -155,6 +215,25 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
 
         await StartProcessAsync();
+    }
+
+    /// <summary>Kills the process if it still runs, then starts it again with the same configuration and data directory.</summary>
+    public Task RestartAsync() => StartAsync();
+
+    private async Task StartProcessAsync()
+    {
+        Launch();
+        await WaitReadyAsync();
+    }
+
+    /// <summary>Messages in the node's spool: <c>continuity_mail_queue_messages</c> from <c>/metrics</c> on <see cref="Management"/>.</summary>
+    public async Task<int> QueuedAsync()
+    {
+        const string Metric = "continuity_mail_queue_messages ";
+        var metrics = await Management.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith(Metric, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"no {Metric.TrimEnd()} in gateway {Name}'s /metrics:\n{metrics}");
+        return int.Parse(line[Metric.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when a machine loses power or the OOM killer strikes.</summary>
@@ -237,8 +316,17 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task StartProcessAsync()
+    /// <summary>
+    /// Starts the process (again: same configuration and data directory; a running one is killed first) and returns
+    /// at once, for tests that must be able to kill it before it is ready; <see cref="WaitReadyAsync"/> waits.
+    /// </summary>
+    public void Launch()
     {
+        if (IsRunning)
+        {
+            Kill();
+        }
+
         _process?.Dispose();
         _exitNoted = false;
         var port = _port ?? FreePort.Next();
@@ -254,6 +342,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         foreach (var arg in new[] { ExecutablePath, "serve", "--config", ConfigFile, "--data-dir", DataDir, "--urls", BaseAddress.ToString().TrimEnd('/') })
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        var management = _managementListener ? FreePort.Next() : (int?)null;
+        if (management is { } managementPort)
+        {
+            psi.ArgumentList.Add("--Continuity:Listeners:Management");
+            psi.ArgumentList.Add(managementPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         // Small footprint: four engineers share two cores; no telemetry or first-run noise.
@@ -293,11 +388,14 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         _anonymous = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         _admin = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayConfig.OpsKey);
-
-        await WaitReadyAsync();
+        if (management is { } managementAt)
+        {
+            _management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementAt}/"), Timeout = TimeSpan.FromSeconds(10) };
+        }
     }
 
-    private async Task WaitReadyAsync()
+    /// <summary>Waits for <c>/health/ready</c> (<c>/health/live</c> for <see cref="StartLiveAsync"/>); fails at once if the process exits.</summary>
+    public async Task WaitReadyAsync()
     {
         var last = "no answer yet";
         try
@@ -337,7 +435,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         _admin?.Dispose();
         _anonymous?.Dispose();
+        _management?.Dispose();
         _admin = null;
         _anonymous = null;
+        _management = null;
     }
 }

@@ -74,7 +74,7 @@ internal static class AccountsApi
                 new AccountImportAnswer("pending", tenant, rows, request, null, null, null, null, null), AdminJsonContext.Default.AccountImportAnswer);
         }
 
-        var outcome = await importer.ImportAsync(http.User.Actor().Name, tenant, body, json);
+        var outcome = await importer.ImportAsync(http.User.Actor().Name, tenant, body, json, cancellationToken: cancellationToken);
         if (outcome.Errors.Count > 0)
         {
             return BadRows(outcome.Errors);
@@ -88,26 +88,26 @@ internal static class AccountsApi
             AdminJsonContext.Default.AccountImportAnswer);
     }
 
-    private static async Task<IResult> ShowAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountStore accounts)
+    private static async Task<IResult> ShowAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountStore accounts, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants) is { } denied)
         {
             return denied;
         }
 
-        if (await accounts.FindByEmailAsync(tenant, email.Trim()) is not { } account)
+        if (await accounts.FindByEmailAsync(tenant, email.Trim(), cancellationToken) is not { } account)
         {
             return AdminRequests.NotFound($"No account for '{email}' in tenant '{tenant}' (accounts are made by import or at a first verified login).");
         }
 
-        var links = await accounts.ListLinksAsync(tenant, account.Id);
-        var revokedAt = await accounts.GetSessionsRevokedAtAsync(tenant, account.Id);
+        var links = await accounts.ListLinksAsync(tenant, account.Id, cancellationToken);
+        var revokedAt = await accounts.GetSessionsRevokedAtAsync(tenant, account.Id, cancellationToken);
         return AdminRequests.Ok(
             new AccountView(account.Id, tenant, account.Email, account.Name, [.. links.Select(l => new AccountLinkView(l.Provider, l.Issuer, l.Subject))], revokedAt),
             AdminJsonContext.Default.AccountView);
     }
 
-    private static async Task<IResult> RevokeAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountRevoker revoker)
+    private static async Task<IResult> RevokeAsync(string tenant, string email, HttpContext http, TenantDirectory tenants, AccountRevoker revoker, CancellationToken cancellationToken)
     {
         if (AdminRequests.DenyTenant(tenant, http, tenants, change: true) is { } denied)
         {
@@ -125,7 +125,7 @@ internal static class AccountsApi
             return AdminRequests.BadRequest("'reason' is required (at most 500 characters): it goes into the audit log.");
         }
 
-        var result = await revoker.RevokeAsync(http.User.Actor().Name, tenant, email.Trim(), body.Reason.Trim(), http.RequestAborted);
+        var result = await revoker.RevokeAsync(http.User.Actor().Name, tenant, email.Trim(), body.Reason.Trim(), cancellationToken);
         return result is null
             ? AdminRequests.NotFound($"No account for '{email}' in tenant '{tenant}'.")
             : AdminRequests.Ok(

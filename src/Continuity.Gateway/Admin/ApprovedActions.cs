@@ -51,7 +51,7 @@ internal sealed class AccountImportApproval(AccountImporter importer, ApprovalSt
         var body = await approvals.GetPayloadAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new FailoverException(FailoverErrorKind.Conflict, $"The file of request {request.Id} is no longer stored; post the import again.");
         var outcome = await importer.ImportAsync(request.RequestedBy, request.Tenant, body, request.Payload == "json",
-            $"request {request.Id}; approved by {string.Join(", ", approvedBy)}").ConfigureAwait(false);
+            $"request {request.Id}; approved by {string.Join(", ", approvedBy)}", cancellationToken).ConfigureAwait(false);
         if (outcome.Errors.Count > 0)
         {
             throw new FailoverException(FailoverErrorKind.Invalid, $"{outcome.Errors.Count} row(s) no longer fit the configuration (first: line {outcome.Errors[0].Line}: {outcome.Errors[0].Message}); nothing was imported.");

@@ -16,9 +16,12 @@ namespace Continuity.Gateway.Cli;
 internal sealed class AdminClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly CancellationToken _cancellation;
 
-    public AdminClient(Uri baseAddress, string? apiKey, TimeSpan timeout)
+    /// <summary>Every call stops waiting when <paramref name="cancellationToken"/> is cancelled (it throws <see cref="OperationCanceledException"/>).</summary>
+    public AdminClient(Uri baseAddress, string? apiKey, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        _cancellation = cancellationToken;
         _http = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
         if (!string.IsNullOrEmpty(apiKey))
         {
@@ -51,8 +54,8 @@ internal sealed class AdminClient : IDisposable
         {
             try
             {
-                using var response = await _http.SendAsync(request);
-                var text = await response.Content.ReadAsStringAsync();
+                using var response = await _http.SendAsync(request, _cancellation);
+                var text = await response.Content.ReadAsStringAsync(_cancellation);
                 if (!response.IsSuccessStatusCode)
                 {
                     return new AdminResponse<T>(response.StatusCode, default, null, text, Read(text, AdminJsonContext.Default.AdminProblem));
@@ -74,7 +77,7 @@ internal sealed class AdminClient : IDisposable
             {
                 return new AdminResponse<T>(0, default, null, $"cannot reach the gateway at {_http.BaseAddress}: {ex.Message}", null);
             }
-            catch (TaskCanceledException)
+            catch (TaskCanceledException) when (!_cancellation.IsCancellationRequested)
             {
                 return new AdminResponse<T>(0, default, null, $"the gateway at {_http.BaseAddress} did not answer in time", null);
             }

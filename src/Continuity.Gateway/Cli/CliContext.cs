@@ -4,10 +4,16 @@ using System.Text.Json.Nodes;
 
 namespace Continuity.Gateway.Cli;
 
-/// <summary>One verb's run: its parsed values, where it writes, and the admin client built from <c>--url</c>/<c>--api-key</c>.</summary>
-internal sealed class CliContext(ParseResult parse)
+/// <summary>
+/// One verb's run: its parsed values, where it writes, the admin client built from <c>--url</c>/<c>--api-key</c>, and the
+/// run's cancellation (Ctrl+C or SIGTERM), which every call of that client and every wait of the verb observes.
+/// </summary>
+internal sealed class CliContext(ParseResult parse, CancellationToken cancellationToken)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Cancelled on Ctrl+C (SIGINT) or SIGTERM: the verb stops waiting and the CLI exits with an error.</summary>
+    public CancellationToken Cancellation => cancellationToken;
 
     public TextWriter Out { get; } = parse.InvocationConfiguration.Output;
 
@@ -28,7 +34,7 @@ internal sealed class CliContext(ParseResult parse)
     public T Required<T>(Argument<T> argument) => parse.GetRequiredValue(argument);
 
     public AdminClient Client(TimeSpan? timeout = null) =>
-        new(Url, parse.GetValue(CliOptions.ApiKey) ?? Environment.GetEnvironmentVariable("CONTINUITY_API_KEY"), timeout ?? TimeSpan.FromSeconds(30));
+        new(Url, parse.GetValue(CliOptions.ApiKey) ?? Environment.GetEnvironmentVariable("CONTINUITY_API_KEY"), timeout ?? TimeSpan.FromSeconds(30), cancellationToken);
 
     /// <summary>A refused or failed call: its one-line reason on stderr, exit 1.</summary>
     public int Fail<T>(AdminResponse<T> response)

@@ -60,7 +60,7 @@ internal static class CliOptions
     /// <summary>Runs <paramref name="action"/> for this command (its exit code is the process's).</summary>
     public static Command Runs(this Command command, Func<CliContext, Task<int>> action)
     {
-        command.SetAction((parse, _) => action(new CliContext(parse)));
+        command.SetAction((parse, cancellationToken) => action(new CliContext(parse, cancellationToken)));
         return command;
     }
 

@@ -44,7 +44,7 @@ internal static class ContinuityCli
              invalid configuration): nothing was sent and nothing was started
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         var parse = CreateRoot().Parse(ServeByDefault(args));
@@ -69,12 +69,18 @@ internal static class ContinuityCli
             Error = stderr,
             // Exceptions are bugs: they surface as such, not as exit 1 that looks like a refused call.
             EnableDefaultExceptionHandler = false,
-            // Ctrl+C and SIGTERM belong to the host that serve runs (graceful shutdown), not to the parser.
-            ProcessTerminationTimeout = null,
+            // Ctrl+C and SIGTERM belong to the host that serve runs (graceful shutdown), not to the parser. For every
+            // other verb they cancel the action's token: the admin call stops waiting (cancelled, exit 1).
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == "serve" ? null : TimeSpan.FromSeconds(2),
         };
         try
         {
-            return await parse.InvokeAsync(invocation);
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("error: cancelled");
+            return ExitCode.Failed;
         }
         catch (UsageException ex)
         {

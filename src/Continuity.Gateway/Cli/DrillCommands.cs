@@ -19,7 +19,7 @@ internal static class DrillCommands
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly JsonSerializerOptions Indented = new(DrillJsonContext.Default.Options) { WriteIndented = true };
 
-    public static async Task<int> ReadinessAsync(AdminClient client, string tenant, string? user, bool json, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> ReadinessAsync(AdminClient client, string tenant, string? user, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -65,7 +65,7 @@ internal static class DrillCommands
         return results.All(r => r.Ready) ? ExitCode.Ok : ExitCode.Failed;
     }
 
-    public static async Task<int> DrillAsync(AdminClient client, string tenant, IReadOnlyList<string> users, bool live, bool json, TextWriter stdout, TextWriter stderr, TimeProvider? time = null)
+    public static async Task<int> DrillAsync(AdminClient client, string tenant, IReadOnlyList<string> users, bool live, bool json, TextWriter stdout, TextWriter stderr, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -89,7 +89,7 @@ internal static class DrillCommands
         using var timer = new PeriodicTimer(PollInterval, time);
         while (report.Status == DrillStatus.Running)
         {
-            if (time.GetElapsedTime(clock) > DrillWait || !await timer.WaitForNextTickAsync())
+            if (time.GetElapsedTime(clock) > DrillWait || !await timer.WaitForNextTickAsync(cancellationToken))
             {
                 return await FailAsync(stderr, $"drill {report.Id} still runs after {DrillWait.TotalMinutes:0} minutes; read it later with GET /{path}/{report.Id}");
             }

@@ -89,8 +89,8 @@ internal sealed partial class DrillService
             return Step(result.Interactive ? CheckStatus.Warn : CheckStatus.Fail, $"sign-in at {sovereign} as {user}: {(result.Signed ? "no subject in the ID token" : result.Message)}");
         }
 
-        var account = await accounts.FindByEmailAsync(tenantId, user).ConfigureAwait(false);
-        var linked = await accounts.FindByLinkAsync(tenantId, sovereign, upstream.Authority, result.Subject).ConfigureAwait(false);
+        var account = await accounts.FindByEmailAsync(tenantId, user, cancellationToken).ConfigureAwait(false);
+        var linked = await accounts.FindByLinkAsync(tenantId, sovereign, upstream.Authority, result.Subject, cancellationToken).ConfigureAwait(false);
         var ms = Seconds(time.GetElapsedTime(clock).TotalMilliseconds);
         if (linked is not null)
         {

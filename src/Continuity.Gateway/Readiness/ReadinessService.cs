@@ -62,7 +62,7 @@ internal sealed class ReadinessService(
         var sovereign = tenant.FindProvider(tenant.ResolveSovereignProvider()) ?? tenant.ResolveSovereignProvider();
         var current = routes.Resolve(tenantId, user) ?? tenant.DefaultProvider;
 
-        var identityCheck = CheckIdentityAsync(tenantId, tenant, sovereign, user);
+        var identityCheck = CheckIdentityAsync(tenantId, tenant, sovereign, user, cancellationToken);
         var mailboxCheck = mailbox.CheckLoginAsync(tenantId, sovereign, user, cancellationToken);
         var syncState = sync.GetAsync(tenantId, user, cancellationToken);
         var appPasswords = passwords.ListAsync(user, cancellationToken);
@@ -79,15 +79,15 @@ internal sealed class ReadinessService(
         return new UserReadiness(tenantId, user, current, sovereign, ReadinessRules.IsReady(checks), checks, time.GetUtcNow());
     }
 
-    private async Task<ReadinessCheck> CheckIdentityAsync(string tenantId, TenantOptions tenant, string sovereign, string user)
+    private async Task<ReadinessCheck> CheckIdentityAsync(string tenantId, TenantOptions tenant, string sovereign, string user, CancellationToken cancellationToken)
     {
         var upstream = tenant.Providers[sovereign].Identity;
         var probe = health.All.FirstOrDefault(r => string.Equals(r.Tenant, tenantId, StringComparison.OrdinalIgnoreCase)
             && string.Equals(r.Provider, sovereign, StringComparison.OrdinalIgnoreCase) && r.Kind == UpstreamProbeService.Kind);
         var linked = false;
-        if (upstream is not null && await accounts.FindByEmailAsync(tenantId, user).ConfigureAwait(false) is { } account)
+        if (upstream is not null && await accounts.FindByEmailAsync(tenantId, user, cancellationToken).ConfigureAwait(false) is { } account)
         {
-            linked = (await accounts.ListLinksAsync(tenantId, account.Id).ConfigureAwait(false))
+            linked = (await accounts.ListLinksAsync(tenantId, account.Id, cancellationToken).ConfigureAwait(false))
                 .Any(l => string.Equals(l.Provider, sovereign, StringComparison.OrdinalIgnoreCase));
         }
 

@@ -31,7 +31,7 @@ internal sealed partial class AccountImporter(AccountStore accounts, AuditLog au
     /// Parses <paramref name="body"/> as JSON (when <paramref name="json"/>) or CSV and imports it. <paramref name="approval"/>
     /// (e.g. "request … approved by …") goes into the audit record when the import waited for the two-person rule.
     /// </summary>
-    public async Task<LinkImportOutcome> ImportAsync(string actor, string tenant, ReadOnlyMemory<byte> body, bool json, string? approval = null)
+    public async Task<LinkImportOutcome> ImportAsync(string actor, string tenant, ReadOnlyMemory<byte> body, bool json, string? approval = null, CancellationToken cancellationToken = default)
     {
         var (checkedRows, errors) = Prepare(tenant, body, json);
         if (errors.Count > 0)
@@ -39,13 +39,13 @@ internal sealed partial class AccountImporter(AccountStore accounts, AuditLog au
             return new LinkImportOutcome([.. errors.OrderBy(e => e.Line)], [], null);
         }
 
-        var imported = await accounts.ImportAsync(tenant, checkedRows);
+        var imported = await accounts.ImportAsync(tenant, checkedRows, cancellationToken);
         var summary = LinkImportSummary.Of(imported);
         Log.Imported(logger, tenant, summary.LinksCreated, summary.LinksExisting, summary.Conflicts);
         var record = await audit.AppendAsync(new AuditEntry(actor, AuditAction, tenant, null, null, null, "account links imported",
             $"rows {imported.Count}; accounts created {summary.AccountsCreated}; links created {summary.LinksCreated}, existing {summary.LinksExisting}, conflicts {summary.Conflicts}"
             + (summary.Conflicts > 0 ? "; conflict lines " + string.Join(",", imported.Where(i => i.Outcome == LinkOutcome.Conflict).Select(i => i.Row.Line).Distinct().Take(50)) : "")
-            + (approval is null ? "" : "; " + approval)));
+            + (approval is null ? "" : "; " + approval)), CancellationToken.None);
         return new LinkImportOutcome([], imported, record.Seq);
     }
 

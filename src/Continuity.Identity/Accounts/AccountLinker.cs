@@ -21,10 +21,10 @@ internal sealed partial class AccountLinker(
 {
     private const string Actor = "identity";
 
-    public async Task<LinkResult> ResolveAsync(UpstreamIdentity upstream)
+    public async Task<LinkResult> ResolveAsync(UpstreamIdentity upstream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        if (await accounts.FindByLinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject) is { } linked)
+        if (await accounts.FindByLinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject, cancellationToken) is { } linked)
         {
             return new LinkResult(LinkOutcome.Existing, linked);
         }
@@ -33,23 +33,23 @@ internal sealed partial class AccountLinker(
         {
             Log.Refused(logger, upstream.Tenant, upstream.Provider, reason);
             await audit.AppendAsync(new AuditEntry(Actor, "identity.link.refused", upstream.Tenant, upstream.Email?.ToLowerInvariant(),
-                upstream.Provider, null, reason, $"upstream issuer {upstream.Issuer}"));
+                upstream.Provider, null, reason, $"upstream issuer {upstream.Issuer}"), cancellationToken);
             return new LinkResult(LinkOutcome.NotLinkable, null, reason);
         }
 
-        var result = await accounts.LinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject, upstream.Email!, upstream.Name);
+        var result = await accounts.LinkAsync(upstream.Tenant, upstream.Provider, upstream.Issuer, upstream.Subject, upstream.Email!, upstream.Name, cancellationToken);
         switch (result.Outcome)
         {
             case LinkOutcome.Created:
                 Log.Linked(logger, upstream.Tenant, upstream.Provider, result.Account!.Id);
                 await audit.AppendAsync(new AuditEntry(Actor, "identity.link.created", upstream.Tenant, result.Account.Email,
-                    upstream.Provider, result.Account.Id, "first login with a verified address", $"upstream issuer {upstream.Issuer}"));
+                    upstream.Provider, result.Account.Id, "first login with a verified address", $"upstream issuer {upstream.Issuer}"), CancellationToken.None);
                 break;
             case LinkOutcome.Conflict:
                 const string conflict = "the address is already linked to another subject of this upstream";
                 Log.Refused(logger, upstream.Tenant, upstream.Provider, conflict);
                 await audit.AppendAsync(new AuditEntry(Actor, "identity.link.refused", upstream.Tenant, upstream.Email!.ToLowerInvariant(),
-                    upstream.Provider, null, conflict, $"upstream issuer {upstream.Issuer}"));
+                    upstream.Provider, null, conflict, $"upstream issuer {upstream.Issuer}"), CancellationToken.None);
                 return result with { Account = null, Reason = conflict };
         }
 

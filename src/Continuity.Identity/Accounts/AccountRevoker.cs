@@ -25,17 +25,17 @@ internal sealed partial class AccountRevoker(
     /// <summary>Null when the tenant has no account for <paramref name="email"/>.</summary>
     public async Task<AccountRevocation?> RevokeAsync(string actor, string tenant, string email, string reason, CancellationToken cancellationToken = default)
     {
-        if (await accounts.FindByEmailAsync(tenant, email) is not { } account)
+        if (await accounts.FindByEmailAsync(tenant, email, cancellationToken) is not { } account)
         {
             return null;
         }
 
         // Sessions first: from this instant no node accepts the user's cookie, so no new code can be issued
-        // while the tokens are being revoked.
+        // while the tokens are being revoked. Once the first write is made, the rest finish even if the caller stops waiting.
         var at = time.GetUtcNow();
-        await sessions.RevokeAsync(tenant, account.Id, at);
-        var authorizationCount = await authorizations.RevokeBySubjectAsync(account.Id, cancellationToken);
-        var tokenCount = await tokens.RevokeBySubjectAsync(account.Id, cancellationToken);
+        await sessions.RevokeAsync(tenant, account.Id, at, cancellationToken);
+        var authorizationCount = await authorizations.RevokeBySubjectAsync(account.Id, CancellationToken.None);
+        var tokenCount = await tokens.RevokeBySubjectAsync(account.Id, CancellationToken.None);
         Log.Revoked(logger, tenant, account.Id, tokenCount, authorizationCount);
         var record = await audit.AppendAsync(new AuditEntry(actor, AuditAction, tenant, account.Email, null, null, reason,
             $"account {account.Id}: sessions before {at:o} ended, {tokenCount} token(s) and {authorizationCount} authorization(s) revoked"), CancellationToken.None);

@@ -48,7 +48,7 @@ internal sealed partial class AccountStore
     /// Creates the accounts and links of <paramref name="rows"/> in one atomic script. Rows must be valid
     /// (the caller checked them); a row whose link conflicts with another account is reported, not written.
     /// </summary>
-    public Task<List<ImportedLink>> ImportAsync(string tenant, IReadOnlyList<LinkImportRow> rows) =>
+    public Task<List<ImportedLink>> ImportAsync(string tenant, IReadOnlyList<LinkImportRow> rows, CancellationToken cancellationToken = default) =>
         store.RunAsync(async db =>
         {
             var args = new List<RedisValue>(rows.Count * 6);
@@ -77,5 +77,5 @@ internal sealed partial class AccountStore
             }
 
             return imported;
-        });
+        }, cancellationToken);
 }

@@ -39,25 +39,25 @@ internal sealed partial class AccountStore(StateStore store)
         return { 'created', account }
         """;
 
-    public Task<Account?> FindByLinkAsync(string tenant, string provider, string issuer, string subject) =>
-        store.RunAsync<Account?>(async db =>
+    public Task<Account?> FindByLinkAsync(string tenant, string provider, string issuer, string subject, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<Account?>(async db =>
         {
             var id = await db.HashGetAsync(LinksKey(tenant), LinkField(provider, issuer, subject)).ConfigureAwait(false);
             return id.IsNull ? null : await ReadAsync(db, tenant, id.ToString()).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
-    public Task<Account?> FindByIdAsync(string tenant, string id) =>
-        store.RunAsync(db => ReadAsync(db, tenant, id));
+    public Task<Account?> FindByIdAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(db => ReadAsync(db, tenant, id), cancellationToken);
 
-    public Task<Account?> FindByEmailAsync(string tenant, string email) =>
-        store.RunAsync<Account?>(async db =>
+    public Task<Account?> FindByEmailAsync(string tenant, string email, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<Account?>(async db =>
         {
             var id = await db.HashGetAsync(EmailsKey(tenant), email.ToLowerInvariant()).ConfigureAwait(false);
             return id.IsNull ? null : await ReadAsync(db, tenant, id.ToString()).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>Links the upstream subject to the account of <paramref name="email"/> (made if none). No policy here: callers decide who may link.</summary>
-    public Task<LinkResult> LinkAsync(string tenant, string provider, string issuer, string subject, string email, string? name) =>
+    public Task<LinkResult> LinkAsync(string tenant, string provider, string issuer, string subject, string email, string? name, CancellationToken cancellationToken = default) =>
         store.RunAsync(async db =>
         {
             email = email.ToLowerInvariant();
@@ -72,7 +72,7 @@ internal sealed partial class AccountStore(StateStore store)
                 _ => LinkOutcome.Conflict,
             };
             return new LinkResult(outcome, await ReadAsync(db, tenant, result[1].ToString()!).ConfigureAwait(false));
-        });
+        }, cancellationToken);
 
     private async Task<Account?> ReadAsync(IDatabase db, string tenant, string id)
     {
@@ -81,8 +81,8 @@ internal sealed partial class AccountStore(StateStore store)
     }
 
     /// <summary>The upstream links of an account: (provider, issuer, subject), from its slots (a scan of the tenant's links hash).</summary>
-    public Task<List<AccountLink>> ListLinksAsync(string tenant, string accountId) =>
-        store.RunAsync(async db =>
+    public Task<List<AccountLink>> ListLinksAsync(string tenant, string accountId, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(async db =>
         {
             var links = new List<AccountLink>();
             // Account ids are lower-case hex: nothing in the prefix needs escaping for MATCH.
@@ -96,23 +96,23 @@ internal sealed partial class AccountStore(StateStore store)
             }
 
             return links.OrderBy(l => l.Provider, StringComparer.Ordinal).ThenBy(l => l.Issuer, StringComparer.Ordinal).ToList();
-        });
+        }, cancellationToken);
 
     /// <summary>Gateway sessions of the account started at or before this instant are no longer accepted (null: none revoked).</summary>
-    public Task<DateTimeOffset?> GetSessionsRevokedAtAsync(string tenant, string accountId) =>
-        store.RunAsync<DateTimeOffset?>(async db =>
+    public Task<DateTimeOffset?> GetSessionsRevokedAtAsync(string tenant, string accountId, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<DateTimeOffset?>(async db =>
         {
             var value = await db.HashGetAsync(SessionsKey(tenant), accountId).ConfigureAwait(false);
             return value.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-        });
+        }, cancellationToken);
 
     /// <summary>Records the instant and tells every node (<see cref="SessionsChannel"/>) to drop its cached copy.</summary>
-    public Task RevokeSessionsAsync(string tenant, string accountId, DateTimeOffset at) =>
+    public Task RevokeSessionsAsync(string tenant, string accountId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         store.RunAsync(async db =>
         {
             await db.HashSetAsync(SessionsKey(tenant), accountId, at.ToUnixTimeMilliseconds()).ConfigureAwait(false);
             return await db.PublishAsync(RedisChannel.Literal(SessionsChannel), tenant + "\n" + accountId).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>The channel on which session revocations are announced (see <see cref="SessionRevocations"/>).</summary>
     public string SessionsChannel => store.Keys.Prefix + "id:sessions:revoked";

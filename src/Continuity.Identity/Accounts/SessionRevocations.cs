@@ -32,7 +32,7 @@ internal sealed partial class SessionRevocations(AccountStore accounts, StateSto
     public long StoreReads => Interlocked.Read(ref _storeReads);
 
     /// <summary>The instant before which the account's sessions are ended (null: never revoked). Throws <see cref="StateUnavailableException"/> on a miss while the store is down.</summary>
-    public async ValueTask<DateTimeOffset?> GetRevokedAtAsync(string tenant, string account)
+    public async ValueTask<DateTimeOffset?> GetRevokedAtAsync(string tenant, string account, CancellationToken cancellationToken = default)
     {
         var ttl = options.Value.SessionRevocationCacheTtl;
         var now = time.GetUtcNow();
@@ -43,12 +43,12 @@ internal sealed partial class SessionRevocations(AccountStore accounts, StateSto
 
         if (ttl > TimeSpan.Zero && !_subscribed)
         {
-            await SubscribeAsync();
+            await SubscribeAsync(cancellationToken);
         }
 
         var generation = Interlocked.Read(ref _generation);
         Interlocked.Increment(ref _storeReads);
-        var revokedAt = await accounts.GetSessionsRevokedAtAsync(tenant, account);
+        var revokedAt = await accounts.GetSessionsRevokedAtAsync(tenant, account, cancellationToken);
         if (ttl > TimeSpan.Zero && _subscribed && Interlocked.Read(ref _generation) == generation)
         {
             if (_entries.Count >= MaxEntries)
@@ -63,9 +63,9 @@ internal sealed partial class SessionRevocations(AccountStore accounts, StateSto
     }
 
     /// <summary>Ends the account's sessions on every node: the store first, then this node's cache, then the others' through pub/sub.</summary>
-    public async Task RevokeAsync(string tenant, string account, DateTimeOffset at)
+    public async Task RevokeAsync(string tenant, string account, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await accounts.RevokeSessionsAsync(tenant, account, at);
+        await accounts.RevokeSessionsAsync(tenant, account, at, cancellationToken);
         Forget(tenant, account);
     }
 
@@ -85,9 +85,9 @@ internal sealed partial class SessionRevocations(AccountStore accounts, StateSto
     /// Once per node, before the first entry is cached (so no entry can miss its invalidation). Without a
     /// subscription nothing is cached: every request reads the store, as before the cache.
     /// </summary>
-    private async Task SubscribeAsync()
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        await _subscribing.WaitAsync();
+        await _subscribing.WaitAsync(cancellationToken);
         try
         {
             if (_subscribed)

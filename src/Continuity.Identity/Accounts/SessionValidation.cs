@@ -26,7 +26,7 @@ internal sealed partial class SessionValidation(SessionRevocations revocations, 
         DateTimeOffset? revokedAt;
         try
         {
-            revokedAt = await revocations.GetRevokedAtAsync(tenant, account);
+            revokedAt = await revocations.GetRevokedAtAsync(tenant, account, context.HttpContext.RequestAborted);
         }
         catch (StateUnavailableException)
         {

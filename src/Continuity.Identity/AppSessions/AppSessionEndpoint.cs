@@ -16,7 +16,7 @@ internal static class AppSessionEndpoint
     public static async Task<IResult> HandleAsync(HttpContext http, AppSessionTickets tickets, TenantDirectory tenants, string? ticket)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var redemption = await tickets.RedeemAsync(ticket, http.Request.Host.Host, http.Request.Cookies[AppSessionBinding.CookieName], tenants.Find);
+        var redemption = await tickets.RedeemAsync(ticket, http.Request.Host.Host, http.Request.Cookies[AppSessionBinding.CookieName], tenants.Find, http.RequestAborted);
         switch (redemption.Outcome)
         {
             case AppSessionOutcome.Redeemed:

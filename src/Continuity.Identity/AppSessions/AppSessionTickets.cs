@@ -57,7 +57,7 @@ internal sealed class AppSessionTickets(IDataProtectionProvider protection, Stat
     /// Reads, checks and claims a ticket presented on <paramref name="host"/> by a browser holding
     /// <paramref name="nonce"/> (its <see cref="AppSessionBinding.CookieName"/> cookie there).
     /// </summary>
-    public async Task<AppSessionRedemption> RedeemAsync(string? value, string host, string? nonce, Func<string, TenantOptions?> findTenant)
+    public async Task<AppSessionRedemption> RedeemAsync(string? value, string host, string? nonce, Func<string, TenantOptions?> findTenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(findTenant);
         if (Read(value) is not { } ticket)
@@ -91,7 +91,7 @@ internal sealed class AppSessionTickets(IDataProtectionProvider protection, Stat
         try
         {
             var key = store.Keys.Prefix + "id:" + ticket.Tenant + ":ticket:" + ticket.Id;
-            claimed = await store.RunAsync(db => db.StringSetAsync(key, "1", Lifetime * 2, When.NotExists)).ConfigureAwait(false);
+            claimed = await store.RunAsync(db => db.StringSetAsync(key, "1", Lifetime * 2, When.NotExists), cancellationToken).ConfigureAwait(false);
         }
         catch (StateUnavailableException)
         {

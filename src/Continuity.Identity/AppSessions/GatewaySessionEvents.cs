@@ -17,7 +17,7 @@ internal sealed class GatewaySessionEvents(SessionValidation revocation, Session
         ArgumentNullException.ThrowIfNull(context);
         var principal = context.Principal;
         var ended = principal?.FindFirst(IdentityDefaults.TenantClaim)?.Value is { } tenant && principal.FindFirst(AppSessionClaims.SessionId)?.Value is { } sid
-            ? IsEndedAsync(tenant, sid)
+            ? IsEndedAsync(tenant, sid, context.HttpContext.RequestAborted)
             : Task.FromResult(false);
         await revocation.ValidatePrincipal(context);
         if (context.Principal is not null && await ended)
@@ -27,11 +27,11 @@ internal sealed class GatewaySessionEvents(SessionValidation revocation, Session
         }
     }
 
-    private async Task<bool> IsEndedAsync(string tenant, string sid)
+    private async Task<bool> IsEndedAsync(string tenant, string sid, CancellationToken cancellationToken)
     {
         try
         {
-            return await ends.IsEndedAsync(tenant, sid);
+            return await ends.IsEndedAsync(tenant, sid, cancellationToken);
         }
         catch (StateUnavailableException)
         {

@@ -17,11 +17,11 @@ namespace Continuity.Identity.AppSessions;
 /// </summary>
 internal sealed class SessionEnds(StateStore store, IOptions<IdentityOptions> identity)
 {
-    public Task EndAsync(string tenant, string sessionId) =>
-        store.RunAsync(db => db.StringSetAsync(Key(tenant, sessionId), "1", identity.Value.SessionLifetime + TimeSpan.FromHours(1), When.Always));
+    public Task EndAsync(string tenant, string sessionId, CancellationToken cancellationToken = default) =>
+        store.RunAsync(db => db.StringSetAsync(Key(tenant, sessionId), "1", identity.Value.SessionLifetime + TimeSpan.FromHours(1), When.Always), cancellationToken);
 
-    public Task<bool> IsEndedAsync(string tenant, string sessionId) =>
-        store.RunAsync(db => db.KeyExistsAsync(Key(tenant, sessionId)));
+    public Task<bool> IsEndedAsync(string tenant, string sessionId, CancellationToken cancellationToken = default) =>
+        store.ReadAsync(db => db.KeyExistsAsync(Key(tenant, sessionId)), cancellationToken);
 
     private string Key(string tenant, string sessionId) => store.Keys.Prefix + "id:" + tenant + ":ended:" + sessionId;
 }

@@ -27,7 +27,7 @@ internal static class SignOutEndpoint
         if (session.Succeeded && session.Principal.FindFirst(IdentityDefaults.TenantClaim)?.Value is { } tenant
             && session.Principal.FindFirst(AppSessionClaims.SessionId)?.Value is { } sid)
         {
-            await ends.EndAsync(tenant, sid);
+            await ends.EndAsync(tenant, sid, http.RequestAborted);
         }
 
         await http.SignOutAsync(IdentityDefaults.CookieScheme);

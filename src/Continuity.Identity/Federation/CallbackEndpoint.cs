@@ -73,7 +73,7 @@ internal static partial class CallbackEndpoint
                     StatusCodes.Status403Forbidden, failedProvider: providerName);
             }
 
-            var link = await linker.ResolveAsync(upstream);
+            var link = await linker.ResolveAsync(upstream, http.RequestAborted);
             if (link.Account is not { } account)
             {
                 metrics.SignIn(tenant, providerName, "refused");

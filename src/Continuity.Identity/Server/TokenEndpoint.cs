@@ -25,7 +25,7 @@ internal static class TokenEndpoint
             var principal = result.Principal ?? throw new InvalidOperationException("OpenIddict validated the grant but gave no principal.");
             var tenant = principal.GetClaim(IdentityDefaults.TenantClaim);
             var subject = principal.GetClaim(Claims.Subject);
-            if (tenant is null || subject is null || await accounts.FindByIdAsync(tenant, subject) is null)
+            if (tenant is null || subject is null || await accounts.FindByIdAsync(tenant, subject, http.RequestAborted) is null)
             {
                 return AuthorizationEndpoint.Forbid(Errors.InvalidGrant, "The account no longer exists.");
             }

@@ -23,7 +23,7 @@ internal sealed partial class RedisAuthorizationStore(VersionedEntries entries, 
         ArgumentNullException.ThrowIfNull(authorization);
         authorization.Id ??= NewId();
         authorization.Version = 1;
-        if (!await Entries.CreateAsync(keys.Authorization(authorization.Id), authorization.Id, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl))
+        if (!await Entries.CreateAsync(keys.Authorization(authorization.Id), authorization.Id, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl, cancellationToken))
         {
             throw new OpenIddictExceptions.ConcurrencyException("An authorization with this id already exists.");
         }
@@ -33,11 +33,11 @@ internal sealed partial class RedisAuthorizationStore(VersionedEntries entries, 
     {
         ArgumentNullException.ThrowIfNull(authorization);
         var key = keys.Authorization(authorization.Id!);
-        var version = await Entries.UpdateAsync(key, authorization.Id!, authorization.Version, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl)
+        var version = await Entries.UpdateAsync(key, authorization.Id!, authorization.Version, Serialize(authorization), InitialTtl, IndexesOf(authorization), IndexTtl, cancellationToken)
             ?? throw new OpenIddictExceptions.ConcurrencyException("The authorization was changed by another request (or node) since it was read.");
         authorization.Version = version;
-        // The update reset the TTL to the initial one: give back what its tokens need.
-        await Entries.ExtendAsync(key, IndexTtl);
+        // The update reset the TTL to the initial one: give back what its tokens need (after the first write: to the end).
+        await Entries.ExtendAsync(key, IndexTtl, CancellationToken.None);
     }
 
     public IAsyncEnumerable<IdentityAuthorization> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken) =>

@@ -19,7 +19,7 @@ internal sealed partial class RedisTokenStore(VersionedEntries entries, OidcKeys
         ArgumentNullException.ThrowIfNull(token);
         token.Id ??= NewId();
         token.Version = 1;
-        var created = await Entries.CreateAsync(keys.Token(token.Id), token.Id, Serialize(token), TtlOf(token), IndexesOf(token), IndexTtl);
+        var created = await Entries.CreateAsync(keys.Token(token.Id), token.Id, Serialize(token), TtlOf(token), IndexesOf(token), IndexTtl, cancellationToken);
         if (!created)
         {
             throw new OpenIddictExceptions.ConcurrencyException("A token with this id already exists.");
@@ -31,14 +31,14 @@ internal sealed partial class RedisTokenStore(VersionedEntries entries, OidcKeys
     public override async ValueTask UpdateAsync(IdentityToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var version = await Entries.UpdateAsync(keys.Token(token.Id!), token.Id!, token.Version, Serialize(token), TtlOf(token), IndexesOf(token), IndexTtl)
+        var version = await Entries.UpdateAsync(keys.Token(token.Id!), token.Id!, token.Version, Serialize(token), TtlOf(token), IndexesOf(token), IndexTtl, cancellationToken)
             ?? throw new OpenIddictExceptions.ConcurrencyException("The token was changed by another request (or node) since it was read.");
         token.Version = version;
         await AfterWriteAsync(token);
     }
 
     public async ValueTask<IdentityToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken) =>
-        await Entries.GetStringAsync(keys.TokenReference(identifier)) is { Length: > 0 } id ? await FindByIdAsync(id, cancellationToken) : null;
+        await Entries.GetStringAsync(keys.TokenReference(identifier), cancellationToken) is { Length: > 0 } id ? await FindByIdAsync(id, cancellationToken) : null;
 
     public IAsyncEnumerable<IdentityToken> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken) =>
         FromIndexAsync(keys.TokensByApplication(identifier), static _ => true, cancellationToken);
@@ -73,16 +73,17 @@ internal sealed partial class RedisTokenStore(VersionedEntries entries, OidcKeys
     public ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken) =>
         RevokeAllAsync(FindBySubjectAsync(subject, cancellationToken), cancellationToken);
 
+    /// <summary>The reference and the authorization's TTL follow the entry's write: they run to the end, whatever the caller's token.</summary>
     private async Task AfterWriteAsync(IdentityToken token)
     {
         if (token.ReferenceId is { Length: > 0 } reference)
         {
-            await Entries.SetStringAsync(keys.TokenReference(reference), token.Id!, TtlOf(token));
+            await Entries.SetStringAsync(keys.TokenReference(reference), token.Id!, TtlOf(token), CancellationToken.None);
         }
 
         if (token.AuthorizationId is { Length: > 0 } authorization)
         {
-            await Entries.ExtendAsync(keys.Authorization(authorization), TtlOf(token));
+            await Entries.ExtendAsync(keys.Authorization(authorization), TtlOf(token), CancellationToken.None);
         }
     }
 

@@ -46,14 +46,14 @@ internal sealed class VersionedEntries(StateStore store)
         return next
         """;
 
-    public Task<(string Json, long Version)?> GetAsync(string key) =>
-        store.RunAsync<(string, long)?>(async db =>
+    public Task<(string Json, long Version)?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<(string, long)?>(async db =>
         {
             var values = await db.HashGetAsync(key, Fields).ConfigureAwait(false);
             return values[1].IsNull ? null : (values[1].ToString(), (long)values[0]);
-        });
+        }, cancellationToken);
 
-    public Task<List<(string Id, string Json, long Version)>> GetManyAsync(string indexKey, Func<string, string> keyOf) =>
+    public Task<List<(string Id, string Json, long Version)>> GetManyAsync(string indexKey, Func<string, string> keyOf, CancellationToken cancellationToken = default) =>
         store.RunAsync(async db =>
         {
             var ids = (await db.SetMembersAsync(indexKey).ConfigureAwait(false)).Select(v => v.ToString()).ToList();
@@ -81,22 +81,22 @@ internal sealed class VersionedEntries(StateStore store)
             }
 
             return found;
-        });
+        }, cancellationToken);
 
     /// <summary>Writes a new entry (false if the key holds another entry) and adds its id to the index sets.</summary>
-    public Task<bool> CreateAsync(string key, string id, string json, TimeSpan ttl, IEnumerable<string> indexes, TimeSpan indexTtl) =>
+    public Task<bool> CreateAsync(string key, string id, string json, TimeSpan ttl, IEnumerable<string> indexes, TimeSpan indexTtl, CancellationToken cancellationToken = default) =>
         store.RunAsync(async db =>
-            (long)(await db.ScriptEvaluateAsync(CreateScript, KeysOf(key, indexes), [json, Milliseconds(ttl), id, Milliseconds(indexTtl)]).ConfigureAwait(false)) == 1);
+            (long)(await db.ScriptEvaluateAsync(CreateScript, KeysOf(key, indexes), [json, Milliseconds(ttl), id, Milliseconds(indexTtl)]).ConfigureAwait(false)) == 1, cancellationToken);
 
     /// <summary>Replaces the entry if its version is still <paramref name="expected"/>; returns the new version or null.</summary>
-    public Task<long?> UpdateAsync(string key, string id, long expected, string json, TimeSpan ttl, IEnumerable<string> indexes, TimeSpan indexTtl) =>
+    public Task<long?> UpdateAsync(string key, string id, long expected, string json, TimeSpan ttl, IEnumerable<string> indexes, TimeSpan indexTtl, CancellationToken cancellationToken = default) =>
         store.RunAsync<long?>(async db =>
         {
             var result = (long)(await db.ScriptEvaluateAsync(UpdateScript, KeysOf(key, indexes), [json, Milliseconds(ttl), id, Milliseconds(indexTtl), expected]).ConfigureAwait(false));
             return result == 0 ? null : result;
-        });
+        }, cancellationToken);
 
-    public Task<bool> DeleteAsync(string key, string id, IEnumerable<string> indexes) =>
+    public Task<bool> DeleteAsync(string key, string id, IEnumerable<string> indexes, CancellationToken cancellationToken = default) =>
         store.RunAsync(async db =>
         {
             var tx = db.CreateTransaction();
@@ -108,10 +108,10 @@ internal sealed class VersionedEntries(StateStore store)
 
             await tx.ExecuteAsync().ConfigureAwait(false);
             return await deleted.ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>Lengthens a key's TTL to at least <paramref name="ttl"/> (never shortens it).</summary>
-    public Task ExtendAsync(string key, TimeSpan ttl) =>
+    public Task ExtendAsync(string key, TimeSpan ttl, CancellationToken cancellationToken = default) =>
         store.RunAsync(async db =>
         {
             var current = await db.KeyTimeToLiveAsync(key).ConfigureAwait(false);
@@ -121,13 +121,13 @@ internal sealed class VersionedEntries(StateStore store)
             }
 
             return true;
-        });
+        }, cancellationToken);
 
-    public Task<string?> GetStringAsync(string key) =>
-        store.RunAsync<string?>(async db => (string?)await db.StringGetAsync(key).ConfigureAwait(false));
+    public Task<string?> GetStringAsync(string key, CancellationToken cancellationToken = default) =>
+        store.ReadAsync<string?>(async db => (string?)await db.StringGetAsync(key).ConfigureAwait(false), cancellationToken);
 
-    public Task SetStringAsync(string key, string value, TimeSpan ttl) =>
-        store.RunAsync(db => db.StringSetAsync(key, value, ttl));
+    public Task SetStringAsync(string key, string value, TimeSpan ttl, CancellationToken cancellationToken = default) =>
+        store.RunAsync(db => db.StringSetAsync(key, value, ttl), cancellationToken);
 
     private static RedisKey[] KeysOf(string key, IEnumerable<string> indexes) => [key, .. indexes.Select(i => (RedisKey)i)];
 

@@ -28,11 +28,11 @@ internal abstract class VersionedStore<TEntry>(VersionedEntries entries, JsonTyp
     public async ValueTask DeleteAsync(TEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await entries.DeleteAsync(KeyOf(entry.Id!), entry.Id!, IndexesOf(entry));
+        await entries.DeleteAsync(KeyOf(entry.Id!), entry.Id!, IndexesOf(entry), cancellationToken);
     }
 
     public async ValueTask<TEntry?> FindByIdAsync(string identifier, CancellationToken cancellationToken) =>
-        await entries.GetAsync(KeyOf(identifier)) is { } found ? Deserialize(found.Json, found.Version) : null;
+        await entries.GetAsync(KeyOf(identifier), cancellationToken) is { } found ? Deserialize(found.Json, found.Version) : null;
 
     // The members below implement OpenIddict's store interfaces through the derived stores: instance members by contract.
 #pragma warning disable CA1822
@@ -101,7 +101,7 @@ internal abstract class VersionedStore<TEntry>(VersionedEntries entries, JsonTyp
     /// <summary>The entries listed in <paramref name="index"/> that pass <paramref name="filter"/>.</summary>
     protected async IAsyncEnumerable<TEntry> FromIndexAsync(string index, Func<TEntry, bool> filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var (_, text, version) in await entries.GetManyAsync(index, KeyOf))
+        foreach (var (_, text, version) in await entries.GetManyAsync(index, KeyOf, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var entry = Deserialize(text, version);

@@ -49,7 +49,7 @@ internal sealed partial class AdminBearerHandler(
             return AuthenticateResult.Fail("The access token names no tenant or subject.");
         }
 
-        var account = await accounts.FindByIdAsync(tenant, subject).ConfigureAwait(false);
+        var account = await accounts.FindByIdAsync(tenant, subject, Context.RequestAborted).ConfigureAwait(false);
         var name = account?.Email ?? subject;
         var claims = new List<Claim> { new(ClaimTypes.Name, name), new(AdminSignInDefaults.TenantClaim, tenant) };
         if (account is not null && token.HasScope(tokens.Value.AdminScope) && tenantOptions.Admins.GetValueOrDefault(account.Email) is { } admin)

@@ -46,7 +46,7 @@ internal sealed partial class MailTokenValidator(
             return Refuse(address, reason);
         }
 
-        var account = await accounts.FindByEmailAsync(tenantId, address).ConfigureAwait(false);
+        var account = await accounts.FindByEmailAsync(tenantId, address, cancellationToken).ConfigureAwait(false);
         if (account is null || !string.Equals(account.Id, read!.Subject, StringComparison.Ordinal))
         {
             return Refuse(address, "the token's subject does not own the address");

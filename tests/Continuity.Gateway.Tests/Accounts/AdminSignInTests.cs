@@ -14,7 +14,7 @@ namespace Continuity.Gateway.Tests.Accounts;
 [Trait("Category", "Server")]
 public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private static async Task<AccountsGateway> StartAsync(string redis, StandInUpstream upstream)
+    private static async Task<InProcessGateway> StartAsync(string redis, StandInUpstream upstream)
     {
         var port = FreePort.Next();
         return await AccountsGateway.StartAsync(redis, continuity =>
@@ -31,7 +31,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
         }, port);
     }
 
-    private static async Task<Browser> SignInAsync(AccountsGateway gateway, string address)
+    private static async Task<Browser> SignInAsync(InProcessGateway gateway, string address)
     {
         var browser = new Browser();
         var page = await browser.NavigateAsync(new Uri(gateway.BaseAddress, "login"), address);
@@ -97,7 +97,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> PostJsonAsync(Browser browser, AccountsGateway gateway, string path, object body)
+    private static async Task<HttpResponseMessage> PostJsonAsync(Browser browser, InProcessGateway gateway, string path, object body)
     {
         // What the admin console's own script sends: the anti-forgery header and its origin (a change made with the cookie needs both).
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.BaseAddress, path)) { Content = JsonContent.Create(body) };

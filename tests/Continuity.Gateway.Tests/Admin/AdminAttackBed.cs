@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Continuity.Gateway.Tests.Accounts;
+using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
 using Continuity.Testing.Identity;
 
@@ -21,7 +22,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
     private readonly StandInUpstream _otherUpstream;
     private readonly HttpClient _raw = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    private AdminAttackBed(AccountsGateway gateway, StandInUpstream demo, StandInUpstream other, int port)
+    private AdminAttackBed(InProcessGateway gateway, StandInUpstream demo, StandInUpstream other, int port)
     {
         Gateway = gateway;
         _demoUpstream = demo;
@@ -29,7 +30,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
         Port = port;
     }
 
-    public AccountsGateway Gateway { get; }
+    public InProcessGateway Gateway { get; }
 
     public int Port { get; }
 

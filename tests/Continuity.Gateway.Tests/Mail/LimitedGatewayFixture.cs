@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Continuity.Gateway.Tests.MailCrash;
 using Continuity.Testing;
 
 namespace Continuity.Gateway.Tests.Mail;
@@ -17,7 +16,7 @@ public sealed class LimitedGatewayFixture : IAsyncLifetime
 
     private readonly TempDirectory _dir = new("limits");
     private RedisServer? _redis;
-    private GatewayChild? _gateway;
+    private GatewayProcess? _gateway;
 
     public int SmtpPort { get; } = FreePort.Next();
 
@@ -25,7 +24,7 @@ public sealed class LimitedGatewayFixture : IAsyncLifetime
 
     public int SubmissionPort { get; } = FreePort.Next();
 
-    public int HttpPort => _gateway!.Http.BaseAddress!.Port;
+    public int HttpPort => _gateway!.BaseAddress.Port;
 
     public string Output => _gateway?.Output ?? "";
 
@@ -60,7 +59,7 @@ public sealed class LimitedGatewayFixture : IAsyncLifetime
                 },
             },
         }));
-        _gateway = new GatewayChild(config, _dir.Combine("data"));
+        _gateway = GatewayProcess.FromConfigFile("limits", config, _dir.Combine("data"), environment: GatewayProcess.WarningsOnly);
         try
         {
             await _gateway.StartAsync();

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Continuity.Gateway.Tests.Accounts;
+using Continuity.Gateway.Tests.Support;
 using Continuity.Testing;
 using MailKit;
 using MailKit.Net.Imap;
@@ -23,9 +24,9 @@ internal sealed class TokenGateway : IAsyncDisposable
     public const string PrimarySubject = "on primary";
 
     private readonly StandInUpstream _upstream;
-    private readonly AccountsGateway _gateway;
+    private readonly InProcessGateway _gateway;
 
-    private TokenGateway(StandInUpstream upstream, AccountsGateway gateway, DovecotServer primary, DovecotServer sovereign, int imapPort, int submissionPort)
+    private TokenGateway(StandInUpstream upstream, InProcessGateway gateway, DovecotServer primary, DovecotServer sovereign, int imapPort, int submissionPort)
     {
         SubmissionPort = submissionPort;
         _upstream = upstream;
@@ -44,7 +45,7 @@ internal sealed class TokenGateway : IAsyncDisposable
     /// <summary>The gateway's submission listener (AUTH only here: no backend to relay to is configured).</summary>
     public int SubmissionPort { get; }
 
-    public AccountsGateway Gateway => _gateway;
+    public InProcessGateway Gateway => _gateway;
 
     public static async Task<TokenGateway> StartAsync(string redis, string? accessTokenLifetime = null)
     {

@@ -40,7 +40,7 @@ public sealed partial class MailCrashTests(ITestOutputHelper output)
         var config = dir.Combine("continuity.json");
         await File.WriteAllTextAsync(config, Config(redis.ConnectionString, smtpPort, dovecot.LmtpUri));
         dovecot.Stop(); // mail stays spooled until after the kill
-        await using var gateway = new GatewayChild(config, dir.Combine("data"));
+        await using var gateway = GatewayProcess.FromConfigFile("mail", config, dir.Combine("data"), managementListener: true, GatewayProcess.WarningsOnly);
         await gateway.StartAsync();
 
         var load = new CrashLoad(smtpPort, Clients, PerClient);

@@ -39,7 +39,7 @@ public sealed class MailKillTests(ITestOutputHelper output)
         var smtpPort = FreePort.Next();
         var config = dir.Combine("continuity.json");
         await File.WriteAllTextAsync(config, Config(redis.ConnectionString, smtpPort, dovecot));
-        await using var gateway = new GatewayChild(config, dir.Combine("data"));
+        await using var gateway = GatewayProcess.FromConfigFile("mail", config, dir.Combine("data"), managementListener: true, GatewayProcess.WarningsOnly);
         await gateway.StartAsync();
 
         // The load runs until it is stopped after the fifth kill (the cap is far above what five kills use), so no kill
@@ -88,7 +88,7 @@ public sealed class MailKillTests(ITestOutputHelper output)
         var config = dir.Combine("continuity.json");
         await File.WriteAllTextAsync(config, Config(redis.ConnectionString, smtpPort, dovecot));
         dovecot.Stop(); // everything is spooled and retried until after the restarts
-        await using var gateway = new GatewayChild(config, dir.Combine("data"));
+        await using var gateway = GatewayProcess.FromConfigFile("mail", config, dir.Combine("data"), managementListener: true, GatewayProcess.WarningsOnly);
         await gateway.StartAsync();
 
         var load = new RestartingLoad(smtpPort, Senders, PerSender * 2 / 3, Users);
@@ -128,7 +128,7 @@ public sealed class MailKillTests(ITestOutputHelper output)
         await AssertExactlyOnceAsync(load, dovecot, kills);
     }
 
-    private static Task DrainedAsync(GatewayChild gateway) =>
+    private static Task DrainedAsync(GatewayProcess gateway) =>
         Eventually.TrueAsync(async () => await gateway.QueuedAsync() == 0, TimeSpan.FromSeconds(45),
             $"the spool empties after the last restart (the child's /metrics)\n{gateway.Output}");
 

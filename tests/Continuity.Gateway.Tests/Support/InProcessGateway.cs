@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Continuity.Gateway.Hosting;
 using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Continuity.Gateway.Tests.Support;
 
@@ -21,9 +23,10 @@ internal sealed class InProcessGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly List<TempDirectory> _dirs = [];
 
-    private InProcessGateway(WebApplication app, int port, string configFile)
+    private InProcessGateway(WebApplication app, int port, string configFile, RecentProblems problems)
     {
         _app = app;
+        Problems = problems;
         Port = port;
         ConfigFile = configFile;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -37,18 +40,25 @@ internal sealed class InProcessGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The gateway's last warnings and errors, for failure messages.</summary>
+    public RecentProblems Problems { get; }
+
+    /// <param name="port">The HTTP port when the caller must know it before the start (an issuer in <paramref name="customize"/>); null: a free one.</param>
     public static async Task<InProcessGateway> StartAsync(
-        string? redis, int approvals = 1, string automatic = "Suggest", int smtpPort = 0, string? primaryInbound = null, Action<JsonNode>? customize = null)
+        string? redis, int approvals = 1, string automatic = "Suggest", int smtpPort = 0, string? primaryInbound = null, Action<JsonNode>? customize = null,
+        int? port = null)
     {
         var dir = new TempDirectory("gateway");
-        var port = FreePort.Next();
+        port ??= FreePort.Next();
         var configFile = dir.Combine("continuity.json");
         var json = JsonNode.Parse(ConfigJson(redis, dir.Combine("data"), approvals, automatic, smtpPort, primaryInbound))!;
         customize?.Invoke(json["Continuity"]!);
         await File.WriteAllTextAsync(configFile, json.ToJsonString());
         var app = GatewayHost.Build(["--urls", $"http://127.0.0.1:{port}"], configFile, null);
+        var problems = new RecentProblems();
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(problems);
         await app.StartAsync();
-        var gateway = new InProcessGateway(app, port, configFile);
+        var gateway = new InProcessGateway(app, port.Value, configFile, problems);
         gateway._dirs.Add(dir);
         return gateway;
     }

@@ -35,13 +35,12 @@ public sealed class SyncCrashTests(ITestOutputHelper output)
         using var primary = DovecotServer.Start("sync-crash-primary", Alice);
         using var sovereign = DovecotServer.Start("sync-crash-sovereign", Alice);
         using var redis = new RedisServer();
-        using var dir = new TempDirectory("sync-crash");
         await using (var seed = await SyncMailbox.ConnectAsync(primary, Alice))
         {
             await seed.SeedAsync(Folder, Messages);
         }
 
-        await using var gateway = new SyncGateway(Options(primary, sovereign, redis), SyncSection(), dir.Path);
+        await using var gateway = new SyncGateway(Options(primary, sovereign, redis), SyncSection());
         await using var watch = await SyncMailbox.ConnectAsync(sovereign, Alice);
         var clock = Stopwatch.StartNew();
 

@@ -101,6 +101,26 @@ public sealed class StoreBackendTests
         Assert.Null(await accounts.FindByLinkAsync("demo", "primary", "https://p/", "p-2"));
     }
 
+    [Fact]
+    public async Task AccountStore_CancelledWhileTheServerHoldsTheReply_StopsWaitingPromptly()
+    {
+        // CLIENT PAUSE: redis-server takes the read and answers only after 4 s, as a stalled store would.
+        using var fixture = new Backend("redis");
+        var accounts = new AccountStore(fixture.Store);
+        await accounts.LinkAsync("t", "p", "https://issuer.test", "s1", "a@t.test", null);
+        var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString + ",allowAdmin=true");
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "4000", "ALL");
+        // Without QUIT, which the pause would hold too.
+        await admin.CloseAsync(allowCommandsToComplete: false);
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accounts.FindByEmailAsync("t", "a@t.test", cancel.Token));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed} (the server answers after 4 s)");
+    }
+
     private sealed class Backend : IDisposable
     {
         private readonly TempDirectory _dir = new("identity-store");
@@ -118,6 +138,8 @@ public sealed class StoreBackendTests
         }
 
         public StateStore Store { get; }
+
+        public string? RedisConnectionString => _redis?.ConnectionString;
 
         public void Dispose()
         {

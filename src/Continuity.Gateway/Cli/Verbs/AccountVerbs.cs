@@ -35,7 +35,7 @@ internal static class AccountVerbs
 
     private static async Task<int> ImportAsync(CliContext c, string tenant, FileInfo file)
     {
-        var bytes = await File.ReadAllBytesAsync(file.FullName);
+        var bytes = await File.ReadAllBytesAsync(file.FullName, c.Cancellation);
         var json = file.Name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || bytes.AsSpan().TrimStart((byte)' ').TrimStart("\uFEFF"u8) is [(byte)'[', ..];
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue(json ? "application/json" : "text/csv");

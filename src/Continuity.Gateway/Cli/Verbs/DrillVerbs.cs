@@ -17,7 +17,7 @@ internal static class DrillVerbs
             {
                 // A tenant-wide check logs in to every user's sovereign mailbox: longer than one API call's usual 30 s.
                 using var client = c.Client(TimeSpan.FromMinutes(5));
-                return await DrillCommands.ReadinessAsync(client, c.Required(tenant), c.Get(user), c.Json, c.Out, c.Error);
+                return await DrillCommands.ReadinessAsync(client, c.Required(tenant), c.Get(user), c.Json, c.Out, c.Error, c.Cancellation);
             });
 
         var drillTenant = CliOptions.Tenant(required: true);
@@ -41,7 +41,7 @@ internal static class DrillVerbs
             .Runs(async c =>
             {
                 using var client = c.Client();
-                return await DrillCommands.DrillAsync(client, c.Required(drillTenant), c.Required(users), c.Get(live), c.Json, c.Out, c.Error);
+                return await DrillCommands.DrillAsync(client, c.Required(drillTenant), c.Required(users), c.Get(live), c.Json, c.Out, c.Error, cancellationToken: c.Cancellation);
             });
         return [readiness, drill];
     }

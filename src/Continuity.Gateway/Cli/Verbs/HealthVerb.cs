@@ -23,7 +23,7 @@ internal static class HealthVerb
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(seconds) };
         try
         {
-            using var response = await http.GetAsync(ready);
+            using var response = await http.GetAsync(ready, c.Cancellation);
             var line = $"{ready}: {(int)response.StatusCode} {response.ReasonPhrase}";
             if (response.IsSuccessStatusCode)
             {
@@ -39,7 +39,7 @@ internal static class HealthVerb
             await c.Error.WriteLineAsync($"{ready}: cannot connect: {ex.Message}");
             return ExitCode.Failed;
         }
-        catch (TaskCanceledException)
+        catch (TaskCanceledException) when (!c.Cancellation.IsCancellationRequested)
         {
             await c.Error.WriteLineAsync($"{ready}: no answer within {seconds} s");
             return ExitCode.Failed;

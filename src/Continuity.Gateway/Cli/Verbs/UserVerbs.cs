@@ -40,7 +40,7 @@ internal static class UserVerbs
 
     private static async Task<int> ImportAsync(CliContext c, string tenant, FileInfo file)
     {
-        var addresses = (await File.ReadAllLinesAsync(file.FullName))
+        var addresses = (await File.ReadAllLinesAsync(file.FullName, c.Cancellation))
             .Select(l => l.Split(',', ';')[0].Trim().Trim('"'))
             .Where(a => a.Contains('@', StringComparison.Ordinal))
             .ToList();
