@@ -154,7 +154,7 @@ internal sealed partial class ProbeHealthPolicy(
 
     private static string Describe(DestinationProbingResult result, int failures, int threshold)
     {
-        var what = result.Exception is { } ex ? ex.GetType().Name
+        var what = result.Exception is { } ex ? OneLine(ex)
             : result.Response is { } response ? $"HTTP {(int)response.StatusCode}"
             : "no response";
         return failures == 0 ? what : $"{what} ({failures} failed probe(s) in a row, down at {threshold})";

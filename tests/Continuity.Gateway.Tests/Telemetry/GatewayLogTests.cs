@@ -75,6 +75,9 @@ public sealed class GatewayLogTests
         await using var gateway = await GatewayProcess.StartAsync("A", options);
         await Eventually.TrueAsync(() => gateway.Output.Contains($"Web backend {primary} of demo/webmail/primary failed its probe", StringComparison.Ordinal),
             Deadline, "the refused probe is logged");
+        // Both sides down: the cut-off signal's log line names the sovereign's failure too (from the health registry).
+        await Eventually.TrueAsync(() => gateway.Output.Contains("it is down too", StringComparison.Ordinal),
+            Deadline, "the signal for the primary's outage is logged with the sovereign's state");
 
         // Assert
         var lines = gateway.Output.Split('\n');
