@@ -49,7 +49,21 @@ public sealed class ConsoleBed : IAsyncLifetime
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);
         await page.GetByLabel("E-mail address").FillAsync(address);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { Timeout = 60_000 });
+        try
+        {
+            // Commit, not the default "load": once the redirects ended on the page, the locators that follow wait for what
+            // they need. Waiting for "load" once timed out on a page already at /admin (Playwright saw only "networkidle").
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
+        }
+        catch (PlaywrightException ex)
+        {
+            // Say where the browser stopped and what the gateway logged, so a slow or refused sign-in explains itself.
+            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            throw new System.TimeoutException(
+                $"sign-in of {address} did not come back to {path} within 60 s: the browser is at {page.Url} showing:{Environment.NewLine}{text}" +
+                $"{Environment.NewLine}gateway log:{Environment.NewLine}{Bed.Gateway.Problems.Describe()}", ex);
+        }
+
         return page;
     }
 
