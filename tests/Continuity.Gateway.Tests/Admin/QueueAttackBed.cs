@@ -36,37 +36,65 @@ internal sealed class QueueAttackBed : IAsyncDisposable
 
     public int SmtpPort { get; }
 
+    /// <summary>How long the gateway took to start (for the test's output).</summary>
+    public TimeSpan StartedIn { get; private init; }
+
     /// <param name="retryDelay">Every retry waits this long (first and longest delay alike).</param>
+    /// <remarks>
+    /// The ports come from <see cref="FreePort"/>, which cannot see the other test runs on this machine: a start that
+    /// finds a port taken in between ("Address already in use") is tried again with new ports, at most three times.
+    /// </remarks>
     public static async Task<QueueAttackBed> StartAsync(TimeSpan retryDelay)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var backend = SlowLmtpBackend.Start();
         try
         {
-            var smtpPort = FreePort.Next();
-            var options = GatewayConfig.Demo(redis: null);
-            options.Listeners.Smtp = smtpPort;
-            options.Tenants[GatewayConfig.Tenant].Providers["primary"].Mail = new ProviderMailOptions { Inbound = backend.Uri };
-            options.Tenants["other"] = new TenantOptions
+            for (var attempt = 1; ; attempt++)
             {
-                Domains = ["other.test"],
-                DefaultProvider = "primary",
-                Users = [Dana],
-                Admins = { ["ops@other.test"] = new AdminOptions { Role = AdminRole.Operator, ApiKeyHashes = [GatewayConfig.Hash(OtherKey)] } },
-                Providers = { ["primary"] = new ProviderOptions { Mail = new ProviderMailOptions { Inbound = backend.Uri } } },
-            };
-            var delay = retryDelay.ToString("c", CultureInfo.InvariantCulture);
-            var gateway = await GatewayProcess.StartAsync("queue", options, sections: root => root["Continuity"]!["Mail"] = new JsonObject
-            {
-                ["ServerName"] = "mx.demo.test",
-                ["Delivery"] = new JsonObject { ["FirstRetryDelay"] = delay, ["MaxRetryDelay"] = delay },
-            });
-            return new QueueAttackBed(backend, gateway, smtpPort);
+                var smtpPort = FreePort.Next();
+                try
+                {
+                    var gateway = await GatewayProcess.StartAsync("queue", Options(backend, smtpPort), sections: root => root["Continuity"]!["Mail"] = Mail(retryDelay));
+                    return new QueueAttackBed(backend, gateway, smtpPort) { StartedIn = clock.Elapsed };
+                }
+                catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+                {
+                }
+            }
         }
         catch
         {
             await backend.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The demo tenant delivering to <paramref name="backend"/>, and tenant <c>other</c> (dana) delivering there too.</summary>
+    private static ContinuityOptions Options(SlowLmtpBackend backend, int smtpPort)
+    {
+        var options = GatewayConfig.Demo(redis: null);
+        options.Listeners.Smtp = smtpPort;
+        options.Tenants[GatewayConfig.Tenant].Providers["primary"].Mail = new ProviderMailOptions { Inbound = backend.Uri };
+        options.Tenants["other"] = new TenantOptions
+        {
+            Domains = ["other.test"],
+            DefaultProvider = "primary",
+            Users = [Dana],
+            Admins = { ["ops@other.test"] = new AdminOptions { Role = AdminRole.Operator, ApiKeyHashes = [GatewayConfig.Hash(OtherKey)] } },
+            Providers = { ["primary"] = new ProviderOptions { Mail = new ProviderMailOptions { Inbound = backend.Uri } } },
+        };
+        return options;
+    }
+
+    private static JsonObject Mail(TimeSpan retryDelay)
+    {
+        var delay = retryDelay.ToString("c", CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["ServerName"] = "mx.demo.test",
+            ["Delivery"] = new JsonObject { ["FirstRetryDelay"] = delay, ["MaxRetryDelay"] = delay },
+        };
     }
 
     /// <summary>One message from outside to <paramref name="to"/> over raw SMTP, with <paramref name="marker"/> as subject and body; 250 at each step.</summary>
