@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Continuity.Core.Tests.Health;
 
+[Trait("Category", "Server")]
 public sealed class BackendProbeServiceTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);

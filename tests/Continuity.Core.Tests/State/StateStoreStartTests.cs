@@ -13,6 +13,7 @@ namespace Continuity.Core.Tests.State;
 /// <see cref="StateStore.StartAsync"/> or on first use; the route snapshot service reads its fail-static copy in its
 /// <c>StartAsync</c>. A store that is down still lets both start.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class StateStoreStartTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Continuity.Gateway.Tests.Cli;
 /// The action's cancellation token (Ctrl+C or SIGTERM in a terminal) reaches the admin client's HTTP call: a verb
 /// waiting on a gateway that never answers stops at once instead of after the client's 30 s timeout.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class CliCancellationTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Continuity.Gateway.Tests.HouseRules;
 /// One logging style: the <c>[LoggerMessage]</c> methods of a class <c>X</c> live in its nested <c>Log</c> class,
 /// declared in <c>X.Log.cs</c> beside <c>X.cs</c>, and are called as <c>Log.Something(logger, …)</c>.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed partial class LoggerMessagePlacementTests
 {
     private static readonly string[] Assemblies = ["Continuity.Core", "Continuity.Identity", "Continuity.Mail", "Continuity.Web", "continuity"];

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Continuity.Gateway.Tests.Mail;
 
 /// <summary>The start-up check of <c>Continuity:Identity:AccessTokens</c>: a mail scope whose tokens could never pass is an error, with its path.</summary>
+[Trait("Category", "Server")]
 public sealed class AccessTokenOptionsTests
 {
     [Fact]

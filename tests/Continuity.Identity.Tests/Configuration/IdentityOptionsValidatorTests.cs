@@ -3,6 +3,7 @@ using Continuity.Identity.Configuration;
 
 namespace Continuity.Identity.Tests.Configuration;
 
+[Trait("Category", "Server")]
 public sealed class IdentityOptionsValidatorTests
 {
     private static ContinuityOptions Core() => new()

@@ -11,6 +11,7 @@ namespace Continuity.Mail.Tests.Queue;
 /// record was written first and a refused delete, retried by the admin, was audited twice), and one whose record
 /// cannot be written does not happen and leaves the message deliverable.
 /// </summary>
+[Trait("Category", "Server")]
 public sealed class QueueDeletionTests : IDisposable
 {
     private readonly TempDirectory _dir = new("queue-deletion");
