@@ -6,18 +6,14 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Continuity.Identity.Configuration;
 
 /// <summary>Checks <c>Continuity:Identity</c> against the tenants and reports every error at once, each with its path.</summary>
-internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<IdentityOptions>(continuity)
+internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<IdentityOptions>(continuity, Check)
 {
     private const string Root = IdentityOptions.SectionName;
     private static readonly string[] StandardScopes = [Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess];
     private static readonly string[] KnownGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials];
 
-    protected override IReadOnlyCollection<string> Errors(IdentityOptions options, ContinuityOptions continuity) => Check(options, continuity);
-
     public static ConfigurationErrorCollection Check(IdentityOptions options, ContinuityOptions continuity)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(continuity);
         var errors = new ConfigurationErrorCollection();
 
         foreach (var (id, tenant) in options.Tenants)
