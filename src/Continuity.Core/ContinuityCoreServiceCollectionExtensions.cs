@@ -28,6 +28,7 @@ public static class ContinuityCoreServiceCollectionExtensions
         services.TryAddSingleton<ListenerRegistry>();
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<BackendHealthRegistry>();
+        services.TryAddSingleton<BackendProbeServiceDependencies>();
         services.TryAddSingleton<StateStore>();
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<RouteStore>();

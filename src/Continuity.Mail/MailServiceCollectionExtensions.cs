@@ -57,7 +57,8 @@ public static class MailServiceCollectionExtensions
             sp.GetRequiredService<SpoolQueue>(), sp.GetRequiredService<SpoolStore>(), sp.GetRequiredService<DeliveryPlanner>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<MailQueue>>()));
 
-        services.TryAddSingleton<BackendHealthRegistry>(); // Core registers the same one; a host without Core still gets one
+        services.TryAddSingleton<BackendHealthRegistry>(); // Core registers the same ones; a host without Core still gets them
+        services.TryAddSingleton<BackendProbeServiceDependencies>();
         services.TryAddSingleton<InboundProbeService>();
 
         // Delivery first: it loads the spool before the MX accepts anything new.

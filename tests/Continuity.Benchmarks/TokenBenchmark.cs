@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using Continuity.Identity.Stores;
+using Continuity.Core.Credentials;
 using Continuity.Testing.Identity;
 
 namespace Continuity.Benchmarks;
@@ -39,7 +39,7 @@ internal static class TokenBenchmark
         var (warmup, duration) = (TimeSpan.FromSeconds(warmupSeconds), TimeSpan.FromSeconds(seconds));
         await using var world = await IdentityWorld.StartAsync(withRelyingParty: false);
         await using var peer = await TokenPeer.StartAsync(TestKeys.Signing, IdentityWorld.ServiceClientId,
-            ApplicationManager.Hash(IdentityWorld.ServiceSecret), world.Issuer.AbsoluteUri, "https://api.demo.test");
+            SecretHash.Of(IdentityWorld.ServiceSecret), world.Issuer.AbsoluteUri, "https://api.demo.test");
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 1024 };
         using var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
         Console.Error.WriteLine($"# gateway node {world.Issuer} (in-process, redis-server {world.Redis.ConnectionString}); peer {peer.BaseUri}");

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Continuity.Identity.Stores;
+using Continuity.Core.Credentials;
 using Continuity.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -42,7 +42,7 @@ internal sealed class TokenPeer : IAsyncDisposable
 
             var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter)).Split(':', 2);
             var form = await http.Request.ReadFormAsync();
-            if (pair.Length != 2 || Uri.UnescapeDataString(pair[0]) != clientId || !ApplicationManager.Matches(Uri.UnescapeDataString(pair[1]), secretHash))
+            if (pair.Length != 2 || Uri.UnescapeDataString(pair[0]) != clientId || !SecretHash.Matches(Uri.UnescapeDataString(pair[1]), secretHash))
             {
                 return Results.Json(new { error = "invalid_client" }, statusCode: 401);
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Continuity.Core.Credentials;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.Configuration;
@@ -244,7 +245,7 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
             for (var i = 0; i < options.ApiKeyHashes.Count; i++)
             {
                 var hash = options.ApiKeyHashes[i];
-                if (!ApiKeyHashPattern().IsMatch(hash ?? ""))
+                if (!SecretHash.IsWellFormed(hash))
                 {
                     error($"{adminPath}:ApiKeyHashes:{i}", "must be 'sha256:' and 64 hex digits (see 'continuity apikey new')");
                 }
@@ -381,7 +382,4 @@ public sealed partial class ContinuityOptionsValidator : IValidateOptions<Contin
 
     [GeneratedRegex(@"^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")]
     private static partial Regex DomainPattern();
-
-    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
-    private static partial Regex ApiKeyHashPattern();
 }

@@ -31,20 +31,17 @@ public abstract partial class BackendProbeService<TTarget, TBackend> : Backgroun
     /// <param name="targets">Every configured backend, in configuration order; none means the service does nothing.</param>
     /// <param name="schedule">When to probe, how long a probe may take, when a down backend is signalled.</param>
     /// <param name="signalSource">The <see cref="CutoffSignal.Source"/> of this prober's signals (<c>mx-probe</c>, …).</param>
-    /// <param name="registry">Where each result goes.</param>
-    /// <param name="signals">Where a long outage is signalled.</param>
-    /// <param name="time">The clock of the rounds (and of the probes' timeouts, through <see cref="Time"/>).</param>
-    /// <param name="logger">The prober's own logger, so its lines carry its category.</param>
-    protected BackendProbeService(
-        IReadOnlyList<TTarget> targets, IProbeSchedule schedule, string signalSource, BackendHealthRegistry registry, ICutoffSignals signals, TimeProvider time, ILogger logger)
+    /// <param name="dependencies">Registry, signals, clock (also the probes', through <see cref="Time"/>) and loggers; the prober's logger has its own category.</param>
+    protected BackendProbeService(IReadOnlyList<TTarget> targets, IProbeSchedule schedule, string signalSource, BackendProbeServiceDependencies dependencies)
     {
+        ArgumentNullException.ThrowIfNull(dependencies);
         Targets = targets;
         Schedule = schedule;
         _signalSource = signalSource;
-        _registry = registry;
-        _signals = signals;
-        Time = time;
-        _logger = logger;
+        _registry = dependencies.Registry;
+        _signals = dependencies.Signals;
+        Time = dependencies.Time;
+        _logger = dependencies.Loggers.CreateLogger(GetType());
     }
 
     /// <summary>Every configured backend of every provider, in configuration order.</summary>

@@ -23,8 +23,7 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapContinuityAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapAdminGroup("")
-            .AnswerStoreAndFailoverErrors();
+        var api = app.MapAdminGroup("");
 
         api.MapGet("/tenants", ListTenants);
         api.MapGet("/tenants/{tenant}/routes", GetRoutes);

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
-using System.Text;
 using Continuity.Core.Configuration;
+using Continuity.Core.Credentials;
 using Continuity.Core.Failover;
 using Microsoft.Extensions.Options;
 
@@ -31,9 +31,8 @@ internal sealed class AdminKeyring
 
     public AdminActor? Find(string apiKey) => _byHash.GetValueOrDefault(Hash(apiKey));
 
-    /// <summary><c>sha256:&lt;hex&gt;</c> of the key text, the form configuration stores.</summary>
-    public static string Hash(string apiKey) =>
-        "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))).ToLowerInvariant();
+    /// <summary>The key's <see cref="SecretHash"/>, the form configuration stores.</summary>
+    public static string Hash(string apiKey) => SecretHash.Of(apiKey);
 
     /// <summary>A new random key (256 bits, URL-safe).</summary>
     public static string NewKey() =>

@@ -8,7 +8,11 @@ internal static class AdminPolicy
     /// <summary>Where every admin endpoint lives.</summary>
     public const string Prefix = "/admin/api";
 
-    /// <summary>A group of admin endpoints at <c>/admin/api{path}</c>, each needing an admin credential (<see cref="Name"/>).</summary>
+    /// <summary>
+    /// A group of admin endpoints at <c>/admin/api{path}</c>, each needing an admin credential (<see cref="Name"/>). Every
+    /// endpoint may reach the state store, so each answers an outage with 503 (and a refused failover with its status):
+    /// <see cref="AdminRequests.AnswerStoreAndFailoverErrors"/>, never a 500.
+    /// </summary>
     public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app, string path) =>
-        app.MapGroup(Prefix + path).RequireAuthorization(Name);
+        app.MapGroup(Prefix + path).RequireAuthorization(Name).AnswerStoreAndFailoverErrors();
 }

@@ -14,8 +14,7 @@ internal static class DrillsApi
 {
     public static IEndpointRouteBuilder MapContinuityDrillsApi(this IEndpointRouteBuilder app)
     {
-        var drills = app.MapAdminGroup("/tenants/{tenant}/drills")
-            .AnswerStoreAndFailoverErrors();
+        var drills = app.MapAdminGroup("/tenants/{tenant}/drills");
         drills.MapPost("", Start);
         drills.MapGet("", List);
         drills.MapGet("/{id}", Get);

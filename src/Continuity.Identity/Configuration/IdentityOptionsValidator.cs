@@ -1,23 +1,19 @@
-using System.Text.RegularExpressions;
 using Continuity.Core.Configuration;
+using Continuity.Core.Credentials;
 using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Configuration;
 
 /// <summary>Checks <c>Continuity:Identity</c> against the tenants and reports every error at once, each with its path.</summary>
-internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<IdentityOptions>(continuity)
+internal sealed class IdentityOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<IdentityOptions>(continuity, Check)
 {
     private const string Root = IdentityOptions.SectionName;
     private static readonly string[] StandardScopes = [Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess];
     private static readonly string[] KnownGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials];
 
-    protected override IReadOnlyCollection<string> Errors(IdentityOptions options, ContinuityOptions continuity) => Check(options, continuity);
-
     public static ConfigurationErrorCollection Check(IdentityOptions options, ContinuityOptions continuity)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(continuity);
         var errors = new ConfigurationErrorCollection();
 
         foreach (var (id, tenant) in options.Tenants)
@@ -105,7 +101,7 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
             return;
         }
 
-        if (client.SecretHash is { } hash && !SecretHashPattern().IsMatch(hash))
+        if (client.SecretHash is { } hash && !SecretHash.IsWellFormed(hash))
         {
             error($"{path}:SecretHash", "must be 'sha256:' and 64 lower-case hex digits of the secret");
         }
@@ -219,7 +215,4 @@ internal sealed partial class IdentityOptionsValidator(IOptions<ContinuityOption
             error($"{path}:DownAfter", "must be between 0 and 1 day");
         }
     }
-
-    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
-    private static partial Regex SecretHashPattern();
 }

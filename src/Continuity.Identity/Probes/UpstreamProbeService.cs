@@ -1,8 +1,6 @@
 using Continuity.Core.Configuration;
 using Continuity.Core.Health;
-using Continuity.Core.Signals;
 using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.Probes;
@@ -17,12 +15,9 @@ namespace Continuity.Identity.Probes;
 internal sealed class UpstreamProbeService(
     IOptions<ContinuityOptions> continuity,
     IOptions<IdentityOptions> options,
-    BackendHealthRegistry registry,
-    ICutoffSignals signals,
     IHttpClientFactory clients,
-    TimeProvider time,
-    ILogger<UpstreamProbeService> logger)
-    : BackendProbeService<UpstreamProbeTarget, string>(FindTargets(continuity.Value), options.Value.Probes, SignalSource, registry, signals, time, logger)
+    BackendProbeServiceDependencies dependencies)
+    : BackendProbeService<UpstreamProbeTarget, string>(FindTargets(continuity.Value), options.Value.Probes, SignalSource, dependencies)
 {
     public const string Kind = "identity";
     public const string SignalSource = "identity-probe";

@@ -9,16 +9,12 @@ namespace Continuity.Mail.Configuration;
 /// Checks <see cref="MailOptions"/> and reports every error at once, each with its configuration path
 /// (<c>Continuity:Mail:Delivery:FirstRetryDelay</c>), like <see cref="ContinuityOptionsValidator"/>.
 /// </summary>
-internal sealed class MailOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailOptions>(continuity)
+internal sealed class MailOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailOptions>(continuity, Check)
 {
     private const string Root = MailOptions.SectionName;
 
-    protected override IReadOnlyCollection<string> Errors(MailOptions options, ContinuityOptions continuity) => Check(options, continuity);
-
     public static ConfigurationErrorCollection Check(MailOptions options, ContinuityOptions continuity)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(continuity);
         var errors = new ConfigurationErrorCollection(Root);
         if (options.SpoolDir is { } spool && spool.Trim().Length == 0)
         {

@@ -1,7 +1,6 @@
 using Continuity.Core.Configuration;
 using Continuity.Core.Credentials;
 using Continuity.Core.Health;
-using Continuity.Core.Signals;
 using Continuity.Mail.Backends;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Probes;
@@ -49,16 +48,14 @@ public static class MailAccessServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SubmissionServer>());
 
         services.AddOptions<ProbeOptions>(ImapSubmissionProbeService.OptionsName).BindConfiguration(MailOptions.SectionName + ":Probes");
-        services.TryAddSingleton<BackendHealthRegistry>(); // Core registers the same one; a host without Core still gets one
+        services.TryAddSingleton<BackendHealthRegistry>(); // Core registers the same ones; a host without Core still gets them
+        services.TryAddSingleton<BackendProbeServiceDependencies>();
         services.TryAddSingleton<MxIdentity>(); // the EHLO name of the submission probe, as AddContinuityMail registers it
         services.TryAddSingleton(sp => new ImapSubmissionProbeService(
             sp.GetRequiredService<IOptions<ContinuityOptions>>(),
             sp.GetRequiredService<IOptionsMonitor<ProbeOptions>>().Get(ImapSubmissionProbeService.OptionsName),
-            sp.GetRequiredService<BackendHealthRegistry>(),
-            sp.GetRequiredService<ICutoffSignals>(),
             sp.GetRequiredService<MxIdentity>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ImapSubmissionProbeService>>()));
+            sp.GetRequiredService<BackendProbeServiceDependencies>()));
         services.AddHostedService(sp => sp.GetRequiredService<ImapSubmissionProbeService>());
         return services;
     }

@@ -1,10 +1,8 @@
 using Continuity.Core.Configuration;
 using Continuity.Core.Health;
-using Continuity.Core.Signals;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Proxy;
 using Continuity.Mail.Smtp;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Probes;
@@ -20,12 +18,9 @@ namespace Continuity.Mail.Probes;
 internal sealed class ImapSubmissionProbeService(
     IOptions<ContinuityOptions> continuity,
     ProbeOptions probes,
-    BackendHealthRegistry registry,
-    ICutoffSignals signals,
     MxIdentity identity,
-    TimeProvider time,
-    ILogger<ImapSubmissionProbeService> logger)
-    : BackendProbeService<ImapSubmissionProbeTarget, (string Kind, BackendEndpoint Backend)>(FindTargets(continuity.Value), probes, SignalSource, registry, signals, time, logger)
+    BackendProbeServiceDependencies dependencies)
+    : BackendProbeService<ImapSubmissionProbeTarget, (string Kind, BackendEndpoint Backend)>(FindTargets(continuity.Value), probes, SignalSource, dependencies)
 {
     public const string ImapKind = "imap";
     public const string SubmissionKind = "submission";

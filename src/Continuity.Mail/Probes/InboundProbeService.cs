@@ -1,9 +1,7 @@
 using Continuity.Core.Configuration;
 using Continuity.Core.Health;
-using Continuity.Core.Signals;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Smtp;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Probes;
@@ -18,12 +16,9 @@ namespace Continuity.Mail.Probes;
 internal sealed class InboundProbeService(
     IOptions<ContinuityOptions> continuity,
     IOptions<MailOptions> options,
-    BackendHealthRegistry registry,
-    ICutoffSignals signals,
     MxIdentity identity,
-    TimeProvider time,
-    ILogger<InboundProbeService> logger)
-    : BackendProbeService<InboundProbeTarget, string>(FindTargets(continuity.Value), options.Value.Probes, SignalSource, registry, signals, time, logger)
+    BackendProbeServiceDependencies dependencies)
+    : BackendProbeService<InboundProbeTarget, string>(FindTargets(continuity.Value), options.Value.Probes, SignalSource, dependencies)
 {
     public const string Kind = "inbound";
     public const string SignalSource = "mx-probe";

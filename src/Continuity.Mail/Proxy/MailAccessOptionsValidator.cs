@@ -6,17 +6,13 @@ using Microsoft.Extensions.Options;
 namespace Continuity.Mail.Proxy;
 
 /// <summary>Checks <see cref="MailAccessOptions"/> (and the providers' IMAP/submission URIs and mailbox logins), reporting every error with its path.</summary>
-internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailAccessOptions>(continuity)
+internal sealed class MailAccessOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailAccessOptions>(continuity, Check)
 {
     private static readonly SearchValues<char> MasterForbidden = SearchValues.Create("\r\n\0\"\\ ");
     private static readonly SearchValues<char> SecretForbidden = SearchValues.Create("\r\n\0");
 
-    protected override IReadOnlyCollection<string> Errors(MailAccessOptions options, ContinuityOptions continuity) => Check(options, continuity);
-
     public static ConfigurationErrorCollection Check(MailAccessOptions o, ContinuityOptions continuity)
     {
-        ArgumentNullException.ThrowIfNull(o);
-        ArgumentNullException.ThrowIfNull(continuity);
         var errors = new ConfigurationErrorCollection(MailAccessOptions.SectionName);
         if (o.Tls.CertificatePath is { } cert && !File.Exists(cert))
         {

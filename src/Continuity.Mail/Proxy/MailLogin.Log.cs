@@ -15,7 +15,7 @@ internal sealed partial class MailLogin
         [LoggerMessage(2703, LogLevel.Warning, "{Protocol} login refused by the throttle: {User} from {Client}")]
         public static partial void Throttled(ILogger logger, string protocol, string user, string client);
 
-        [LoggerMessage(2704, LogLevel.Error, "{Protocol} login for {User} refused: state store unreachable")]
-        public static partial void StoreDown(ILogger logger, string protocol, string user);
+        [LoggerMessage(2704, LogLevel.Error, "{Protocol} login for {User} from {Client} refused: state store unreachable")]
+        public static partial void StoreDown(ILogger logger, string protocol, string user, string client);
     }
 }

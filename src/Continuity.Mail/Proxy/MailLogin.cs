@@ -98,7 +98,7 @@ internal sealed partial class MailLogin(
         }
         catch (StateUnavailableException)
         {
-            Log.StoreDown(logger, protocol, user);
+            Log.StoreDown(logger, protocol, user, address);
             return LoginOutcome.Unavailable;
         }
         finally

@@ -8,16 +8,12 @@ namespace Continuity.Mail.Sync;
 /// Checks <see cref="MailboxSyncOptions"/> against the tenants it names and reports every error at once, each with its
 /// configuration path (<c>Continuity:Mail:Sync:BatchSize</c>, <c>Continuity:Tenants:demo:Providers:primary:Mail:Imap</c>).
 /// </summary>
-internal sealed class MailboxSyncOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailboxSyncOptions>(continuity)
+internal sealed class MailboxSyncOptionsValidator(IOptions<ContinuityOptions> continuity) : SectionOptionsValidator<MailboxSyncOptions>(continuity, Check)
 {
     private const string Root = MailboxSyncOptions.SectionName;
 
-    protected override IReadOnlyCollection<string> Errors(MailboxSyncOptions options, ContinuityOptions continuity) => Check(options, continuity);
-
     public static ConfigurationErrorCollection Check(MailboxSyncOptions options, ContinuityOptions continuity)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(continuity);
         var errors = new ConfigurationErrorCollection();
         errors.Span($"{Root}:PollInterval", options.PollInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         errors.Span($"{Root}:MaxLag", options.MaxLag, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));

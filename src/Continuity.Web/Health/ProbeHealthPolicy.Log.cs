@@ -10,8 +10,8 @@ internal sealed partial class ProbeHealthPolicy
         [LoggerMessage(6020, LogLevel.Error, "Tenant {Tenant}: every backend ({Count}) of app {App} at provider {Provider} is down")]
         public static partial void AllDown(ILogger logger, string tenant, string app, string provider, int count);
 
-        [LoggerMessage(6021, LogLevel.Information, "Tenant {Tenant}: app {App} at provider {Provider} has a healthy backend again")]
-        public static partial void Recovered(ILogger logger, string tenant, string app, string provider);
+        [LoggerMessage(6021, LogLevel.Information, "Tenant {Tenant}: app {App} at provider {Provider} has a healthy backend again (all were down for {Downtime})")]
+        public static partial void Recovered(ILogger logger, string tenant, string app, string provider, TimeSpan downtime);
 
         [LoggerMessage(6022, LogLevel.Warning, "Tenant {Tenant}: web probe signal for provider {Provider}: {Outcome}")]
         public static partial void Signalled(ILogger logger, string tenant, string provider, CutoffSignalOutcome outcome);

@@ -74,9 +74,9 @@ internal sealed partial class ProbeHealthPolicy(
         var now = time.GetUtcNow();
         var allDown = updates.Count > 0 && updates.TrueForAll(u => u.NewActiveHealth == DestinationHealth.Unhealthy);
         DateTimeOffset? since = allDown ? _allDownSince.GetOrAdd(clusterId, now) : null;
-        if (!allDown && _allDownSince.TryRemove(clusterId, out _))
+        if (!allDown && _allDownSince.TryRemove(clusterId, out var downSince))
         {
-            Log.Recovered(logger, tenant, app, provider);
+            Log.Recovered(logger, tenant, app, provider, now - downSince);
         }
 
         var cluster = new BackendProbeResult(tenant, provider, ProxyMetadata.HealthKind(app), clusterId, !allDown, now,

@@ -19,7 +19,7 @@ public sealed class BackendProbeServiceTests
         var registry = new BackendHealthRegistry(time);
         using var logs = new RecentProblems();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
-        using var prober = new Prober(registry, new Signals(), time, loggers.CreateLogger("prober"), [new("demo", "primary", "127.0.0.1:25")])
+        using var prober = new Prober(new(registry, new Signals(), time, loggers), [new("demo", "primary", "127.0.0.1:25")])
         {
             Failures = 1,
         };
@@ -40,7 +40,7 @@ public sealed class BackendProbeServiceTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
         var registry = new BackendHealthRegistry(time);
         var signals = new Signals();
-        using var prober = new Prober(registry, signals, time, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+        using var prober = new Prober(new(registry, signals, time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance),
             [new("demo", "primary", "127.0.0.1:25"), new("demo", "sovereign", "127.0.0.1:25")]);
 
         await prober.ProbeOnceAsync(CancellationToken.None);
@@ -60,8 +60,8 @@ public sealed class BackendProbeServiceTests
         public string Description => $"test backend {Target}";
     }
 
-    private sealed class Prober(BackendHealthRegistry registry, ICutoffSignals signals, TimeProvider time, ILogger logger, IReadOnlyList<Backend> targets)
-        : BackendProbeService<Backend, string>(targets, new Schedule(), "test-probe", registry, signals, time, logger)
+    private sealed class Prober(BackendProbeServiceDependencies dependencies, IReadOnlyList<Backend> targets)
+        : BackendProbeService<Backend, string>(targets, new Schedule(), "test-probe", dependencies)
     {
         public static readonly TimeSpan DownAfterValue = TimeSpan.FromMinutes(2);
         private int _probes;

@@ -86,6 +86,25 @@ public sealed class StoreOutageTests(ITestOutputHelper output) : MultiNodeTestBe
     }
 
     [Fact]
+    public async Task AdminReads_NodeWithoutStore_Answer503ProblemNot500()
+    {
+        // Arrange: a store address nothing listens on. Sync state and app passwords live only in the store.
+        await using var node = await GatewayProcess.StartLiveAsync("D", GatewayConfig.Demo($"127.0.0.1:{FreePort.Next()},connectTimeout=500"));
+
+        foreach (var path in new[] { "admin/api/tenants/demo/sync", $"admin/api/tenants/demo/users/{Alice}/app-passwords" })
+        {
+            // Act
+            using var response = await node.Admin.GetAsync(path);
+
+            // Assert
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {(int)response.StatusCode}: {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("unreachable", body, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task NodeKilledAndRestarted_DuringStoreOutage_RoutesFromItsDiskSnapshot()
     {
         // Arrange

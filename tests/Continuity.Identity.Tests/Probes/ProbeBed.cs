@@ -27,8 +27,8 @@ internal sealed class ProbeBed : IDisposable
         var continuity = new ContinuityOptions();
         continuity.Tenants["demo"] = tenant;
         Registry = new BackendHealthRegistry(Time);
-        Service = new UpstreamProbeService(Options.Create(continuity), Options.Create(new IdentityOptions { Probes = Probes }), Registry, Signals,
-            new Clients(_http), Time, NullLogger<UpstreamProbeService>.Instance);
+        Service = new UpstreamProbeService(Options.Create(continuity), Options.Create(new IdentityOptions { Probes = Probes }), new Clients(_http),
+            new BackendProbeServiceDependencies(Registry, Signals, Time, NullLoggerFactory.Instance));
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);

@@ -3,7 +3,6 @@ using Continuity.Core.Health;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Probes;
 using Continuity.Mail.Smtp;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Tests.Probes;
@@ -17,7 +16,7 @@ internal sealed class ImapSubmissionProbeBed : MailProbeBed
         var mail = Options.Create(new MailOptions { ServerName = "gateway.demo.test" });
         Service = new ImapSubmissionProbeService(
             Demo(new ProviderOptions { Mail = new ProviderMailOptions { Imap = imap, Submission = submission } }, new ProviderOptions()),
-            Probes, Registry, Signals, new MxIdentity(mail), Time, NullLogger<ImapSubmissionProbeService>.Instance);
+            Probes, new MxIdentity(mail), Dependencies);
     }
 
     public ImapSubmissionProbeService Service { get; }

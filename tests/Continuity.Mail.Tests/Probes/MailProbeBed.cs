@@ -2,6 +2,7 @@ using Continuity.Core.Configuration;
 using Continuity.Core.Health;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,6 +18,7 @@ internal abstract class MailProbeBed : IDisposable
     {
         Probes = probes ?? new ProbeOptions();
         Registry = new BackendHealthRegistry(Time);
+        Dependencies = new BackendProbeServiceDependencies(Registry, Signals, Time, NullLoggerFactory.Instance);
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2025-06-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
@@ -26,6 +28,9 @@ internal abstract class MailProbeBed : IDisposable
     public BackendHealthRegistry Registry { get; }
 
     public RecordingCutoffSignals Signals { get; } = new();
+
+    /// <summary>The registry, signals and clock above, logging nowhere.</summary>
+    protected BackendProbeServiceDependencies Dependencies { get; }
 
     /// <summary>One round, bounded by a real deadline so a hanging probe fails the test instead of blocking it.</summary>
     public Task RoundAsync() => ProbeOnceAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));

@@ -3,7 +3,6 @@ using Continuity.Core.Health;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Probes;
 using Continuity.Mail.Smtp;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Tests.Probes;
@@ -17,7 +16,7 @@ internal sealed class ProbeBed : MailProbeBed
         var mail = Options.Create(new MailOptions { ServerName = "mx.demo.test", Probes = Probes });
         Service = new InboundProbeService(
             Demo(new ProviderOptions { Mail = new ProviderMailOptions { Inbound = primaryInbound } }, new ProviderOptions { Mail = new ProviderMailOptions { Inbound = sovereignInbound } }),
-            mail, Registry, Signals, new MxIdentity(mail), Time, NullLogger<InboundProbeService>.Instance);
+            mail, new MxIdentity(mail), Dependencies);
     }
 
     public InboundProbeService Service { get; }
