@@ -6,7 +6,6 @@ using Continuity.Core.Listeners;
 using Continuity.Core.Metrics;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
-using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Core.Users;
 using Microsoft.Extensions.DependencyInjection;

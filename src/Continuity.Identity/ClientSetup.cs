@@ -1,6 +1,4 @@
-using Continuity.Identity.Configuration;
 using Continuity.Identity.Federation;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Polly;
 

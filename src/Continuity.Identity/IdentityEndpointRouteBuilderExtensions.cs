@@ -2,7 +2,6 @@ using Continuity.Identity.AppSessions;
 using Continuity.Identity.Federation;
 using Continuity.Identity.Server;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Continuity.Identity;

@@ -1,25 +1,16 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.State;
-using Continuity.Identity.Accounts;
 using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.AppSessions;
-using Continuity.Identity.Configuration;
 using Continuity.Identity.Cutoff;
 using Continuity.Identity.Federation;
 using Continuity.Identity.KeyProtection;
 using Continuity.Identity.Keys;
 using Continuity.Identity.Probes;
 using Continuity.Identity.Stores;
-using Continuity.Identity.Tenants;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using OpenIddict.Client;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,4 +1,3 @@
-using Continuity.Identity.Configuration;
 using Continuity.Identity.Server;
 using OpenIddict.Server;
 using Microsoft.Extensions.DependencyInjection;

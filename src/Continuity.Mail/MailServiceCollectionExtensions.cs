@@ -1,18 +1,10 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Health;
 using Continuity.Mail.Bounces;
-using Continuity.Mail.Configuration;
 using Continuity.Mail.Delivery;
 using Continuity.Mail.Probes;
 using Continuity.Mail.Queue;
-using Continuity.Mail.Smtp;
-using Continuity.Mail.Spool;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail;
 

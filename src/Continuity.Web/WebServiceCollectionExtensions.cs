@@ -1,6 +1,4 @@
-using Continuity.Core.Configuration;
 using Continuity.Web.Assertions;
-using Continuity.Web.Configuration;
 using Continuity.Web.Health;
 using Continuity.Web.Proxy;
 using Continuity.Web.Routing;
@@ -8,7 +6,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
 

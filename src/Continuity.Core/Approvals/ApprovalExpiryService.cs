@@ -1,5 +1,4 @@
 using Continuity.Core.Failover;
-using Continuity.Core.State;
 using Microsoft.Extensions.Hosting;
 
 namespace Continuity.Core.Approvals;

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Continuity.Core.State;
-using StackExchange.Redis;
 
 namespace Continuity.Core.Approvals;
 

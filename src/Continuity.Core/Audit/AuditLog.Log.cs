@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Core.Audit;
 
 public sealed partial class AuditLog

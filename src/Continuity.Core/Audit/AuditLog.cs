@@ -1,7 +1,4 @@
-using Continuity.Core.State;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using StackExchange.Redis;
 
 namespace Continuity.Core.Audit;
 

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.ComponentModel;
-using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Continuity.Core.Credentials;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.Configuration;
 

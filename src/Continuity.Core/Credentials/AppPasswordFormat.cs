@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Continuity.Core.Credentials;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using Continuity.Core.State;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
-
 namespace Continuity.Core.Credentials;
 
 /// <summary>

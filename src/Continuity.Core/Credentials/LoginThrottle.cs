@@ -1,7 +1,3 @@
-using Continuity.Core.State;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
-
 namespace Continuity.Core.Credentials;
 
 /// <summary>

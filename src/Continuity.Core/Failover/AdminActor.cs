@@ -1,5 +1,3 @@
-using Continuity.Core.Configuration;
-
 namespace Continuity.Core.Failover;
 
 /// <summary>Who acts: an admin of one tenant (from an API key or an admin login), or a part of the gateway.</summary>

@@ -1,10 +1,7 @@
-using System.Security.Cryptography;
 using Continuity.Core.Approvals;
 using Continuity.Core.Audit;
-using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Core.Users;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.Failover;
 

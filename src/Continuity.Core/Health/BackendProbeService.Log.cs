@@ -1,5 +1,4 @@
 using Continuity.Core.Signals;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Core.Health;
 

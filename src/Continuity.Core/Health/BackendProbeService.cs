@@ -1,6 +1,5 @@
 using Continuity.Core.Signals;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Core.Health;
 

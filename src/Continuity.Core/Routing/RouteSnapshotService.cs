@@ -1,9 +1,4 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.State;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Continuity.Core.Routing;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Core.Routing;
 
 public sealed partial class RouteStore

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Continuity.Core.Audit;
-using StackExchange.Redis;
 
 namespace Continuity.Core.Routing;
 

@@ -1,11 +1,6 @@
 using Continuity.Core.Audit;
-using Continuity.Core.Configuration;
 using Continuity.Core.Metrics;
-using Continuity.Core.State;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Continuity.Core.Routing;
 

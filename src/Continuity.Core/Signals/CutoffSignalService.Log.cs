@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Core.Signals;
 
 public sealed partial class CutoffSignalService

@@ -1,12 +1,7 @@
-using System.Globalization;
 using Continuity.Core.Audit;
-using Continuity.Core.Configuration;
 using Continuity.Core.Failover;
 using Continuity.Core.Health;
 using Continuity.Core.Routing;
-using Continuity.Core.State;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.Signals;
 

@@ -1,7 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.State;
-using StackExchange.Redis;
-
 namespace Continuity.Core.Signals;
 
 /// <summary>

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Continuity.Core.IO;
 using Garnet;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Core.State;
 

@@ -1,6 +1,4 @@
-using Continuity.Core.Configuration;
 using Continuity.Core.IO;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.State;
 

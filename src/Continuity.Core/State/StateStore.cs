@@ -1,8 +1,4 @@
-using Continuity.Core.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Continuity.Core.State;
 

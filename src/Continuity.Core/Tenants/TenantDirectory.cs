@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using Continuity.Core.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.Tenants;
 

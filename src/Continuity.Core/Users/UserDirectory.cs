@@ -1,6 +1,3 @@
-using Continuity.Core.State;
-using StackExchange.Redis;
-
 namespace Continuity.Core.Users;
 
 /// <summary>

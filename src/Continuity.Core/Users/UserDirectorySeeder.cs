@@ -1,7 +1,4 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.State;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Core.Users;
 

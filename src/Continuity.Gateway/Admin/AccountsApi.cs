@@ -1,7 +1,3 @@
-using Continuity.Core.Failover;
-using Continuity.Core.State;
-using Continuity.Core.Tenants;
-using Continuity.Gateway.Admin.Contracts;
 using Continuity.Identity.Accounts;
 
 namespace Continuity.Gateway.Admin;

@@ -1,14 +1,6 @@
-using Continuity.Core.Approvals;
-using Continuity.Core.Configuration;
-using Continuity.Core.Audit;
-using Continuity.Core.Failover;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
-using Continuity.Core.State;
-using Continuity.Core.Tenants;
 using Continuity.Core.Users;
-using Continuity.Gateway.Admin.Contracts;
-using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Admin;
 

@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Continuity.Core.Configuration;
 using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Validation;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Admin;
 

@@ -1,9 +1,5 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
-using Continuity.Core.Configuration;
-using Continuity.Core.Credentials;
-using Continuity.Core.Failover;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Admin;
 

@@ -1,10 +1,5 @@
 using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Continuity.Core.Configuration;
-using Continuity.Core.Failover;
-using Continuity.Core.State;
-using Continuity.Core.Tenants;
 
 namespace Continuity.Gateway.Admin;
 

@@ -1,10 +1,4 @@
-using Continuity.Core.Approvals;
-using Continuity.Core.Audit;
-using Continuity.Core.Credentials;
-using Continuity.Core.Failover;
-using Continuity.Core.Tenants;
 using Continuity.Core.Users;
-using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Admin;
 

@@ -1,7 +1,3 @@
-using Continuity.Core.Approvals;
-using Continuity.Core.Audit;
-using Continuity.Core.Credentials;
-using Continuity.Core.Failover;
 using Continuity.Identity.Accounts;
 
 namespace Continuity.Gateway.Admin;

@@ -1,6 +1,3 @@
-using Continuity.Core.Failover;
-using Continuity.Core.State;
-using Continuity.Core.Tenants;
 using Continuity.Gateway.Drills;
 
 namespace Continuity.Gateway.Admin;

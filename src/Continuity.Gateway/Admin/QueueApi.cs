@@ -1,7 +1,3 @@
-using Continuity.Core.Audit;
-using Continuity.Core.Failover;
-using Continuity.Core.State;
-using Continuity.Gateway.Admin.Contracts;
 using Continuity.Mail.Queue;
 
 namespace Continuity.Gateway.Admin;

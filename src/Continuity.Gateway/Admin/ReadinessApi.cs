@@ -1,6 +1,4 @@
-using Continuity.Core.Tenants;
 using Continuity.Gateway.Drills;
-using Continuity.Gateway.Readiness;
 
 namespace Continuity.Gateway.Admin;
 

@@ -1,7 +1,3 @@
-using Continuity.Core.Tenants;
-using Continuity.Gateway.Admin.Contracts;
-using Continuity.Mail.Sync;
-
 namespace Continuity.Gateway.Admin;
 
 /// <summary>Mailbox sync state per user (kept in the store: any node answers for every user) and "sync now".</summary>

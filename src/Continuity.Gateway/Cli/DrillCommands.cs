@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Continuity.Gateway.Drills;
-using Continuity.Gateway.Readiness;
 
 namespace Continuity.Gateway.Cli;
 

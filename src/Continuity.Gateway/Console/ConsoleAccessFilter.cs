@@ -1,5 +1,3 @@
-using Continuity.Core.Failover;
-using Continuity.Core.State;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Filters;

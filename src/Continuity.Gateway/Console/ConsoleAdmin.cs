@@ -1,9 +1,6 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Failover;
 using Continuity.Identity;
 using Continuity.Identity.AdminSignIn;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Console;
 

@@ -1,4 +1,3 @@
-using Continuity.Core.Failover;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Continuity.Gateway.Console;

@@ -1,12 +1,6 @@
-using Continuity.Core.Approvals;
-using Continuity.Core.Audit;
-using Continuity.Core.Configuration;
-using Continuity.Core.Failover;
 using Continuity.Core.Health;
 using Continuity.Core.Routing;
-using Continuity.Core.State;
 using Continuity.Core.Users;
-using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Console;
 

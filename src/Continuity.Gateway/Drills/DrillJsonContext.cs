@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Continuity.Gateway.Readiness;
 
 namespace Continuity.Gateway.Drills;
 

@@ -1,5 +1,3 @@
-using Continuity.Gateway.Readiness;
-
 namespace Continuity.Gateway.Drills;
 
 /// <summary>Where a drill is.</summary>

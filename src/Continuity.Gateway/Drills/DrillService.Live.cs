@@ -1,8 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Credentials;
-using Continuity.Core.Failover;
-using Continuity.Gateway.Readiness;
-
 namespace Continuity.Gateway.Drills;
 
 /// <summary>The live round trip: route to the sovereign side, time each channel, route back, count duplicates, clean up.</summary>

@@ -1,5 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Gateway.Readiness;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;

@@ -1,17 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Continuity.Core.Audit;
-using Continuity.Core.Configuration;
-using Continuity.Core.Credentials;
-using Continuity.Core.Failover;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
-using Continuity.Core.Tenants;
 using Continuity.Core.Users;
-using Continuity.Gateway.Readiness;
 using Continuity.Identity.Accounts;
 using Continuity.Mail.Drills;
-using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Drills;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Continuity.Core.State;
-
 namespace Continuity.Gateway.Drills;
 
 /// <summary>

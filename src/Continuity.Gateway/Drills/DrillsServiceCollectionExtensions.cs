@@ -1,4 +1,3 @@
-using Continuity.Gateway.Readiness;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Continuity.Gateway.Drills;

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Continuity.Core.Configuration;
 using Continuity.Identity.Federation;
 using Continuity.Identity.Tenants;
 using Microsoft.AspNetCore.WebUtilities;

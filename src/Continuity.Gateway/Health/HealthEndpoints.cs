@@ -1,19 +1,11 @@
 using System.Reflection;
-using System.Text;
-using Continuity.Core.Approvals;
-using Continuity.Core.Configuration;
-using Continuity.Core.Failover;
 using Continuity.Core.Health;
 using Continuity.Core.Listeners;
 using Continuity.Core.Routing;
 using Continuity.Core.Signals;
-using Continuity.Core.State;
-using Continuity.Core.Tenants;
 using Continuity.Mail.Delivery;
 using Continuity.Gateway.Telemetry;
 using Continuity.Mail.Queue;
-using Continuity.Mail.Sync;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Health;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
-using Continuity.Core.Configuration;
 using Continuity.Gateway.Admin;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Health;
 

@@ -1,14 +1,10 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Credentials;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Validation;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Proxy;
-using Continuity.Mail.Sync;
 using Continuity.Gateway.RateLimiting;
 using Continuity.Gateway.Telemetry;
 using Continuity.Web.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Hosting;
 

@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Continuity.Core.Configuration;
 
 namespace Continuity.Gateway.Hosting;
 

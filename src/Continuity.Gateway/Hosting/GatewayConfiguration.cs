@@ -1,11 +1,7 @@
-using System.Text.Json;
-using Continuity.Core.Configuration;
-using Continuity.Core.Credentials;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Validation;
 using Continuity.Mail.Configuration;
 using Continuity.Mail.Proxy;
-using Continuity.Mail.Sync;
 using Continuity.Web.Configuration;
 
 namespace Continuity.Gateway.Hosting;

@@ -1,5 +1,4 @@
 using Continuity.Core;
-using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
 using Continuity.Gateway.Admin;
 using Continuity.Gateway.Console;
@@ -12,12 +11,10 @@ using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Validation;
 using Continuity.Mail;
 using Continuity.Mail.Imap;
-using Continuity.Mail.Sync;
 using Continuity.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Hosting;
 

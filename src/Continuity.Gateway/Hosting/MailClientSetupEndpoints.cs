@@ -1,7 +1,5 @@
-using Continuity.Core.Configuration;
 using Continuity.Mail.Autoconfig;
 using Continuity.Mail.Proxy;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Hosting;
 

@@ -1,11 +1,8 @@
-using Continuity.Core.Configuration;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Continuity.Identity;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.RateLimiting;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Continuity.Core.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Gateway.RateLimiting;
 
 /// <summary>Checks <see cref="RateLimitsOptions"/> and reports every error at once, each with its configuration path.</summary>

@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using Continuity.Core.Configuration;
-using Continuity.Mail.Sync;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;

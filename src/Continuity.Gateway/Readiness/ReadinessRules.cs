@@ -1,7 +1,4 @@
-using System.Globalization;
-using Continuity.Core.Credentials;
 using Continuity.Core.Health;
-using Continuity.Mail.Sync;
 
 namespace Continuity.Gateway.Readiness;
 

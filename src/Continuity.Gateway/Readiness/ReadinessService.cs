@@ -1,14 +1,9 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Credentials;
 using Continuity.Core.Health;
 using Continuity.Core.Routing;
-using Continuity.Core.Tenants;
 using Continuity.Core.Users;
 using Continuity.Identity.Accounts;
 using Continuity.Identity.Configuration;
 using Continuity.Identity.Probes;
-using Continuity.Mail.Sync;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Gateway.Readiness;
 

@@ -2,8 +2,6 @@ using System.Diagnostics.Metrics;
 using Continuity.Core.Health;
 using Continuity.Core.Metrics;
 using Continuity.Core.Routing;
-using Continuity.Core.State;
-using Continuity.Core.Tenants;
 using Continuity.Mail.Queue;
 
 namespace Continuity.Gateway.Telemetry;

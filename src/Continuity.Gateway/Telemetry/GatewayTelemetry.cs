@@ -1,10 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
-using System.Text;
-using Continuity.Core.Configuration;
 using Continuity.Core.Metrics;
 using Continuity.Gateway.Health;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Gateway.Telemetry;
 
 /// <summary>With OTLP export on: samples the store-backed gauges on the export interval, since no scrape asks for them.</summary>

@@ -1,8 +1,3 @@
-using Continuity.Core.Approvals;
-using Continuity.Core.State;
-using Continuity.Core.Tenants;
-using Continuity.Mail.Sync;
-
 namespace Continuity.Gateway.Telemetry;
 
 /// <summary>

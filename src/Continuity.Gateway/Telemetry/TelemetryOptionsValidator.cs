@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Gateway.Telemetry;
 
 /// <summary>Checks <see cref="TelemetryOptions"/> and reports every error at once, each with its configuration path.</summary>

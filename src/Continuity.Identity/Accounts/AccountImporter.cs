@@ -1,8 +1,4 @@
-using System.Text;
 using Continuity.Core.Audit;
-using Continuity.Core.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.Accounts;
 

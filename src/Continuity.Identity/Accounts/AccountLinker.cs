@@ -1,8 +1,4 @@
 using Continuity.Core.Audit;
-using Continuity.Core.Configuration;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.Accounts;
 

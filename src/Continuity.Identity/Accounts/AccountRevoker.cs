@@ -1,7 +1,5 @@
 using Continuity.Core.Audit;
 using Continuity.Identity.Stores;
-using Microsoft.Extensions.Logging;
-using OpenIddict.Abstractions;
 
 namespace Continuity.Identity.Accounts;
 

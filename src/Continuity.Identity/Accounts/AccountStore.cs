@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using Continuity.Core.State;
 using StackExchange.Redis;
 
 namespace Continuity.Identity.Accounts;

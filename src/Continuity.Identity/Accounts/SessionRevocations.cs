@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Continuity.Core.State;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Continuity.Identity.Accounts;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Identity.Accounts;
 
 internal sealed partial class SessionValidation

@@ -1,10 +1,4 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Continuity.Core.Configuration;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.AdminSignIn;

@@ -1,7 +1,5 @@
 using System.Net;
 using Continuity.Core.Tenants;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 
 namespace Continuity.Identity.AppSessions;
 

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace Continuity.Identity.AppSessions;
 
 /// <summary>Why a ticket was (not) redeemed.</summary>

@@ -1,9 +1,4 @@
 using System.Buffers.Text;
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text.Json;
-using Continuity.Core.Configuration;
-using Continuity.Core.State;
 using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 

@@ -1,6 +1,3 @@
-using Continuity.Core.State;
-using Continuity.Identity.Accounts;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Continuity.Identity.AppSessions;

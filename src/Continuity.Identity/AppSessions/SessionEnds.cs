@@ -1,6 +1,3 @@
-using Continuity.Core.State;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Continuity.Identity.AppSessions;

@@ -1,6 +1,4 @@
-using Continuity.Core.Configuration;
 using Continuity.Core.Credentials;
-using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Configuration;

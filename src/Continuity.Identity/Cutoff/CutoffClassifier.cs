@@ -1,9 +1,5 @@
 using System.Collections.Frozen;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 
 namespace Continuity.Identity.Cutoff;
 

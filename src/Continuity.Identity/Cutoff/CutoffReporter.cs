@@ -1,6 +1,5 @@
 using Continuity.Core.Audit;
 using Continuity.Core.Signals;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Identity.Cutoff;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Identity.Cutoff;
 
 internal sealed partial class FrontchannelHints

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Continuity.Core.Audit;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Identity.Cutoff;
 

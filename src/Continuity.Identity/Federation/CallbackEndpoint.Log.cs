@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Identity.Federation;
 
 internal static partial class CallbackEndpoint

@@ -1,14 +1,6 @@
-using System.Security.Claims;
 using Continuity.Core.Tenants;
-using Continuity.Identity.Accounts;
 using Continuity.Identity.AppSessions;
-using Continuity.Identity.Configuration;
 using Continuity.Identity.Cutoff;
-using Continuity.Identity.Tenants;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpenIddict.Client.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,5 +1,3 @@
-using OpenIddict.Abstractions;
-using OpenIddict.Client;
 using static OpenIddict.Client.OpenIddictClientEvents;
 
 namespace Continuity.Identity.Federation;

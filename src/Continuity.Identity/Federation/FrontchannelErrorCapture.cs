@@ -1,7 +1,4 @@
 using Continuity.Identity.Cutoff;
-using Microsoft.AspNetCore.Http;
-using OpenIddict.Abstractions;
-using OpenIddict.Client;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Client.OpenIddictClientEvents;
 

@@ -1,8 +1,4 @@
-using System.Text;
 using System.Text.Encodings.Web;
-using Continuity.Core.Configuration;
-using Continuity.Identity.Tenants;
-using Microsoft.AspNetCore.Http;
 
 namespace Continuity.Identity.Federation;
 

@@ -1,6 +1,4 @@
 using Continuity.Identity.Cutoff;
-using Microsoft.AspNetCore.Http;
-using OpenIddict.Client;
 using static OpenIddict.Client.OpenIddictClientEvents;
 
 namespace Continuity.Identity.Federation;

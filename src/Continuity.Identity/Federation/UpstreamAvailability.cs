@@ -1,8 +1,5 @@
 using Continuity.Core.Health;
-using Continuity.Identity.Configuration;
 using Continuity.Identity.Probes;
-using Microsoft.Extensions.Options;
-using OpenIddict.Client;
 
 namespace Continuity.Identity.Federation;
 

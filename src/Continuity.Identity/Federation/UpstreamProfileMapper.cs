@@ -1,5 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Identity.Accounts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Federation;

@@ -1,6 +1,3 @@
-using Continuity.Core.Configuration;
-using Microsoft.Extensions.Options;
-using OpenIddict.Client;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Federation;

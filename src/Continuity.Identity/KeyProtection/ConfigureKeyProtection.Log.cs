@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Identity.KeyProtection;
 
 internal sealed partial class ConfigureKeyProtection

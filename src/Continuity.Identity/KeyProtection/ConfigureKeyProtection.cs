@@ -1,10 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using Continuity.Core.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.KeyProtection;
 

@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using Continuity.Core.Configuration;
 using Continuity.Core.IO;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.KeyProtection;
 

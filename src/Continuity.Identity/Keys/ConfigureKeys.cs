@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Client;
 using OpenIddict.Server;
 
 namespace Continuity.Identity.Keys;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using OpenIddict.Client;
 using OpenIddict.Core;
 using OpenIddict.Server;
 

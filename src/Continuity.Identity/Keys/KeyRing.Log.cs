@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Identity.Keys;
 
 internal sealed partial class KeyRing

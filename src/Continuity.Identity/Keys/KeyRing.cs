@@ -1,10 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Continuity.Core.Configuration;
 using Continuity.Core.IO;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Continuity.Identity.Keys;

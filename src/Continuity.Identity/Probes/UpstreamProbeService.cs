@@ -1,7 +1,4 @@
-using Continuity.Core.Configuration;
 using Continuity.Core.Health;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.Probes;
 

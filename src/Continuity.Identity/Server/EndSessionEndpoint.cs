@@ -1,9 +1,6 @@
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Server.AspNetCore;
 

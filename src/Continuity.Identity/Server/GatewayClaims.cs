@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Server;

@@ -1,10 +1,5 @@
-using System.Security.Claims;
-using Continuity.Identity.Accounts;
 using Continuity.Identity.Stores;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

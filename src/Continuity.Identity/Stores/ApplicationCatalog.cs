@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Stores;

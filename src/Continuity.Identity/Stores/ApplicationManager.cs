@@ -1,7 +1,4 @@
 using Continuity.Core.Credentials;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.Core;
 
 namespace Continuity.Identity.Stores;

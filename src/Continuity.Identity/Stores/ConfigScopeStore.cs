@@ -1,11 +1,6 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 
 namespace Continuity.Identity.Stores;
 

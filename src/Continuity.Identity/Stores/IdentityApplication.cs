@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Continuity.Identity.Stores;
 
 /// <summary>A relying party as configured (<c>Continuity:Identity:Clients</c>); read-only.</summary>

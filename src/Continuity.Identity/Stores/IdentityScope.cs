@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Continuity.Identity.Stores;
 
 /// <summary>An API scope as configured (<c>Continuity:Identity:Scopes</c>): its name and the resources (audiences) it grants.</summary>

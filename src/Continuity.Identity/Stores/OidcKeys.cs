@@ -1,5 +1,3 @@
-using Continuity.Core.State;
-
 namespace Continuity.Identity.Stores;
 
 /// <summary>

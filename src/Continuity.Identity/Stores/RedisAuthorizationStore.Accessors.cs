@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Continuity.Identity.Stores;
 
 /// <summary>The authorization's own property getter and setter OpenIddict calls (the shared ones are in <see cref="VersionedStore{TEntry}"/>).</summary>

@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
-
 namespace Continuity.Identity.Stores;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
-
 namespace Continuity.Identity.Stores;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-
 namespace Continuity.Identity.Stores;
 
 /// <summary>Properties bags (OpenIddict's <c>ImmutableDictionary&lt;string, JsonElement&gt;</c>) as JSON text.</summary>

@@ -1,4 +1,3 @@
-using Continuity.Core.State;
 using StackExchange.Redis;
 
 namespace Continuity.Identity.Stores;

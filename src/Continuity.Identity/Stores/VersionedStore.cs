@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using OpenIddict.Abstractions;
 
 namespace Continuity.Identity.Stores;
 

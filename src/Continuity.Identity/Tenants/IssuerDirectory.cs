@@ -1,7 +1,4 @@
 using System.Collections.Frozen;
-using Continuity.Core.Configuration;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.Tenants;
 

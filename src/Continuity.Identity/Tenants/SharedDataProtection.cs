@@ -1,7 +1,5 @@
-using Continuity.Core.State;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.Tenants;
 

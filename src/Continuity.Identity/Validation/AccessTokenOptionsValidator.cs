@@ -1,7 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Identity.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Identity.Validation;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using OpenIddict.Abstractions;
 using OpenIddict.Validation;
 
 namespace Continuity.Identity.Validation;

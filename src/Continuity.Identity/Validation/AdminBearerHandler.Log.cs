@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Identity.Validation;
 
 internal sealed partial class AdminBearerHandler

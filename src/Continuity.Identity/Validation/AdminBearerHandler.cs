@@ -1,12 +1,5 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Continuity.Core.Configuration;
-using Continuity.Identity.Accounts;
 using Continuity.Identity.AdminSignIn;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
 
 namespace Continuity.Identity.Validation;

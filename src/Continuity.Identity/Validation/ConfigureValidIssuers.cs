@@ -1,5 +1,3 @@
-using Continuity.Identity.Tenants;
-using Microsoft.Extensions.Options;
 using OpenIddict.Validation;
 
 namespace Continuity.Identity.Validation;

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Continuity.Identity.Tenants;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity.Validation;

@@ -1,8 +1,4 @@
 using Continuity.Core.Tenants;
-using Continuity.Identity.Accounts;
-using Continuity.Identity.Tenants;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Identity.Validation;
 

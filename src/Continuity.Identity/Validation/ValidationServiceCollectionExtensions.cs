@@ -1,9 +1,6 @@
-using Continuity.Core.Configuration;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OpenIddict.Validation;
 
 namespace Continuity.Identity.Validation;

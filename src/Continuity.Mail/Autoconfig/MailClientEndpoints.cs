@@ -1,7 +1,3 @@
-using System.Globalization;
-using Continuity.Core.Configuration;
-using Continuity.Mail.Proxy;
-
 namespace Continuity.Mail.Autoconfig;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using Continuity.Core.Configuration;
 
 namespace Continuity.Mail.Autoconfig;
 

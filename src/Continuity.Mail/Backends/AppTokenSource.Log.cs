@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Backends;
 
 internal sealed partial class AppTokenSource

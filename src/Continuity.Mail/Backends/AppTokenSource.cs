@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Continuity.Core.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Backends;
 

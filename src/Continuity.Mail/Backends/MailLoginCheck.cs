@@ -1,5 +1,3 @@
-using Continuity.Core.Configuration;
-
 namespace Continuity.Mail.Backends;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Bounces;
 
 internal sealed partial class BounceSpooler

@@ -1,8 +1,4 @@
-using System.Buffers;
 using Continuity.Core.Tenants;
-using Continuity.Mail.Smtp;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Logging;
 using MimeKit;
 
 namespace Continuity.Mail.Bounces;

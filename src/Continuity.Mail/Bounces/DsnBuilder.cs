@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Continuity.Mail.Spool;
 using MimeKit;
 using MimeKit.Utils;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Continuity.Core.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Configuration;
 

@@ -1,5 +1,3 @@
-using Continuity.Core.Health;
-
 namespace Continuity.Mail.Configuration;
 
 /// <summary>

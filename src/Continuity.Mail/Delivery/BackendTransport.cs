@@ -1,8 +1,4 @@
-using System.Net.Sockets;
 using System.Security.Authentication;
-using Continuity.Mail.Lmtp;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Delivery;
 

@@ -1,8 +1,5 @@
-using Continuity.Core.Configuration;
 using Continuity.Core.Tenants;
-using Continuity.Mail.Spool;
 using Continuity.Mail.Sync;
-using MailKit;
 using MailKit.Search;
 
 namespace Continuity.Mail.Delivery;

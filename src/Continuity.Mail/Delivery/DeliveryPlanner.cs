@@ -1,8 +1,5 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Routing;
 using Continuity.Core.Tenants;
 using Continuity.Mail.Drills;
-using Continuity.Mail.Spool;
 
 namespace Continuity.Mail.Delivery;
 

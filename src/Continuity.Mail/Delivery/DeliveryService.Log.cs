@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Delivery;
 
 internal sealed partial class DeliveryService

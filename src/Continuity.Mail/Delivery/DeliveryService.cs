@@ -1,10 +1,3 @@
-using Continuity.Core.Routing;
-using Continuity.Mail.Configuration;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Mail.Delivery;
 
 /// <summary>

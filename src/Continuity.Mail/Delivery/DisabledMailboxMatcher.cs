@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using Continuity.Mail.Configuration;
-using Continuity.Mail.Lmtp;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Delivery;
 

@@ -1,6 +1,3 @@
-using Continuity.Mail.Lmtp;
-using Continuity.Mail.Spool;
-
 namespace Continuity.Mail.Delivery;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using Continuity.Mail.Configuration;
-using Continuity.Mail.Lmtp;
-using Continuity.Mail.Smtp;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Mail.Delivery;
 
 /// <summary>

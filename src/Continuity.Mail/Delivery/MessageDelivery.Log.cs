@@ -1,7 +1,3 @@
-using Continuity.Core.Signals;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Delivery;
 
 internal sealed partial class MessageDelivery

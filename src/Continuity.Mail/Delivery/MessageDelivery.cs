@@ -1,11 +1,5 @@
-using Continuity.Core.Signals;
 using Continuity.Mail.Bounces;
 using Continuity.Core.Tenants;
-using Continuity.Mail.Configuration;
-using Continuity.Mail.Lmtp;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Delivery;
 

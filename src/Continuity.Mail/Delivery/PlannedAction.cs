@@ -1,5 +1,3 @@
-using Continuity.Mail.Spool;
-
 namespace Continuity.Mail.Delivery;
 
 internal enum PlannedStep

@@ -1,5 +1,3 @@
-using Continuity.Mail.Configuration;
-
 namespace Continuity.Mail.Delivery;
 
 /// <summary>Postfix-style backoff: the first retry after <c>FirstRetryDelay</c>, doubling, at most <c>MaxRetryDelay</c> apart.</summary>

@@ -1,10 +1,4 @@
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
-using Continuity.Core.Configuration;
-using Continuity.Mail.Backends;
-using Continuity.Mail.Proxy;
 
 namespace Continuity.Mail.Imap;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using Continuity.Mail.Proxy;
-
 namespace Continuity.Mail.Imap;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Continuity.Mail.Proxy;
-
 namespace Continuity.Mail.Imap;
 
 /// <summary>

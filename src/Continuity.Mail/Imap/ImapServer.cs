@@ -1,15 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
-using Continuity.Core.Signals;
-using Continuity.Mail.Backends;
 using Continuity.Mail.Limits;
-using Continuity.Mail.Proxy;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Imap;
 

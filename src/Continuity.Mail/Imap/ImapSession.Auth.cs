@@ -1,7 +1,4 @@
 using System.Buffers.Text;
-using System.Text;
-using Continuity.Core.Signals;
-using Continuity.Mail.Proxy;
 
 namespace Continuity.Mail.Imap;
 

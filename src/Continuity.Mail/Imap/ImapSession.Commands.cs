@@ -1,5 +1,3 @@
-using System.Net.Security;
-
 namespace Continuity.Mail.Imap;
 
 /// <summary>The pre-login commands that do not authenticate (RFC 9051 6.1, 6.2.1; RFC 2971 ID).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Imap;
 
 internal sealed partial class ImapSession

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Security;
 using System.Security.Authentication;
-using System.Text;
-using Continuity.Mail.Proxy;
 
 namespace Continuity.Mail.Imap;
 

@@ -1,9 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Signals;
-using Continuity.Mail.Backends;
-using Continuity.Mail.Proxy;
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Imap;
 
 /// <summary>What every IMAP session of a node shares.</summary>

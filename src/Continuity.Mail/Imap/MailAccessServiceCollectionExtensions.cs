@@ -1,16 +1,8 @@
-using Continuity.Core.Configuration;
 using Continuity.Core.Credentials;
-using Continuity.Core.Health;
-using Continuity.Mail.Backends;
-using Continuity.Mail.Configuration;
 using Continuity.Mail.Probes;
-using Continuity.Mail.Proxy;
-using Continuity.Mail.Smtp;
 using Continuity.Mail.Submission;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Imap;
 

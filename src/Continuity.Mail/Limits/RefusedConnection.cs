@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Continuity.Mail.Limits;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Text;
-
 namespace Continuity.Mail.Lmtp;
 
 /// <summary>

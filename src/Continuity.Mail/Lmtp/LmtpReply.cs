@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Continuity.Mail.Lmtp;
 
 /// <summary>A server reply: the code and its (joined) text, which starts with the enhanced status code when the server sends one.</summary>

@@ -1,10 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.Health;
-using Continuity.Mail.Configuration;
-using Continuity.Mail.Proxy;
-using Continuity.Mail.Smtp;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Mail.Probes;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Continuity.Core.Health;
-using Continuity.Mail.Proxy;
-
 namespace Continuity.Mail.Probes;
 
 /// <summary>

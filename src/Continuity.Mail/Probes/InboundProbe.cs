@@ -1,10 +1,4 @@
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
-using Continuity.Core.Health;
-using Continuity.Mail.Lmtp;
-using Continuity.Mail.Spool;
 
 namespace Continuity.Mail.Probes;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Continuity.Core.Health;
-
 namespace Continuity.Mail.Probes;
 
 /// <summary>One provider's inbound backend as configured (<c>Tenants:{Tenant}:Providers:{Provider}:Mail:Inbound</c>).</summary>

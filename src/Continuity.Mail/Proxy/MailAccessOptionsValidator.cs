@@ -1,8 +1,3 @@
-using System.Buffers;
-using Continuity.Core.Configuration;
-using Continuity.Mail.Backends;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Mail.Proxy;
 
 /// <summary>Checks <see cref="MailAccessOptions"/> (and the providers' IMAP/submission URIs and mailbox logins), reporting every error with its path.</summary>

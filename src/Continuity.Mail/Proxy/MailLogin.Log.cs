@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Proxy;
 
 internal sealed partial class MailLogin

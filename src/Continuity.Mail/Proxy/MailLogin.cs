@@ -1,11 +1,7 @@
-using System.Net;
 using Continuity.Core.Audit;
 using Continuity.Core.Credentials;
-using Continuity.Core.Routing;
-using Continuity.Core.State;
 using Continuity.Core.Tenants;
 using Continuity.Mail.Imap;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Proxy;
 

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Continuity.Core.Routing;
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Proxy;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Logging;
-using SmtpServer;
 
 namespace Continuity.Mail.Proxy;
 

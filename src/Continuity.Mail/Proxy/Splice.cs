@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Continuity.Mail.Proxy;
 
 /// <summary>

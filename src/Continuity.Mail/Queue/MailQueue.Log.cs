@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Queue;
 
 public sealed partial class MailQueue

@@ -1,6 +1,4 @@
 using Continuity.Mail.Delivery;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Queue;
 

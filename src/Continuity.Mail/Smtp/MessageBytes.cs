@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Continuity.Mail.Smtp;
 
 /// <summary>Byte-level checks of a received message (no parsing: the bytes are passed on unchanged).</summary>

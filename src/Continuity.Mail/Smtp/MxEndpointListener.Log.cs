@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Smtp;
 
 internal sealed partial class MxEndpointListener

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using Continuity.Mail.Limits;
-using Microsoft.Extensions.Logging;
-using SmtpServer;
 using SmtpServer.Net;
 
 namespace Continuity.Mail.Smtp;

@@ -1,6 +1,3 @@
-using Continuity.Mail.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Mail.Smtp;
 
 /// <summary>The name this MX gives itself (greeting, Received, bounces).</summary>

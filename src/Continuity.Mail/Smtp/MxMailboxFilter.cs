@@ -1,6 +1,3 @@
-using Continuity.Mail.Configuration;
-using Microsoft.Extensions.Options;
-using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;

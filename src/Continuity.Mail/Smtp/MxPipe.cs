@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using SmtpServer.IO;

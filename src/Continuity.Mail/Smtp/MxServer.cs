@@ -1,13 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
-using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
-using Continuity.Mail.Configuration;
 using Continuity.Mail.Limits;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SmtpServer;
 
 namespace Continuity.Mail.Smtp;
 

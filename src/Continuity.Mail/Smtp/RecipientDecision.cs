@@ -1,5 +1,3 @@
-using Continuity.Mail.Spool;
-
 namespace Continuity.Mail.Smtp;
 
 /// <summary>What <see cref="RecipientPolicy"/> decided for one RCPT TO: a recipient to spool, or a reply.</summary>

@@ -1,7 +1,4 @@
 using Continuity.Core.Tenants;
-using Continuity.Mail.Configuration;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Smtp;
 

@@ -1,12 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Net;
-using System.Text;
-using Continuity.Mail.Configuration;
-using Continuity.Mail.Spool;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SmtpServer;
 using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;

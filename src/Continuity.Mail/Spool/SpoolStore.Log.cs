@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Spool;
 
 internal sealed partial class SpoolStore

@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Spool;
 

@@ -1,6 +1,4 @@
-using System.Text;
 using Continuity.Mail.Imap;
-using SmtpServer;
 using SmtpServer.IO;
 
 namespace Continuity.Mail.Submission;

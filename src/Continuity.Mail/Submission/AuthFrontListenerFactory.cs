@@ -1,7 +1,4 @@
-using System.Net;
 using Continuity.Mail.Limits;
-using Microsoft.Extensions.Logging;
-using SmtpServer;
 using SmtpServer.IO;
 using SmtpServer.Net;
 

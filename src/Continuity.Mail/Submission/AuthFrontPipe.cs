@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using SmtpServer;
 using SmtpServer.IO;
 
 namespace Continuity.Mail.Submission;

@@ -1,4 +1,3 @@
-using SmtpServer;
 using SmtpServer.Protocol;
 
 namespace Continuity.Mail.Submission;

@@ -1,6 +1,3 @@
-using System.Net;
-using Continuity.Mail.Proxy;
-using SmtpServer;
 using SmtpServer.Authentication;
 using SmtpServer.IO;
 using SmtpServer.Net;

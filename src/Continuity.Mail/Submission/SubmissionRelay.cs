@@ -1,15 +1,6 @@
-using System.Buffers;
-using Continuity.Core.Configuration;
-using Continuity.Core.Routing;
-using Continuity.Core.Signals;
-using Continuity.Mail.Backends;
-using Continuity.Mail.Proxy;
-using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Logging;
 using MimeKit;
-using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 using SmtpResponse = SmtpServer.Protocol.SmtpResponse;

@@ -1,5 +1,3 @@
-using Continuity.Mail.Proxy;
-using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;

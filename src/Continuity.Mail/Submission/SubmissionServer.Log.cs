@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Submission;
 
 internal sealed partial class SubmissionServer

@@ -1,16 +1,5 @@
-using System.Net;
-using Continuity.Core.Configuration;
 using Continuity.Core.Listeners;
-using Continuity.Core.Routing;
-using Continuity.Core.Signals;
-using Continuity.Mail.Backends;
 using Continuity.Mail.Limits;
-using Continuity.Mail.Proxy;
-using Continuity.Mail.Smtp;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SmtpServer;
 
 namespace Continuity.Mail.Submission;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Continuity.Core.State;
 using StackExchange.Redis;
 
 namespace Continuity.Mail.Sync;

@@ -1,6 +1,4 @@
-using MailKit;
 using MailKit.Net.Imap;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Sync;
 

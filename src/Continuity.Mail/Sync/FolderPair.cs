@@ -1,5 +1,3 @@
-using MailKit;
-
 namespace Continuity.Mail.Sync;
 
 /// <summary>A source folder and the destination folder its messages go to.</summary>

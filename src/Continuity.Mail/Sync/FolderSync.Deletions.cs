@@ -1,5 +1,3 @@
-using MailKit;
-
 namespace Continuity.Mail.Sync;
 
 internal sealed partial class FolderSync

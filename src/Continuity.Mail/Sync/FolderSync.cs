@@ -1,6 +1,4 @@
-using MailKit;
 using MailKit.Search;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Mail.Sync;
 

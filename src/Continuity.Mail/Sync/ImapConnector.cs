@@ -1,8 +1,5 @@
-using Continuity.Core.Configuration;
-using Continuity.Mail.Backends;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Sync;
 

@@ -1,5 +1,3 @@
-using Continuity.Core.Configuration;
-
 namespace Continuity.Mail.Sync;
 
 /// <summary>One side of a sync: a user's mailbox at one provider of a tenant, and how the gateway logs in there.</summary>

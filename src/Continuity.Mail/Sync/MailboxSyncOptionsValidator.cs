@@ -1,7 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Mail.Backends;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Mail.Sync;
 
 /// <summary>

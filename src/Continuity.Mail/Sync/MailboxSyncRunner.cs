@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using Continuity.Core.Configuration;
-using Continuity.Core.State;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Continuity.Mail.Sync;
 
 /// <summary>

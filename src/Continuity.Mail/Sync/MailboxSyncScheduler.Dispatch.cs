@@ -1,6 +1,3 @@
-using Continuity.Core.Routing;
-using Continuity.Core.State;
-
 namespace Continuity.Mail.Sync;
 
 internal sealed partial class MailboxSyncScheduler

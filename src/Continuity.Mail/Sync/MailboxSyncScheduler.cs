@@ -1,12 +1,5 @@
-using System.Collections.Concurrent;
 using Continuity.Core.Approvals;
-using Continuity.Core.Configuration;
-using Continuity.Core.Routing;
-using Continuity.Core.State;
 using Continuity.Core.Users;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Sync;
 

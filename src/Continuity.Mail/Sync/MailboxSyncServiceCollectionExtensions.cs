@@ -1,8 +1,5 @@
-using Continuity.Core.Configuration;
-using Continuity.Mail.Backends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Sync;
 

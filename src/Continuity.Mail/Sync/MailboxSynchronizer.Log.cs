@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Continuity.Mail.Sync;
 
 internal sealed partial class MailboxSynchronizer

@@ -1,10 +1,4 @@
-using Continuity.Core.Configuration;
-using Continuity.Core.State;
-using Continuity.Mail.Backends;
-using MailKit;
 using MailKit.Net.Imap;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Mail.Sync;
 

@@ -1,5 +1,3 @@
-using MailKit;
-
 namespace Continuity.Mail.Sync;
 
 /// <summary>Flags and keywords of a message cut down to what the destination folder stores (its PERMANENTFLAGS).</summary>

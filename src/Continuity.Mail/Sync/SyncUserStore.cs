@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Continuity.Core.State;
 using StackExchange.Redis;
 
 namespace Continuity.Mail.Sync;

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
-using Continuity.Core.Configuration;
 using Continuity.Identity;
 using Continuity.Identity.Configuration;
-using Continuity.Web.Configuration;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;

@@ -1,5 +1,4 @@
 using Continuity.Web.Proxy;
-using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Continuity.Web.Assertions;

@@ -1,6 +1,4 @@
 using System.Net;
-using Continuity.Core.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Web.Configuration;
 

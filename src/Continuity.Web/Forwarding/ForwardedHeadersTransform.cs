@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Net;
-using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Continuity.Web.Forwarding;

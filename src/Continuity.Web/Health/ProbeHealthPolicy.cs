@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Continuity.Core.Health;
 using Continuity.Core.Signals;
-using Continuity.Web.Configuration;
 using Continuity.Web.Proxy;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 

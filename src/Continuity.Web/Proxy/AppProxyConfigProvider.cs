@@ -1,7 +1,4 @@
-using Continuity.Core.Configuration;
-using Continuity.Web.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Continuity.Web.Proxy;

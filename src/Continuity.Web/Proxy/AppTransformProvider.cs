@@ -1,8 +1,6 @@
 using System.Net;
 using Continuity.Web.Assertions;
-using Continuity.Web.Configuration;
 using Continuity.Web.Forwarding;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 

@@ -1,5 +1,3 @@
-using Continuity.Core.Configuration;
-using Continuity.Web.Configuration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 

@@ -1,8 +1,5 @@
 using System.Collections.Frozen;
-using Continuity.Core.Configuration;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Web.Routing;
 

@@ -1,7 +1,5 @@
-using Continuity.Core.Configuration;
 using Continuity.Identity;
 using Continuity.Identity.Configuration;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 
 namespace Continuity.Web.Routing;

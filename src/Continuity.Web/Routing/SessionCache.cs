@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Continuity.Identity;
 using Continuity.Identity.Configuration;
-using Continuity.Web.Configuration;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Web.Routing;
 

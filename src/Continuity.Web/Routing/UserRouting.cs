@@ -1,14 +1,10 @@
-using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
 using Continuity.Identity;
 using Continuity.Identity.AppSessions;
 using Continuity.Identity.Configuration;
-using Continuity.Web.Configuration;
 using Continuity.Web.Errors;
 using Continuity.Web.Proxy;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
 namespace Continuity.Web.Routing;

@@ -1,8 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Continuity.Core.Approvals;
-using Continuity.Core.Audit;
-using Continuity.Core.Credentials;
 using Continuity.Mail.Queue;
 
 namespace Continuity.Gateway.Admin.Contracts;

@@ -1,5 +1,3 @@
-using Continuity.Core.Approvals;
-
 namespace Continuity.Gateway.Admin.Contracts;
 
 /// <summary><c>GET /admin/api/approvals/{id}</c>: the request, and how far the user's sovereign copy is behind.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Continuity.Core.Approvals;
 
 namespace Continuity.Gateway.Admin.Contracts;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Net.Http.Headers;
-using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Continuity.Gateway.Admin;
 
 namespace Continuity.Gateway.Cli.Verbs;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Continuity.Gateway.Admin.Contracts;
-
 namespace Continuity.Gateway.Cli.Verbs;
 
 /// <summary>The two-person rule's verbs: <c>approvals</c> (alias <c>pending</c>), <c>approve ID</c>, <c>reject ID</c>.</summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Continuity.Gateway.Admin.Contracts;
-
 namespace Continuity.Gateway.Cli.Verbs;
 
 /// <summary><c>audit show|verify|head</c>: a tenant's keyed audit chain (default the caller's tenant).</summary>

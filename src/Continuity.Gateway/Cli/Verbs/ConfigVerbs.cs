@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Continuity.Gateway.Hosting;
 
 namespace Continuity.Gateway.Cli.Verbs;

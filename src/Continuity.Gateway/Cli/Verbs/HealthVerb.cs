@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Continuity.Gateway.Cli.Verbs;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Continuity.Gateway.Cli.Verbs;
 
 /// <summary><c>continuity help [VERB…]</c>: the same text as <c>continuity [VERB…] --help</c>.</summary>

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
-using Continuity.Gateway.Admin.Contracts;
 
 namespace Continuity.Gateway.Cli.Verbs;
 

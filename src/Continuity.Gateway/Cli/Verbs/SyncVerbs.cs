@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Continuity.Gateway.Admin.Contracts;
-
 namespace Continuity.Gateway.Cli.Verbs;
 
 /// <summary><c>sync [status]|now</c>: the mailbox copy primary → sovereign per user. <c>sync</c> alone is <c>sync status</c>.</summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Continuity.Gateway.Admin.Contracts;
-
 namespace Continuity.Gateway.Cli.Verbs;
 
 /// <summary><c>users list</c> and <c>users import</c>: the tenant's user directory.</summary>
