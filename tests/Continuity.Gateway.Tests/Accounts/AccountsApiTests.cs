@@ -31,7 +31,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     public async Task Import_JsonTwoAccounts_AccountsAndLinksCreatedShownAndAuditedOnce()
     {
         await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
 
         var response = await PostAsync(client, "admin/api/tenants/demo/accounts/import", TwoAccountsJson, "application/json");
         var alice = await JsonAsync(await client.GetAsync("admin/api/tenants/demo/accounts/alice@demo.test"));
@@ -56,7 +56,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     public async Task Import_SameFileTwice_SameAccountIdsAndLinksReportedExisting()
     {
         await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", TwoAccountsJson, "application/json");
         var before = (await JsonAsync(await client.GetAsync("admin/api/tenants/demo/accounts/alice@demo.test")))["id"]!.GetValue<string>();
 
@@ -71,7 +71,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     public async Task Import_CsvWithBadRows_400ListsEveryBadLineAndNothingImported()
     {
         await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         var csv = string.Join("\n",
             "email,provider,subject,name",              // 1 header
             "alice@demo.test,primary,p-alice,\"Arbiter, Alice\"", // 2 good
@@ -100,7 +100,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     public async Task Import_JsonBadEntriesAndBrokenJson_400WithLinesNothingImported()
     {
         await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         var entries = """
             [
               { "email": "alice@demo.test", "links": [ { "provider": "primary", "subject": "p-alice" } ] },
@@ -128,7 +128,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     public async Task Import_SubjectLinkedToAnotherAccount_ConflictReportedPerRowOthersImported()
     {
         await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", "alice@demo.test,primary,p-alice\n", "text/csv");
 
         var response = await PostAsync(client, "admin/api/tenants/demo/accounts/import",
@@ -154,10 +154,10 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     public async Task Accounts_ViewerOtherTenantWrongTypeOrNoKey_RefusedAndNothingImported()
     {
         await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var viewer = gateway.Client(InProcessGateway.ViewerKey);
-        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
-        using var anonymous = gateway.Client(apiKey: null);
-        using var ops = gateway.Client();
+        using var viewer = gateway.Client(DemoGateway.ViewerKey);
+        using var other = gateway.Client(DemoGateway.OtherTenantKey);
+        using var anonymous = gateway.Client(bearer: null);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
         const string Csv = "alice@demo.test,primary,p-alice\n";
 
         var byViewer = await PostAsync(viewer, "admin/api/tenants/demo/accounts/import", Csv, "text/csv");
@@ -180,7 +180,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     public async Task Revoke_ImportedAccount_SessionsMarkedCountsReturnedAndAudited()
     {
         await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", "alice@demo.test,primary,p-alice\n", "text/csv");
 
         var noReason = await client.PostAsJsonAsync("admin/api/tenants/demo/accounts/alice@demo.test/revoke", new { });

@@ -18,7 +18,7 @@ public sealed class AccountsCliTests(SharedRedis redis) : IClassFixture<SharedRe
         await File.WriteAllTextAsync(json, """[{"email":"alice@demo.test","links":[{"provider":"sovereign","subject":"s-alice"}]}]""");
         var bad = dir.Combine("bad.csv");
         await File.WriteAllTextAsync(bad, "alice@demo.test,primary,p-alice\neve@evil.test,primary,p-eve\n");
-        string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey];
+        string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", DemoGateway.OpsKey];
 
         var fromCsv = await InProcessCli.RunAsync(["accounts", "import", "--tenant", "demo", csv, .. conn]);
         var fromJson = await InProcessCli.RunAsync(["accounts", "import", "--tenant", "demo", json, .. conn]);

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Continuity.Gateway.Tests.Support;
+using Continuity.Testing;
 
 namespace Continuity.Gateway.Tests.Accounts;
 
 /// <summary>
-/// The real gateway host in this process (<see cref="InProcessGateway"/>) with the demo configuration with identity
+/// The real gateway host in this process (<see cref="InProcessGateway"/>) with the demo configuration (<see cref="DemoGateway"/>) with identity
 /// upstreams for both providers (<c>customize</c> may point them somewhere real); nothing needs to listen at them to
 /// import or revoke.
 /// </summary>
@@ -14,7 +15,7 @@ internal static class AccountsGateway
     public const string SovereignAuthority = "https://127.0.0.1:9/sovereign/";
 
     public static Task<InProcessGateway> StartAsync(string redis, Action<JsonNode>? customize = null, int? port = null) =>
-        InProcessGateway.StartAsync(redis, customize: continuity =>
+        DemoGateway.StartAsync(redis, customize: continuity =>
         {
             WithUpstreams(continuity);
             customize?.Invoke(continuity);

@@ -83,7 +83,7 @@ internal sealed class TokenGateway : IAsyncDisposable
         }.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
         var page = await browser.NavigateAsync(authorize, address, stopAt: Callback);
         var code = page.Query("code") ?? throw new InvalidOperationException($"No code at {page.Url} ({page.Status}): {page.Body}");
-        using var http = _gateway.Client(apiKey: null);
+        using var http = _gateway.Client(bearer: null);
         using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
