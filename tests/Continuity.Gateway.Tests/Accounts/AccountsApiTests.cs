@@ -10,7 +10,7 @@ namespace Continuity.Gateway.Tests.Accounts;
 [Trait("Category", "Server")]
 public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private const string Primary = AccountsGateway.PrimaryAuthority;
+    private const string Primary = DemoGateway.PrimaryAuthority;
 
     private const string TwoAccountsJson = """
         [
@@ -30,7 +30,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_JsonTwoAccounts_AccountsAndLinksCreatedShownAndAuditedOnce()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var client = gateway.Client(DemoGateway.OpsKey);
 
         var response = await PostAsync(client, "admin/api/tenants/demo/accounts/import", TwoAccountsJson, "application/json");
@@ -45,7 +45,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
         Assert.Matches("^[0-9a-f]{32}$", alice["id"]!.GetValue<string>());
         Assert.NotEqual(alice["id"]!.GetValue<string>(), bob["id"]!.GetValue<string>());
         Assert.Equal(
-            [("primary", Primary, "p-alice"), ("sovereign", AccountsGateway.SovereignAuthority, "s-alice")],
+            [("primary", Primary, "p-alice"), ("sovereign", DemoGateway.SovereignAuthority, "s-alice")],
             alice["links"]!.AsArray().Select(l => (l!["provider"]!.GetValue<string>(), l["issuer"]!.GetValue<string>(), l["subject"]!.GetValue<string>())));
         var audit = Assert.Single((await JsonAsync(await client.GetAsync("admin/api/audit"))).AsArray());
         Assert.Equal(("ops@demo.test", "identity.links.imported"), (audit!["actor"]!.GetValue<string>(), audit["action"]!.GetValue<string>()));
@@ -55,7 +55,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_SameFileTwice_SameAccountIdsAndLinksReportedExisting()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", TwoAccountsJson, "application/json");
         var before = (await JsonAsync(await client.GetAsync("admin/api/tenants/demo/accounts/alice@demo.test")))["id"]!.GetValue<string>();
@@ -70,7 +70,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_CsvWithBadRows_400ListsEveryBadLineAndNothingImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var client = gateway.Client(DemoGateway.OpsKey);
         var csv = string.Join("\n",
             "email,provider,subject,name",              // 1 header
@@ -99,7 +99,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_JsonBadEntriesAndBrokenJson_400WithLinesNothingImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var client = gateway.Client(DemoGateway.OpsKey);
         var entries = """
             [
@@ -127,7 +127,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_SubjectLinkedToAnotherAccount_ConflictReportedPerRowOthersImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", "alice@demo.test,primary,p-alice\n", "text/csv");
 
@@ -153,7 +153,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Accounts_ViewerOtherTenantWrongTypeOrNoKey_RefusedAndNothingImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var viewer = gateway.Client(DemoGateway.ViewerKey);
         using var other = gateway.Client(DemoGateway.OtherTenantKey);
         using var anonymous = gateway.Client(bearer: null);
@@ -179,7 +179,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Revoke_ImportedAccount_SessionsMarkedCountsReturnedAndAudited()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", "alice@demo.test,primary,p-alice\n", "text/csv");
 

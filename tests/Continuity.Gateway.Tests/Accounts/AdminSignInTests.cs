@@ -17,7 +17,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
     private static async Task<InProcessGateway> StartAsync(string redis, StandInUpstream upstream)
     {
         var port = FreePort.Next();
-        return await AccountsGateway.StartAsync(redis, continuity =>
+        return await DemoGateway.StartWithUpstreamsAsync(redis, continuity =>
         {
             continuity["Identity"] = new JsonObject
             {

@@ -61,7 +61,7 @@ public sealed class TwoPersonRuleTests(SharedRedis redis) : IClassFixture<Shared
     [Fact]
     public async Task AccountImport_WithTwoPersonRule_LinksNothingUntilASecondAdminApproves_BadFileRefusedAtOnce()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString, c => c["Tenants"]!["demo"]!["Failover"]!["Approvals"] = 2);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString, c => c["Tenants"]!["demo"]!["Failover"]!["Approvals"] = 2);
         using var ops = gateway.Client(DemoGateway.OpsKey);
         using var second = gateway.Client(DemoGateway.SecondKey);
         const string Csv = "email,provider,subject\nalice@demo.test,sovereign,s-alice\n";

@@ -56,7 +56,7 @@ internal sealed class TokenGateway : IAsyncDisposable
         var port = FreePort.Next();
         var imapPort = FreePort.Next();
         var submissionPort = FreePort.Next();
-        var gateway = await AccountsGateway.StartAsync(redis, c =>
+        var gateway = await DemoGateway.StartWithUpstreamsAsync(redis, c =>
         {
             Configure(c, upstream, primary, sovereign, port, imapPort, accessTokenLifetime);
             c["Listeners"]!["Submission"] = submissionPort;

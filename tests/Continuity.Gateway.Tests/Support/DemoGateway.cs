@@ -7,14 +7,18 @@ namespace Continuity.Gateway.Tests.Support;
 /// <summary>
 /// The demo configuration for the whole gateway in this process (<see cref="InProcessGateway"/>, the host
 /// <c>continuity serve</c> builds), against a real store under a key prefix of its own: tenant <c>demo</c> with its
-/// admins' API keys, and tenant <c>other</c> with its own admin.
+/// admins' API keys, and tenant <c>other</c> with its own admin. <see cref="StartWithUpstreamsAsync"/> adds identity
+/// upstreams for both of demo's providers (nothing needs to listen at them to import or revoke).
 /// </summary>
 internal static class DemoGateway
 {
-    public const string OpsKey = "demo-ops-key";
-    public const string SecondKey = "demo-second-admin-key";
-    public const string ViewerKey = "demo-viewer-key";
+    // demo's admins have the keys the gateway processes' configuration gives them.
+    public const string OpsKey = GatewayConfig.OpsKey;
+    public const string SecondKey = GatewayConfig.SecondAdminKey;
+    public const string ViewerKey = GatewayConfig.ViewerKey;
     public const string OtherTenantKey = "other-ops-key";
+    public const string PrimaryAuthority = "https://127.0.0.1:9/primary/";
+    public const string SovereignAuthority = "https://127.0.0.1:9/sovereign/";
 
     /// <param name="customize">Changes the <c>Continuity</c> section before the start.</param>
     /// <param name="port">The HTTP port when the caller must know it before the start (an issuer in <paramref name="customize"/>); null: a free one.</param>
@@ -26,6 +30,25 @@ internal static class DemoGateway
         customize?.Invoke(json["Continuity"]!);
         return InProcessGateway.StartAsync(json, port);
     }
+
+    /// <summary>The demo configuration with identity upstreams for both providers (<paramref name="customize"/> may point them somewhere real).</summary>
+    public static Task<InProcessGateway> StartWithUpstreamsAsync(string redis, Action<JsonNode>? customize = null, int? port = null) =>
+        StartAsync(redis, customize: continuity =>
+        {
+            WithUpstreams(continuity);
+            customize?.Invoke(continuity);
+        }, port: port);
+
+    private static void WithUpstreams(JsonNode continuity)
+    {
+        var demo = continuity["Tenants"]!["demo"]!;
+        demo["Hosts"] = new JsonObject { ["Login"] = "login.demo.test" };
+        demo["Providers"]!["primary"]!["Identity"] = Upstream(PrimaryAuthority);
+        demo["Providers"]!["sovereign"]!["Identity"] = Upstream(SovereignAuthority);
+    }
+
+    private static JsonObject Upstream(string authority) =>
+        new() { ["Authority"] = authority, ["ClientId"] = "continuity", ["ClientSecret"] = "upstream-secret" };
 
     /// <summary>The demo tenant (alice, bob; ops, second, viewer) plus tenant <c>other</c> with its own admin.</summary>
     private static string ConfigJson(string? redis, int approvals, string automatic, int smtpPort = 0, string? primaryInbound = null)

@@ -2,19 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Continuity.Core;
-using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
-using Continuity.Identity;
 using Continuity.Testing;
 using Continuity.Testing.Identity;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Web.Tests.Support;
 
