@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -28,19 +26,23 @@ internal sealed partial class WebGateway : IAsyncDisposable
     private readonly RedisServer _redis;
     private readonly StandInUpstream _upstream;
     private readonly TempDirectory _dir;
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly GatewayProcess _process;
 
-    private WebGateway(RedisServer redis, StandInUpstream upstream, TempDirectory dir, Process process, int port) =>
-        (_redis, _upstream, _dir, _process, Port) = (redis, upstream, dir, process, port);
+    private WebGateway(RedisServer redis, StandInUpstream upstream, TempDirectory dir, GatewayProcess process) =>
+        (_redis, _upstream, _dir, _process) = (redis, upstream, dir, process);
 
-    public int Port { get; }
+    public int Port => _process.BaseAddress.Port;
 
     /// <summary>Lines the gateway wrote (stdout and stderr); with no per-request log lines this stays small under load.</summary>
-    public int OutputLines { get; private set; }
+    public int OutputLines => _process.OutputLines;
+
+    public int ProcessId => _process.ProcessId ?? 0;
+
+    public string Output => _process.Output;
 
     /// <summary>
-    /// Starts a gateway; <paramref name="variables"/> (NAME=VALUE, several separated by ';') are environment variables set
+    /// Starts a gateway (<see cref="GatewayProcess"/>, from a configuration file, with the executable's own runtime and
+    /// logging settings); <paramref name="variables"/> (NAME=VALUE, several separated by ';') are environment variables set
     /// on top, for a trial (e.g. <c>DOTNET_PerfMapEnabled=1;DOTNET_EnableWriteXorExecute=0</c> to profile it with perf).
     /// </summary>
     public static async Task<WebGateway> StartAsync(string backendUrl, string? variables = null)
@@ -48,69 +50,13 @@ internal sealed partial class WebGateway : IAsyncDisposable
         var redis = new RedisServer();
         var upstream = await StandInUpstream.StartAsync().ConfigureAwait(false);
         var dir = new TempDirectory("web-gateway");
-        var port = FreePort.Next();
         var config = dir.Combine("continuity.json");
         await File.WriteAllTextAsync(config, ToJson(Settings(dir, redis, upstream, backendUrl))).ConfigureAwait(false);
-        var start = new ProcessStartInfo(GatewayProcess.DotnetHost)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = dir.Path,
-        };
-        foreach (var argument in (string[])[GatewayProcess.ExecutablePath, "serve", "--config", config, "--data-dir", dir.Combine("data"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The runtime settings are the executable's own (its runtimeconfig.json), not this process's environment.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) && !k.StartsWith("DOTNET_ROOT", StringComparison.Ordinal) && k != "DOTNET_HOST_PATH").ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var variable in (variables ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (variable.Split('=', 2) is not [var name, var value])
-            {
-                throw new ArgumentException($"not NAME=VALUE: {variable}", nameof(variables));
-            }
-
-            start.Environment[name] = value;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");
-        var gateway = new WebGateway(redis, upstream, dir, process, port);
-        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = GatewayProcess.FromConfigFile("web-bench", config, dir.Combine("data"), environment: Environment(variables));
+        var gateway = new WebGateway(redis, upstream, dir, process);
         try
         {
-            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            await Eventually.TrueAsync(async () =>
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"the gateway exited with {process.ExitCode}:\n{gateway.Output}");
-                }
-
-                try
-                {
-                    using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready")).ConfigureAwait(false);
-                    return response.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-                catch (TaskCanceledException)
-                {
-                    return false;
-                }
-            }, GatewayProcess.StartTimeout, "gateway ready").ConfigureAwait(false);
+            await process.StartAsync().ConfigureAwait(false);
         }
         catch
         {
@@ -121,42 +67,42 @@ internal sealed partial class WebGateway : IAsyncDisposable
         return gateway;
     }
 
-    public int ProcessId => _process.Id;
-
-    public string Output
+    /// <summary>
+    /// The runtime settings are the executable's own (its runtimeconfig.json: server GC), not this process's
+    /// <c>DOTNET_*</c> variables nor the test harness's workstation GC; logging is the shipped appsettings.json's. Then
+    /// <paramref name="variables"/>.
+    /// </summary>
+    private static Dictionary<string, string?> Environment(string? variables)
     {
-        get
+        var environment = System.Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) && !k.StartsWith("DOTNET_ROOT", StringComparison.Ordinal) && k != "DOTNET_HOST_PATH")
+            .ToDictionary(k => k, _ => (string?)null);
+        foreach (var harness in (string[])["DOTNET_gcServer", "Logging__LogLevel__System.Net.Http.HttpClient", "Logging__Console__FormatterName",
+                     "Logging__Console__FormatterOptions__SingleLine", "Logging__Console__FormatterOptions__TimestampFormat"])
         {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
+            environment[harness] = null;
         }
+
+        environment["DOTNET_NOLOGO"] = "1";
+        foreach (var variable in (variables ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (variable.Split('=', 2) is not [var name, var value])
+            {
+                throw new ArgumentException($"not NAME=VALUE: {variable}", nameof(variables));
+            }
+
+            environment[name] = value;
+        }
+
+        return environment;
     }
 
     /// <summary>Checks the process is still up; a figure from a crashed gateway would be a lie.</summary>
     public void EnsureRunning()
     {
-        if (_process.HasExited)
+        if (!_process.IsRunning)
         {
-            throw new InvalidOperationException($"the gateway process exited during the benchmark ({_process.ExitCode}):\n{Output}");
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            OutputLines++;
-            if (_output.Length < 64 * 1024)
-            {
-                _output.AppendLine(line);
-            }
+            throw new InvalidOperationException("the gateway process exited during the benchmark:\n" + _process.Describe());
         }
     }
 
@@ -235,29 +181,18 @@ internal sealed partial class WebGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        try
         {
             // SIGTERM (a graceful stop), as systemctl stop does; killed if it does not exit in time.
-            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
-            {
-                await term!.WaitForExitAsync().ConfigureAwait(false);
-            }
-
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            await _process.StopAsync().ConfigureAwait(false);
         }
-
-        _process.Dispose();
-        await _upstream.DisposeAsync().ConfigureAwait(false);
-        _redis.Dispose();
-        _dir.Dispose();
+        finally
+        {
+            await _process.DisposeAsync().ConfigureAwait(false);
+            await _upstream.DisposeAsync().ConfigureAwait(false);
+            _redis.Dispose();
+            _dir.Dispose();
+        }
     }
 
     private static Dictionary<string, string?> Settings(TempDirectory dir, RedisServer redis, StandInUpstream upstream, string backendUrl)

@@ -7,6 +7,19 @@ public sealed class GatewayOutput(int maxChars)
 {
     private readonly StringBuilder _text = new();
     private readonly Lock _lock = new();
+    private int _lines;
+
+    /// <summary>Lines appended so far, including those the bound dropped since.</summary>
+    public int Lines
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lines;
+            }
+        }
+    }
 
     public string Text
     {
@@ -23,6 +36,11 @@ public sealed class GatewayOutput(int maxChars)
     {
         if (line is not null)
         {
+            lock (_lock)
+            {
+                _lines++;
+            }
+
             Append(line + "\n");
         }
     }

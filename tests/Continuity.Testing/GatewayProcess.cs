@@ -98,6 +98,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr (all runs, newest last, bounded).</summary>
     public string Output => _output.Text;
 
+    /// <summary>Lines the process wrote (stdout and stderr) over all its runs, including those the 256 KB bound dropped.</summary>
+    public int OutputLines => _output.Lines;
+
     /// <summary>For the <c>environment</c> parameters: the node logs warnings and errors only (load tests, whose output would be mostly request lines).</summary>
     public static IReadOnlyDictionary<string, string?> WarningsOnly { get; } =
         new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" };

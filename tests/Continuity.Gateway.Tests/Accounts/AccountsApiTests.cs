@@ -10,7 +10,7 @@ namespace Continuity.Gateway.Tests.Accounts;
 [Trait("Category", "Server")]
 public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private const string Primary = AccountsGateway.PrimaryAuthority;
+    private const string Primary = DemoGateway.PrimaryAuthority;
 
     private const string TwoAccountsJson = """
         [
@@ -30,8 +30,8 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_JsonTwoAccounts_AccountsAndLinksCreatedShownAndAuditedOnce()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
+        using var client = gateway.Client(DemoGateway.OpsKey);
 
         var response = await PostAsync(client, "admin/api/tenants/demo/accounts/import", TwoAccountsJson, "application/json");
         var alice = await JsonAsync(await client.GetAsync("admin/api/tenants/demo/accounts/alice@demo.test"));
@@ -45,7 +45,7 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
         Assert.Matches("^[0-9a-f]{32}$", alice["id"]!.GetValue<string>());
         Assert.NotEqual(alice["id"]!.GetValue<string>(), bob["id"]!.GetValue<string>());
         Assert.Equal(
-            [("primary", Primary, "p-alice"), ("sovereign", AccountsGateway.SovereignAuthority, "s-alice")],
+            [("primary", Primary, "p-alice"), ("sovereign", DemoGateway.SovereignAuthority, "s-alice")],
             alice["links"]!.AsArray().Select(l => (l!["provider"]!.GetValue<string>(), l["issuer"]!.GetValue<string>(), l["subject"]!.GetValue<string>())));
         var audit = Assert.Single((await JsonAsync(await client.GetAsync("admin/api/audit"))).AsArray());
         Assert.Equal(("ops@demo.test", "identity.links.imported"), (audit!["actor"]!.GetValue<string>(), audit["action"]!.GetValue<string>()));
@@ -55,8 +55,8 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_SameFileTwice_SameAccountIdsAndLinksReportedExisting()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
+        using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", TwoAccountsJson, "application/json");
         var before = (await JsonAsync(await client.GetAsync("admin/api/tenants/demo/accounts/alice@demo.test")))["id"]!.GetValue<string>();
 
@@ -70,8 +70,8 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_CsvWithBadRows_400ListsEveryBadLineAndNothingImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
+        using var client = gateway.Client(DemoGateway.OpsKey);
         var csv = string.Join("\n",
             "email,provider,subject,name",              // 1 header
             "alice@demo.test,primary,p-alice,\"Arbiter, Alice\"", // 2 good
@@ -99,8 +99,8 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_JsonBadEntriesAndBrokenJson_400WithLinesNothingImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
+        using var client = gateway.Client(DemoGateway.OpsKey);
         var entries = """
             [
               { "email": "alice@demo.test", "links": [ { "provider": "primary", "subject": "p-alice" } ] },
@@ -127,8 +127,8 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Import_SubjectLinkedToAnotherAccount_ConflictReportedPerRowOthersImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
+        using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", "alice@demo.test,primary,p-alice\n", "text/csv");
 
         var response = await PostAsync(client, "admin/api/tenants/demo/accounts/import",
@@ -153,11 +153,11 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Accounts_ViewerOtherTenantWrongTypeOrNoKey_RefusedAndNothingImported()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var viewer = gateway.Client(InProcessGateway.ViewerKey);
-        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
-        using var anonymous = gateway.Client(apiKey: null);
-        using var ops = gateway.Client();
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
+        using var viewer = gateway.Client(DemoGateway.ViewerKey);
+        using var other = gateway.Client(DemoGateway.OtherTenantKey);
+        using var anonymous = gateway.Client(bearer: null);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
         const string Csv = "alice@demo.test,primary,p-alice\n";
 
         var byViewer = await PostAsync(viewer, "admin/api/tenants/demo/accounts/import", Csv, "text/csv");
@@ -179,8 +179,8 @@ public sealed class AccountsApiTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task Revoke_ImportedAccount_SessionsMarkedCountsReturnedAndAudited()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
-        using var client = gateway.Client();
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
+        using var client = gateway.Client(DemoGateway.OpsKey);
         await PostAsync(client, "admin/api/tenants/demo/accounts/import", "alice@demo.test,primary,p-alice\n", "text/csv");
 
         var noReason = await client.PostAsJsonAsync("admin/api/tenants/demo/accounts/alice@demo.test/revoke", new { });

@@ -10,7 +10,7 @@ public sealed class AccountsCliTests(SharedRedis redis) : IClassFixture<SharedRe
     [Fact]
     public async Task ImportShowRevoke_CsvAndJsonFiles_HumanOutputAndExitCodes()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString);
         using var dir = new TempDirectory("accounts-cli");
         var csv = dir.Combine("links.csv");
         await File.WriteAllTextAsync(csv, "email,provider,subject,name\nalice@demo.test,primary,p-alice,Alice Arbiter\n");
@@ -18,7 +18,7 @@ public sealed class AccountsCliTests(SharedRedis redis) : IClassFixture<SharedRe
         await File.WriteAllTextAsync(json, """[{"email":"alice@demo.test","links":[{"provider":"sovereign","subject":"s-alice"}]}]""");
         var bad = dir.Combine("bad.csv");
         await File.WriteAllTextAsync(bad, "alice@demo.test,primary,p-alice\neve@evil.test,primary,p-eve\n");
-        string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey];
+        string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", DemoGateway.OpsKey];
 
         var fromCsv = await InProcessCli.RunAsync(["accounts", "import", "--tenant", "demo", csv, .. conn]);
         var fromJson = await InProcessCli.RunAsync(["accounts", "import", "--tenant", "demo", json, .. conn]);
@@ -36,8 +36,8 @@ public sealed class AccountsCliTests(SharedRedis redis) : IClassFixture<SharedRe
         Assert.Contains("line 2: 'eve@evil.test' is not in the tenant's domains", rejected.Err, StringComparison.Ordinal);
         Assert.Equal(0, show.Code);
         Assert.Contains("alice@demo.test  account ", show.Out, StringComparison.Ordinal);
-        Assert.Contains($"primary  {AccountsGateway.PrimaryAuthority}  p-alice", show.Out, StringComparison.Ordinal);
-        Assert.Contains($"sovereign  {AccountsGateway.SovereignAuthority}  s-alice", show.Out, StringComparison.Ordinal);
+        Assert.Contains($"primary  {DemoGateway.PrimaryAuthority}  p-alice", show.Out, StringComparison.Ordinal);
+        Assert.Contains($"sovereign  {DemoGateway.SovereignAuthority}  s-alice", show.Out, StringComparison.Ordinal);
         Assert.Equal(0, revoke.Code);
         Assert.Contains("alice@demo.test: sessions ended on every node, 0 token(s) and 0 authorization(s) revoked", revoke.Out, StringComparison.Ordinal);
         Assert.Equal(2, noReason.Code);

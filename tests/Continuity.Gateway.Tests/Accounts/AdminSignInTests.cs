@@ -17,7 +17,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
     private static async Task<InProcessGateway> StartAsync(string redis, StandInUpstream upstream)
     {
         var port = FreePort.Next();
-        return await AccountsGateway.StartAsync(redis, continuity =>
+        return await DemoGateway.StartWithUpstreamsAsync(redis, continuity =>
         {
             continuity["Identity"] = new JsonObject
             {
@@ -70,7 +70,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
 
         var changed = await PostJsonAsync(admin, gateway, "admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "signed-in admin" });
         var byViewer = await PostJsonAsync(viewer, gateway, "admin/api/tenants/demo/routes", new { user = "bob@demo.test", to = "sovereign", reason = "x" });
-        using var ops = gateway.Client();
+        using var ops = gateway.Client(DemoGateway.OpsKey);
         var audit = JsonNode.Parse(await ops.GetStringAsync("admin/api/audit"))!.AsArray();
 
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
@@ -87,7 +87,7 @@ public sealed class AdminSignInTests(SharedRedis redis) : IClassFixture<SharedRe
         var routes = new Uri(gateway.BaseAddress, "admin/api/tenants/demo/routes");
         using var admin = await SignInAsync(gateway, "second@demo.test");
         var before = await admin.GetAsync(routes);
-        using var ops = gateway.Client();
+        using var ops = gateway.Client(DemoGateway.OpsKey);
 
         var revoked = await ops.PostAsJsonAsync("admin/api/tenants/demo/accounts/second@demo.test/revoke", new { reason = "left the team" });
         var after = await admin.GetAsync(routes);

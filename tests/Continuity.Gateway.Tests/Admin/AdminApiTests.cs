@@ -14,7 +14,7 @@ namespace Continuity.Gateway.Tests.Admin;
 public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     private Task<InProcessGateway> StartAsync(int approvals = 1, string automatic = "Suggest") =>
-        InProcessGateway.StartAsync(redis.Server.ConnectionString, approvals, automatic);
+        DemoGateway.StartAsync(redis.Server.ConnectionString, approvals, automatic);
 
     private static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, string json, string contentType = "application/json") =>
         client.PostAsync(path, new StringContent(json, Encoding.UTF8, contentType));
@@ -34,7 +34,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostRoutes_Operator_AppliedAndNextLookupOnThisNodeUsesIt()
     {
         await using var gateway = await StartAsync();
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
 
         var response = await client.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "sanctioned" });
 
@@ -52,7 +52,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task AdminApi_NoKeyOrUnknownKey_401WithProblem()
     {
         await using var gateway = await StartAsync();
-        using var anonymous = gateway.Client(apiKey: null);
+        using var anonymous = gateway.Client(bearer: null);
         using var wrong = gateway.Client("not-a-key");
 
         var none = await anonymous.GetAsync("admin/api/tenants");
@@ -61,7 +61,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-        using var ops = gateway.Client();
+        using var ops = gateway.Client(DemoGateway.OpsKey);
         await AssertNothingChangedAsync(ops);
     }
 
@@ -69,8 +69,8 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task AdminApi_ViewerChangesOrOtherTenantsAdminReads_403()
     {
         await using var gateway = await StartAsync();
-        using var viewer = gateway.Client(InProcessGateway.ViewerKey);
-        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
+        using var viewer = gateway.Client(DemoGateway.ViewerKey);
+        using var other = gateway.Client(DemoGateway.OtherTenantKey);
 
         var viewerRead = await viewer.GetAsync("admin/api/tenants/demo/routes");
         var viewerWrite = await viewer.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "x" });
@@ -83,7 +83,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
         Assert.Equal(HttpStatusCode.Forbidden, otherRead.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, otherWrite.StatusCode);
         Assert.Equal("other", Assert.Single(otherTenants)!["id"]!.GetValue<string>());
-        using var ops = gateway.Client();
+        using var ops = gateway.Client(DemoGateway.OpsKey);
         await AssertNothingChangedAsync(ops);
     }
 
@@ -100,7 +100,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostRoutes_BadInput_ProblemWithClearDetailAndNothingChanges(string json, int status, string detail)
     {
         await using var gateway = await StartAsync();
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
 
         var response = await PostJsonAsync(client, "admin/api/tenants/demo/routes", json);
 
@@ -114,7 +114,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostRoutes_UnknownTenantOversizedOrNotJson_404_413_415()
     {
         await using var gateway = await StartAsync();
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         var huge = """{"user":"alice@demo.test","to":"sovereign","reason":" """ + new string('x', 300 * 1024) + "\"}";
 
         var unknown = await client.PostAsJsonAsync("admin/api/tenants/nowhere/routes", new { user = "alice@demo.test", to = "sovereign", reason = "x" });
@@ -131,7 +131,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostRoutes_StaleExpectedVersion_409AndRouteUnchanged()
     {
         await using var gateway = await StartAsync();
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         await client.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "bob@demo.test", to = "sovereign", reason = "first" });
 
         var response = await client.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "second", expectedVersion = 0 });
@@ -146,8 +146,8 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task TwoPersonRule_RequesterCannotApproveSecondAdminCan()
     {
         await using var gateway = await StartAsync(approvals: 2);
-        using var ops = gateway.Client();
-        using var second = gateway.Client(InProcessGateway.SecondKey);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
+        using var second = gateway.Client(DemoGateway.SecondKey);
 
         var request = await ops.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "two-person" });
         Assert.Equal(HttpStatusCode.Accepted, request.StatusCode);
@@ -171,8 +171,8 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task Reject_PendingRequest_RejectedAndRouteUnchanged()
     {
         await using var gateway = await StartAsync(approvals: 2);
-        using var ops = gateway.Client();
-        using var second = gateway.Client(InProcessGateway.SecondKey);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
+        using var second = gateway.Client(DemoGateway.SecondKey);
         var request = await ops.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "maybe" });
         var id = (await JsonAsync(request))["request"]!["id"]!.GetValue<string>();
 
@@ -189,7 +189,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostSignals_ApplyPolicy_MovesTheUserAndAuditsEvidence()
     {
         await using var gateway = await StartAsync(automatic: "Apply");
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
 
         var response = await client.PostAsJsonAsync("admin/api/tenants/demo/signals",
             new { user = "alice@demo.test", provider = "primary", source = "monitor", evidence = "AADSTS50057: user account is disabled" });
@@ -208,7 +208,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostSignals_SuggestPolicyWithSourcePosingAsAnotherAdmin_SignalAuditedUnderTheCallersName()
     {
         await using var gateway = await StartAsync(automatic: "Suggest");
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
 
         var response = await client.PostAsJsonAsync("admin/api/tenants/demo/signals",
             new { user = "alice@demo.test", provider = "primary", source = "second@demo.test", evidence = "NO [AUTHENTICATIONFAILED]" });
@@ -226,7 +226,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostSignals_FiveUsersCutOffWithApplyPolicy_TenantDefaultMovesToo()
     {
         await using var gateway = await StartAsync(automatic: "Apply");
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         string[] users = ["alice@demo.test", "bob@demo.test", "carol@demo.test", "dave@demo.test", "erin@demo.test"];
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("admin/api/tenants/demo/users", new { addresses = users[2..] })).StatusCode);
 
@@ -250,7 +250,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostUsers_ImportThenRoute_KnownAfterImportAndForeignAddressesRefusedWhole()
     {
         await using var gateway = await StartAsync();
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
 
         var refused = await client.PostAsJsonAsync("admin/api/tenants/demo/users", new { addresses = new[] { "carol@demo.test", "mallory@evil.test" } });
         var beforeImport = await client.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "carol@demo.test", to = "sovereign", reason = "x" });
@@ -267,7 +267,7 @@ public sealed class AdminApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task PostRoutes_ClientHangsUpWhileRetrying_GatewayStopsWorkingOnIt()
     {
         await using var gateway = await StartAsync();
-        using var client = gateway.Client();
+        using var client = gateway.Client(DemoGateway.OpsKey);
         var store = gateway.Services.GetRequiredService<StateStore>();
         // A version the read script sees as 1 and the change script as 1.5: every attempt is refused as "moved", so the
         // change keeps retrying (up to 200 times, about ten seconds of back-off), one script call after another.

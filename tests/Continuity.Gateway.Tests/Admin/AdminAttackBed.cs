@@ -42,7 +42,7 @@ internal sealed class AdminAttackBed : IAsyncDisposable
         var demo = await StandInUpstream.StartAsync();
         var other = await StandInUpstream.StartAsync();
         var port = FreePort.Next();
-        var gateway = await AccountsGateway.StartAsync(redis, continuity =>
+        var gateway = await DemoGateway.StartWithUpstreamsAsync(redis, continuity =>
         {
             continuity["Identity"] = new JsonObject
             {

@@ -18,7 +18,7 @@ public sealed class AdminCsrfTests(SharedRedis redis) : IClassFixture<SharedRedi
     public async Task Approve_AdminCookieWithoutTokenOrFromAnotherOrigin_403AndStillPending_SameOriginWithToken_Applied()
     {
         await using var bed = await StartAsync(redis.Server.ConnectionString);
-        var pending = await bed.SendAsync(HttpMethod.Post, "admin/api/tenants/demo/routes", [Key(InProcessGateway.SecondKey)], """{"user":"alice@demo.test","to":"sovereign","reason":"drill"}""");
+        var pending = await bed.SendAsync(HttpMethod.Post, "admin/api/tenants/demo/routes", [Key(DemoGateway.SecondKey)], """{"user":"alice@demo.test","to":"sovereign","reason":"drill"}""");
         var id = pending.Json!["request"]!["id"]!.GetValue<string>();
         var ops = await bed.SignInAsync("ops@demo.test");
         var approve = $"admin/api/approvals/{id}/approve";
@@ -50,14 +50,14 @@ public sealed class AdminCsrfTests(SharedRedis redis) : IClassFixture<SharedRedi
     public async Task RejectAndRetry_AdminCookieWithoutToken_403_ApiKeyNeedsNoToken()
     {
         await using var bed = await StartAsync(redis.Server.ConnectionString);
-        var pending = await bed.SendAsync(HttpMethod.Post, "admin/api/tenants/demo/routes", [Key(InProcessGateway.SecondKey)], """{"user":"bob@demo.test","to":"sovereign","reason":"drill"}""");
+        var pending = await bed.SendAsync(HttpMethod.Post, "admin/api/tenants/demo/routes", [Key(DemoGateway.SecondKey)], """{"user":"bob@demo.test","to":"sovereign","reason":"drill"}""");
         var id = pending.Json!["request"]!["id"]!.GetValue<string>();
         var ops = await bed.SignInAsync("ops@demo.test");
 
         var reject = await bed.SendAsync(HttpMethod.Post, $"admin/api/approvals/{id}/reject", [Cookie(ops), ("Origin", bed.Origin)]);
         var retry = await bed.SendAsync(HttpMethod.Post, "admin/api/queue/0123456789abcdef/retry", [Cookie(ops), ("Origin", "http://mail.demo.test")]);
-        var still = await bed.SendAsync(HttpMethod.Get, $"admin/api/approvals/{id}", [Key(InProcessGateway.OpsKey)]);
-        var rejectWithKey = await bed.SendAsync(HttpMethod.Post, $"admin/api/approvals/{id}/reject", [Key(InProcessGateway.OpsKey)]);
+        var still = await bed.SendAsync(HttpMethod.Get, $"admin/api/approvals/{id}", [Key(DemoGateway.OpsKey)]);
+        var rejectWithKey = await bed.SendAsync(HttpMethod.Post, $"admin/api/approvals/{id}/reject", [Key(DemoGateway.OpsKey)]);
 
         Assert.Equal(HttpStatusCode.Forbidden, reject.Status);
         Assert.Equal(HttpStatusCode.Forbidden, retry.Status);
@@ -74,9 +74,9 @@ public sealed class AdminCsrfTests(SharedRedis redis) : IClassFixture<SharedRedi
         const string import = "admin/api/tenants/demo/accounts/import";
 
         var plainWithCookie = await bed.SendAsync(HttpMethod.Post, import, [Cookie(ops), ("X-Continuity-Csrf", "1"), ("Origin", bed.Origin)], Csv, "text/plain");
-        var plainWithKey = await bed.SendAsync(HttpMethod.Post, import, [Key(InProcessGateway.OpsKey)], Csv, "text/plain; charset=utf-8");
-        var form = await bed.SendAsync(HttpMethod.Post, import, [Key(InProcessGateway.OpsKey)], Csv, "application/x-www-form-urlencoded");
-        var alice = await bed.SendAsync(HttpMethod.Get, "admin/api/tenants/demo/accounts/alice@demo.test", [Key(InProcessGateway.OpsKey)]);
+        var plainWithKey = await bed.SendAsync(HttpMethod.Post, import, [Key(DemoGateway.OpsKey)], Csv, "text/plain; charset=utf-8");
+        var form = await bed.SendAsync(HttpMethod.Post, import, [Key(DemoGateway.OpsKey)], Csv, "application/x-www-form-urlencoded");
+        var alice = await bed.SendAsync(HttpMethod.Get, "admin/api/tenants/demo/accounts/alice@demo.test", [Key(DemoGateway.OpsKey)]);
         var csv = await bed.SendAsync(HttpMethod.Post, import, [Cookie(ops), ("X-Continuity-Csrf", "1"), ("Origin", bed.Origin)], Csv, "text/csv; charset=utf-8");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, plainWithCookie.Status);

@@ -14,7 +14,7 @@ namespace Continuity.Gateway.Tests.Admin;
 [Trait("Category", "Server")]
 public sealed class OneIdentityTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private const string Ops = InProcessGateway.OpsKey;
+    private const string Ops = DemoGateway.OpsKey;
 
     [Fact]
     public async Task Approve_OperatorKeyPlusUserCookie_400AndTheRequestStaysPending()
@@ -56,8 +56,8 @@ public sealed class OneIdentityTests(SharedRedis redis) : IClassFixture<SharedRe
         var password = await bed.SendAsync(HttpMethod.Post, "admin/api/tenants/other/users/carol@other.test/app-passwords",
             [Key(Ops), Cookie(carol)], """{"label":"attacker"}""");
         var keyAloneInOther = await bed.SendAsync(HttpMethod.Post, "admin/api/tenants/other/users/carol@other.test/app-passwords", [Key(Ops)], """{"label":"attacker"}""");
-        var approvals = await bed.SendAsync(HttpMethod.Get, "admin/api/approvals", [Key(InProcessGateway.OtherTenantKey)]);
-        var passwords = await bed.SendAsync(HttpMethod.Get, "admin/api/tenants/other/users/carol@other.test/app-passwords", [Key(InProcessGateway.OtherTenantKey)]);
+        var approvals = await bed.SendAsync(HttpMethod.Get, "admin/api/approvals", [Key(DemoGateway.OtherTenantKey)]);
+        var passwords = await bed.SendAsync(HttpMethod.Get, "admin/api/tenants/other/users/carol@other.test/app-passwords", [Key(DemoGateway.OtherTenantKey)]);
 
         Assert.Equal(HttpStatusCode.BadRequest, route.Status);
         Assert.Equal(HttpStatusCode.BadRequest, password.Status);
@@ -92,8 +92,8 @@ public sealed class OneIdentityTests(SharedRedis redis) : IClassFixture<SharedRe
         await using var bed = await StartAsync(redis.Server.ConnectionString);
         const string routes = "admin/api/tenants/demo/routes";
 
-        var twoHeaders = await bed.SendAsync(HttpMethod.Get, routes, [Key(Ops), ("X-Api-Key", InProcessGateway.SecondKey)]);
-        var twoApiKeyValues = await bed.SendAsync(HttpMethod.Get, routes, [("X-Api-Key", Ops), ("X-Api-Key", InProcessGateway.SecondKey)]);
+        var twoHeaders = await bed.SendAsync(HttpMethod.Get, routes, [Key(Ops), ("X-Api-Key", DemoGateway.SecondKey)]);
+        var twoApiKeyValues = await bed.SendAsync(HttpMethod.Get, routes, [("X-Api-Key", Ops), ("X-Api-Key", DemoGateway.SecondKey)]);
         var keyPlusToken = await bed.SendAsync(HttpMethod.Get, routes, [("X-Api-Key", Ops), ("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.x")]);
         var oneKey = await bed.SendAsync(HttpMethod.Get, routes, [("X-Api-Key", Ops)]);
         var nothing = await bed.SendAsync(HttpMethod.Get, routes, []);

@@ -22,9 +22,9 @@ public sealed class TwoPersonRuleTests(SharedRedis redis) : IClassFixture<Shared
     {
         using var primary = DovecotServer.Start("twoperson", "alice@demo.test");
         var imapPort = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, approvals: 2, customize: c => c.ImapThrough(imapPort, ("primary", primary)));
-        using var ops = gateway.Client();
-        using var second = gateway.Client(InProcessGateway.SecondKey);
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, approvals: 2, customize: c => c.ImapThrough(imapPort, ("primary", primary)));
+        using var ops = gateway.Client(DemoGateway.OpsKey);
+        using var second = gateway.Client(DemoGateway.SecondKey);
 
         var created = await ops.PostAsJsonAsync("admin/api/tenants/demo/users/alice@demo.test/app-passwords", new { label = "read alice" });
         var body = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
@@ -61,9 +61,9 @@ public sealed class TwoPersonRuleTests(SharedRedis redis) : IClassFixture<Shared
     [Fact]
     public async Task AccountImport_WithTwoPersonRule_LinksNothingUntilASecondAdminApproves_BadFileRefusedAtOnce()
     {
-        await using var gateway = await AccountsGateway.StartAsync(redis.Server.ConnectionString, c => c["Tenants"]!["demo"]!["Failover"]!["Approvals"] = 2);
-        using var ops = gateway.Client();
-        using var second = gateway.Client(InProcessGateway.SecondKey);
+        await using var gateway = await DemoGateway.StartWithUpstreamsAsync(redis.Server.ConnectionString, c => c["Tenants"]!["demo"]!["Failover"]!["Approvals"] = 2);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
+        using var second = gateway.Client(DemoGateway.SecondKey);
         const string Csv = "email,provider,subject\nalice@demo.test,sovereign,s-alice\n";
 
         var posted = await ops.PostAsync("admin/api/tenants/demo/accounts/import", new StringContent(Csv, Encoding.UTF8, "text/csv"));

@@ -10,8 +10,8 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
     [Fact]
     public async Task RouteSetShowAuditVerify_AgainstRunningNode_HumanOutputAndExitZero()
     {
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
-        string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey];
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString);
+        string[] conn = ["--url", gateway.BaseAddress.ToString(), "--api-key", DemoGateway.OpsKey];
 
         var set = await InProcessCli.RunAsync(["route", "set", "--tenant", "demo", "--user", "alice@demo.test", "--to", "sovereign", "--reason", "sanctioned", .. conn]);
         var show = await InProcessCli.RunAsync(["route", "show", .. conn]);
@@ -30,13 +30,13 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
     [Fact]
     public async Task TwoPersonRule_ThroughTheCli_PendingThenApprovedBySecondAdmin()
     {
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, approvals: 2);
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, approvals: 2);
         var url = gateway.BaseAddress.ToString();
 
-        var set = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--user", "bob@demo.test", "--to", "sovereign", "--reason", "drill", "--url", url, "--api-key", InProcessGateway.OpsKey);
+        var set = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--user", "bob@demo.test", "--to", "sovereign", "--reason", "drill", "--url", url, "--api-key", DemoGateway.OpsKey);
         var id = set.Out.Split("request ")[1].Split(' ')[0];
-        var own = await InProcessCli.RunAsync("approve", id, "--url", url, "--api-key", InProcessGateway.OpsKey);
-        var second = await InProcessCli.RunAsync("approve", id, "--url", url, "--api-key", InProcessGateway.SecondKey);
+        var own = await InProcessCli.RunAsync("approve", id, "--url", url, "--api-key", DemoGateway.OpsKey);
+        var second = await InProcessCli.RunAsync("approve", id, "--url", url, "--api-key", DemoGateway.SecondKey);
 
         Assert.Contains("waiting for approval", set.Out, StringComparison.Ordinal);
         Assert.Equal(1, own.Code);
@@ -48,14 +48,14 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
     [Fact]
     public async Task AdminVerbs_BadKeyMissingArgumentOrNoGateway_NonZeroWithReason()
     {
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString);
 
         var badKey = await InProcessCli.RunAsync("route", "show", "--url", gateway.BaseAddress.ToString(), "--api-key", "wrong");
-        var missing = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey);
+        var missing = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--url", gateway.BaseAddress.ToString(), "--api-key", DemoGateway.OpsKey);
         var nobody = await InProcessCli.RunAsync("route", "show", "--url", $"http://127.0.0.1:{FreePort.Next()}", "--api-key", "x");
         var unknown = await InProcessCli.RunAsync("frobnicate");
         var badVersion = await InProcessCli.RunAsync("route", "set", "--tenant", "demo", "--to", "sovereign", "--reason", "r", "--expected-version", "abc",
-            "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey);
+            "--url", gateway.BaseAddress.ToString(), "--api-key", DemoGateway.OpsKey);
 
         Assert.Equal((2, true), (badVersion.Code, badVersion.Err.Contains("--expected-version must be a route version number, not 'abc'", StringComparison.Ordinal)));
         Assert.Equal((1, true), (badKey.Code, badKey.Err.Contains("401", StringComparison.Ordinal)));

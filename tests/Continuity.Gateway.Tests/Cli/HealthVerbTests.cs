@@ -13,7 +13,7 @@ public sealed class HealthVerbTests(SharedRedis redis) : IClassFixture<SharedRed
     [Fact]
     public async Task Health_ReadyNode_ExitZero()
     {
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString);
 
         // A generous timeout: this asserts the answer, not the machine's speed.
         var result = await InProcessCli.RunAsync("health", "--url", gateway.BaseAddress.ToString(), "--timeout", "60");

@@ -19,7 +19,7 @@ public sealed class ConsoleSecurityTests(ConsoleBed bed)
     [Fact]
     public async Task ViewerAndForgedPosts_NoActionsAndRefused_OperatorsOwnTokenAccepted()
     {
-        var pending = await bed.Bed.SendAsync(HttpMethod.Post, "admin/api/tenants/demo/routes", [Key(InProcessGateway.SecondKey)], """{"user":"bob@demo.test","to":"sovereign","reason":"drill"}""");
+        var pending = await bed.Bed.SendAsync(HttpMethod.Post, "admin/api/tenants/demo/routes", [Key(DemoGateway.SecondKey)], """{"user":"bob@demo.test","to":"sovereign","reason":"drill"}""");
         Assert.Equal(HttpStatusCode.Accepted, pending.Status);
         var id = pending.Json!["request"]!["id"]!.GetValue<string>();
 
@@ -49,10 +49,10 @@ public sealed class ConsoleSecurityTests(ConsoleBed bed)
         var othersToken = await bed.Bed.SendAsync(HttpMethod.Post, approve, [("Cookie", opsCookies)], Body(("id", id), ("__RequestVerificationToken", viewerToken)), Form);
         var junkToken = await bed.Bed.SendAsync(HttpMethod.Post, move, [("Cookie", opsCookies)], Body(("to", "sovereign"), ("reason", "forged"), ("__RequestVerificationToken", "CfDJ8forged")), Form);
         var anonymous = await bed.Bed.SendAsync(HttpMethod.Post, approve, [], Body(("id", id)), Form);
-        var still = await bed.Bed.SendAsync(HttpMethod.Get, $"admin/api/approvals/{id}", [Key(InProcessGateway.OpsKey)]);
-        var bobRoute = await bed.Bed.SendAsync(HttpMethod.Get, "admin/api/tenants/demo/routes", [Key(InProcessGateway.OpsKey)]);
+        var still = await bed.Bed.SendAsync(HttpMethod.Get, $"admin/api/approvals/{id}", [Key(DemoGateway.OpsKey)]);
+        var bobRoute = await bed.Bed.SendAsync(HttpMethod.Get, "admin/api/tenants/demo/routes", [Key(DemoGateway.OpsKey)]);
         var legitimate = await bed.Bed.SendAsync(HttpMethod.Post, "admin/approvals?handler=Reject", [("Cookie", opsCookies)], Body(("id", id), ("reason", "not needed"), ("__RequestVerificationToken", opsToken)), Form);
-        var after = await bed.Bed.SendAsync(HttpMethod.Get, $"admin/api/approvals/{id}", [Key(InProcessGateway.OpsKey)]);
+        var after = await bed.Bed.SendAsync(HttpMethod.Get, $"admin/api/approvals/{id}", [Key(DemoGateway.OpsKey)]);
 
         Assert.Equal(HttpStatusCode.Forbidden, viewerApproves.Status);
         Assert.Contains("Viewers change nothing", viewerApproves.Text, StringComparison.Ordinal);

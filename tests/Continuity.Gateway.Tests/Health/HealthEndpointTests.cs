@@ -13,9 +13,9 @@ public sealed class HealthEndpointTests
     public async Task Status_RunningNode_ReportsStoreRoutesAndItsHttpListener()
     {
         using var redis = new RedisServer();
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
-        using var client = gateway.Client(apiKey: null);
-        using var admin = gateway.Client();
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString);
+        using var client = gateway.Client(bearer: null);
+        using var admin = gateway.Client(DemoGateway.OpsKey);
 
         var live = await client.GetAsync("health/live");
         var ready = await client.GetAsync("health/ready");
@@ -35,8 +35,8 @@ public sealed class HealthEndpointTests
     public async Task StatusAndMetrics_Anonymous_401_UserCookieOrBadKey_Refused_LiveAndReadyPublic()
     {
         using var redis = new RedisServer();
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
-        using var anonymous = gateway.Client(apiKey: null);
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString);
+        using var anonymous = gateway.Client(bearer: null);
         using var wrongKey = gateway.Client("not-a-key");
 
         var status = await anonymous.GetAsync("health/status");
@@ -60,8 +60,8 @@ public sealed class HealthEndpointTests
     public async Task StatusAndMetrics_AdminOfOneTenant_SeesOnlyThatTenant()
     {
         using var redis = new RedisServer();
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
-        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString);
+        using var other = gateway.Client(DemoGateway.OtherTenantKey);
 
         var status = JsonNode.Parse(await other.GetStringAsync("health/status"))!;
         var metrics = await other.GetStringAsync("metrics");
@@ -76,9 +76,9 @@ public sealed class HealthEndpointTests
     {
         using var redis = new RedisServer();
         var port = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString, customize: c => c["Listeners"]!["Management"] = port);
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString, customize: c => c["Listeners"]!["Management"] = port);
         using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
-        using var anonymous = gateway.Client(apiKey: null);
+        using var anonymous = gateway.Client(bearer: null);
 
         var status = await management.GetAsync("health/status");
         var metrics = await management.GetStringAsync("metrics");
@@ -104,8 +104,8 @@ public sealed class HealthEndpointTests
     public async Task Metrics_AfterRouteChange_PrometheusTextWithRoutesPerProvider()
     {
         using var redis = new RedisServer();
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
-        using var admin = gateway.Client();
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString);
+        using var admin = gateway.Client(DemoGateway.OpsKey);
         await admin.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "metrics" });
 
         var response = await admin.GetAsync("metrics");
@@ -123,8 +123,8 @@ public sealed class HealthEndpointTests
     public async Task StoreStopped_RoutingGoesOnChangesAnswer503AndStatusSaysSo()
     {
         using var redis = new RedisServer();
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString);
-        using var admin = gateway.Client();
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString);
+        using var admin = gateway.Client(DemoGateway.OpsKey);
         await admin.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "before outage" });
 
         redis.Stop();

@@ -19,13 +19,13 @@ public sealed class MailAccessTests(SharedRedis redis) : IClassFixture<SharedRed
         using var primary = DovecotServer.Start("primary", "alice@demo.test");
         using var sovereign = DovecotServer.Start("sovereign", "alice@demo.test");
         var imapPort = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
         {
             c.ImapThrough(imapPort, ("primary", primary), ("sovereign", sovereign));
             c["Tenants"]!["demo"]!["Hosts"] = new JsonObject { ["Mail"] = "mail.demo.test" };
         });
-        using var ops = gateway.Client();
-        using var viewer = gateway.Client(InProcessGateway.ViewerKey);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
+        using var viewer = gateway.Client(DemoGateway.ViewerKey);
 
         var created = await ops.PostAsJsonAsync("admin/api/tenants/demo/users/alice@demo.test/app-passwords", new { label = "Thunderbird at the court" });
         var viewerCreate = await viewer.PostAsJsonAsync("admin/api/tenants/demo/users/alice@demo.test/app-passwords", new { label = "x" });
@@ -69,14 +69,14 @@ public sealed class MailAccessTests(SharedRedis redis) : IClassFixture<SharedRed
     {
         var imapPort = FreePort.Next();
         var submissionPort = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
         {
             c["Listeners"]!["Imap"] = imapPort;
             c["Listeners"]!["Submission"] = submissionPort;
             c["Tenants"]!["demo"]!["Hosts"] = new JsonObject { ["Mail"] = "mail.demo.test" };
             c["Tenants"]!["demo"]!["Providers"]!["primary"] = new JsonObject { ["Mail"] = new JsonObject { ["Imap"] = "imaps://outlook.office365.example:993", ["Login"] = new JsonObject { ["Master"] = "gateway", ["MasterPassword"] = "test-master-password" } } };
         });
-        using var client = gateway.Client(apiKey: null);
+        using var client = gateway.Client(bearer: null);
 
         var xml = await client.GetStringAsync("/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=alice@demo.test");
         var unknown = await client.GetAsync("/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=alice@elsewhere.test");

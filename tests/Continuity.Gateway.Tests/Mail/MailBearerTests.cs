@@ -48,7 +48,7 @@ public sealed class MailBearerTests(SharedRedis redis) : IClassFixture<SharedRed
         var sasl = Convert.ToBase64String(Encoding.UTF8.GetBytes($"n,a=alice@demo.test,\u0001auth=Bearer {token}\u0001\u0001"));
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"A1 AUTHENTICATE OAUTHBEARER {sasl}\r\n"));
         var loggedIn = await reader.ReadLineAsync();
-        using var ops = bed.Client(InProcessGateway.OpsKey);
+        using var ops = bed.Client(DemoGateway.OpsKey);
 
         var moved = await ops.PostAsJsonAsync("admin/api/tenants/demo/routes", new { user = "alice@demo.test", to = "sovereign", reason = "sanctions" });
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -121,7 +121,7 @@ public sealed class MailBearerTests(SharedRedis redis) : IClassFixture<SharedRed
             await before.AuthenticateAsync(new SaslMechanismOAuthBearer("alice@demo.test", token));
         }
 
-        using var ops = bed.Client(InProcessGateway.OpsKey);
+        using var ops = bed.Client(DemoGateway.OpsKey);
         var revoked = await ops.PostAsJsonAsync("admin/api/tenants/demo/accounts/alice@demo.test/revoke", new { reason = "lost laptop" });
         var after = await RawBearerAsync(bed.ImapPort, "OAUTHBEARER", "alice@demo.test", token);
 
@@ -157,7 +157,7 @@ public sealed class MailBearerTests(SharedRedis redis) : IClassFixture<SharedRed
         using var withoutScope = new MailKit.Net.Smtp.SmtpClient();
         await withoutScope.ConnectAsync("127.0.0.1", bed.SubmissionPort, SecureSocketOptions.None);
         var noScopeError = await Assert.ThrowsAsync<AuthenticationException>(() => withoutScope.AuthenticateAsync(new SaslMechanismOAuthBearer("alice@demo.test", noScope)));
-        using var ops = bed.Client(InProcessGateway.OpsKey);
+        using var ops = bed.Client(DemoGateway.OpsKey);
         await ops.PostAsJsonAsync("admin/api/tenants/demo/accounts/alice@demo.test/revoke", new { reason = "lost phone" });
         using var revoked = new MailKit.Net.Smtp.SmtpClient();
         await revoked.ConnectAsync("127.0.0.1", bed.SubmissionPort, SecureSocketOptions.None);

@@ -19,9 +19,9 @@ public sealed class QueueApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     {
         var smtpPort = FreePort.Next();
         var deadBackend = $"lmtp://127.0.0.1:{FreePort.Next()}";
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: deadBackend);
-        using var ops = gateway.Client();
-        using var viewer = gateway.Client(InProcessGateway.ViewerKey);
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: deadBackend);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
+        using var viewer = gateway.Client(DemoGateway.ViewerKey);
 
         using (var smtp = new SmtpClient())
         {
@@ -76,9 +76,9 @@ public sealed class QueueApiTests(SharedRedis redis) : IClassFixture<SharedRedis
     public async Task Queue_OtherTenantsAdmin_SeesNothingOfThisTenant()
     {
         var smtpPort = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: $"lmtp://127.0.0.1:{FreePort.Next()}");
-        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
-        using var ops = gateway.Client();
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: $"lmtp://127.0.0.1:{FreePort.Next()}");
+        using var other = gateway.Client(DemoGateway.OtherTenantKey);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
         using (var smtp = new SmtpClient())
         {
             await smtp.ConnectAsync("127.0.0.1", smtpPort, MailKit.Security.SecureSocketOptions.None);
@@ -103,10 +103,10 @@ public sealed class QueueApiTests(SharedRedis redis) : IClassFixture<SharedRedis
         using var otherMailbox = DovecotServer.Start("queue-other", "bob@other.test");
         otherMailbox.Stop(); // both recipients wait in the queue
         var smtpPort = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: $"lmtp://127.0.0.1:{FreePort.Next()}",
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, smtpPort: smtpPort, primaryInbound: $"lmtp://127.0.0.1:{FreePort.Next()}",
             customize: c => c["Tenants"]!["other"]!["Providers"]!["primary"] = new JsonObject { ["Mail"] = new JsonObject { ["Inbound"] = otherMailbox.LmtpUri } });
-        using var demo = gateway.Client();
-        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
+        using var demo = gateway.Client(DemoGateway.OpsKey);
+        using var other = gateway.Client(DemoGateway.OtherTenantKey);
         var marker = Guid.NewGuid().ToString("N");
         using (var smtp = new SmtpClient())
         {

@@ -38,14 +38,14 @@ public sealed class SyncApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
         using var primary = DovecotServer.Start("primary", "alice@demo.test");
         using var sovereign = DovecotServer.Start("sovereign", "alice@demo.test");
         await AppendAsync(primary, "alice@demo.test", 3);
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString, customize: c =>
         {
             c.MailOnly("primary", primary);
             c.MailOnly("sovereign", sovereign);
             c["Tenants"]!["demo"]!["Users"] = new JsonArray("alice@demo.test");
             c["Mail"] = new JsonObject { ["Sync"] = new JsonObject { ["PollInterval"] = "01:00:00", ["MaxLag"] = "02:00:00", ["Tenants"] = new JsonObject { ["demo"] = new JsonObject { ["Enabled"] = true } } } };
         });
-        using var ops = gateway.Client();
+        using var ops = gateway.Client(DemoGateway.OpsKey);
 
         JsonNode? state = null;
         await Eventually.TrueAsync(async () =>
@@ -65,7 +65,7 @@ public sealed class SyncApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
         var metrics = await ops.GetStringAsync("metrics");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var cli = await ContinuityCli.RunAsync(["sync", "status", "--tenant", "demo", "--url", gateway.BaseAddress.ToString(), "--api-key", InProcessGateway.OpsKey], stdout, stderr);
+        var cli = await ContinuityCli.RunAsync(["sync", "status", "--tenant", "demo", "--url", gateway.BaseAddress.ToString(), "--api-key", DemoGateway.OpsKey], stdout, stderr);
 
         Assert.Equal(3, sovereign.Messages("alice@demo.test").Count);
         Assert.Null(state!["lastError"]);
@@ -81,9 +81,9 @@ public sealed class SyncApiTests(SharedRedis redis) : IClassFixture<SharedRedis>
     [Fact]
     public async Task Sync_UnknownUserOrOtherTenant_404_400_403()
     {
-        await using var gateway = await InProcessGateway.StartAsync(redis.Server.ConnectionString);
-        using var ops = gateway.Client();
-        using var other = gateway.Client(InProcessGateway.OtherTenantKey);
+        await using var gateway = await DemoGateway.StartAsync(redis.Server.ConnectionString);
+        using var ops = gateway.Client(DemoGateway.OpsKey);
+        using var other = gateway.Client(DemoGateway.OtherTenantKey);
 
         Assert.Equal(HttpStatusCode.NotFound, (await ops.GetAsync("admin/api/tenants/demo/sync/bob@demo.test")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await ops.PostAsync("admin/api/tenants/demo/sync/mallory@evil.test/run", null)).StatusCode);

@@ -56,7 +56,7 @@ internal sealed class TokenGateway : IAsyncDisposable
         var port = FreePort.Next();
         var imapPort = FreePort.Next();
         var submissionPort = FreePort.Next();
-        var gateway = await AccountsGateway.StartAsync(redis, c =>
+        var gateway = await DemoGateway.StartWithUpstreamsAsync(redis, c =>
         {
             Configure(c, upstream, primary, sovereign, port, imapPort, accessTokenLifetime);
             c["Listeners"]!["Submission"] = submissionPort;
@@ -83,7 +83,7 @@ internal sealed class TokenGateway : IAsyncDisposable
         }.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
         var page = await browser.NavigateAsync(authorize, address, stopAt: Callback);
         var code = page.Query("code") ?? throw new InvalidOperationException($"No code at {page.Url} ({page.Status}): {page.Body}");
-        using var http = _gateway.Client(apiKey: null);
+        using var http = _gateway.Client(bearer: null);
         using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",

@@ -3,7 +3,7 @@ using Continuity.Testing;
 
 namespace Continuity.Gateway.Tests.Support;
 
-/// <summary>Mail backends in the configuration of an <see cref="InProcessGateway"/> (its <c>customize</c> step).</summary>
+/// <summary>Mail backends in the configuration of a <see cref="DemoGateway"/> (its <c>customize</c> step).</summary>
 internal static class MailProviders
 {
     /// <summary>

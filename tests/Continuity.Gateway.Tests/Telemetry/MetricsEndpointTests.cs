@@ -74,12 +74,12 @@ public sealed class MetricsEndpointTests
         // that tries to end its own line and start a forged series.
         using var redis = new RedisServer();
         var management = FreePort.Next();
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString, customize: c => c["Listeners"]!["Management"] = management);
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString, customize: c => c["Listeners"]!["Management"] = management);
         var metrics = gateway.Services.GetRequiredService<ContinuityMetrics>();
         metrics.SignIn("demo\"} 1\ncontinuity_forged 1\n", "back\\slash \"quoted\"", "succeeded");
         metrics.SignIn("demo", "primary", "succeeded");
         using var monitor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management.ToString(CultureInfo.InvariantCulture)}/") };
-        using var admin = gateway.Client();
+        using var admin = gateway.Client(DemoGateway.OpsKey);
 
         // Act
         var all = await monitor.GetStringAsync("metrics");
@@ -108,7 +108,7 @@ public sealed class MetricsEndpointTests
         var received = ReceiveOneAsync(collector);
 
         // Act
-        await using var gateway = await InProcessGateway.StartAsync(redis.ConnectionString, customize: c => c["Telemetry"] = new System.Text.Json.Nodes.JsonObject
+        await using var gateway = await DemoGateway.StartAsync(redis.ConnectionString, customize: c => c["Telemetry"] = new System.Text.Json.Nodes.JsonObject
         {
             ["Otlp"] = new System.Text.Json.Nodes.JsonObject
             {

@@ -24,9 +24,9 @@ public sealed class RevocationTests
         using var alice = new Browser();
         var (verifier, challenge) = Pkce();
         var code = await alice.NavigateAsync(AuthorizeUrl(world.Issuer, Native, Redirect, challenge), "alice@demo.test", stopAt: Redirect);
-        var aliceTokens = await RedeemAsync(world.A.BaseUri, code.Query("code")!, verifier, Native, Redirect);
+        var aliceTokens = await RedeemAsync(world.A.BaseAddress, code.Query("code")!, verifier, Native, Redirect);
         var (bobCode, bobVerifier) = await CodeAsync(world, "bob@demo.test", Native, Redirect);
-        var bobTokens = await RedeemAsync(b.BaseUri, bobCode, bobVerifier, Native, Redirect);
+        var bobTokens = await RedeemAsync(b.BaseAddress, bobCode, bobVerifier, Native, Redirect);
         var aliceSubject = Payload(aliceTokens.IdToken!).GetProperty("sub").GetString()!;
 
         var revocation = await world.A.Get<AccountRevoker>().RevokeAsync("ops@demo.test", "demo", "alice@demo.test", "device stolen");
@@ -35,9 +35,9 @@ public sealed class RevocationTests
         Assert.Equal(aliceSubject, revocation.Account.Id);
         Assert.True(revocation.Tokens >= 2, $"{revocation.Tokens} tokens revoked (code, access, refresh)");
         Assert.True(revocation.Authorizations >= 1, $"{revocation.Authorizations} authorizations revoked");
-        Assert.Equal("invalid_grant", (await RefreshAsync(b.BaseUri, aliceTokens.RefreshToken!, Native)).Error);
-        Assert.Equal("invalid_grant", (await RefreshAsync(world.A.BaseUri, aliceTokens.RefreshToken!, Native)).Error);
-        foreach (var node in new[] { b.BaseUri, world.A.BaseUri })
+        Assert.Equal("invalid_grant", (await RefreshAsync(b.BaseAddress, aliceTokens.RefreshToken!, Native)).Error);
+        Assert.Equal("invalid_grant", (await RefreshAsync(world.A.BaseAddress, aliceTokens.RefreshToken!, Native)).Error);
+        foreach (var node in new[] { b.BaseAddress, world.A.BaseAddress })
         {
             var (_, again) = Pkce();
             var page = await alice.NavigateAsync(AuthorizeUrl(node, Native, Redirect, again), address: null, stopAt: Redirect);
@@ -46,7 +46,7 @@ public sealed class RevocationTests
             Assert.Contains("name=\"address\"", page.Body, StringComparison.Ordinal);
         }
 
-        var bobRefreshed = await RefreshAsync(world.A.BaseUri, bobTokens.RefreshToken!, Native);
+        var bobRefreshed = await RefreshAsync(world.A.BaseAddress, bobTokens.RefreshToken!, Native);
         Assert.Equal(HttpStatusCode.OK, bobRefreshed.Status);
         Assert.Equal(["alice@demo.test", "bob@demo.test"], world.Primary.Logins);
     }
@@ -56,12 +56,12 @@ public sealed class RevocationTests
     {
         await using var world = await IdentityWorld.StartAsync(withRelyingParty: false);
         var (code, verifier) = await CodeAsync(world, "alice@demo.test", Native, Redirect);
-        await RedeemAsync(world.A.BaseUri, code, verifier, Native, Redirect);
+        await RedeemAsync(world.A.BaseAddress, code, verifier, Native, Redirect);
         await world.A.Get<AccountRevoker>().RevokeAsync("ops@demo.test", "demo", "alice@demo.test", "drill");
 
         var (again, againVerifier) = await CodeAsync(world, "alice@demo.test", Native, Redirect);
-        var tokens = await RedeemAsync(world.A.BaseUri, again, againVerifier, Native, Redirect);
-        var refreshed = await RefreshAsync(world.A.BaseUri, tokens.RefreshToken!, Native);
+        var tokens = await RedeemAsync(world.A.BaseAddress, again, againVerifier, Native, Redirect);
+        var refreshed = await RefreshAsync(world.A.BaseAddress, tokens.RefreshToken!, Native);
 
         Assert.Equal(HttpStatusCode.OK, refreshed.Status);
     }
@@ -76,7 +76,7 @@ public sealed class RevocationTests
         await world.RouteAsync("alice@demo.test", "sovereign");
 
         var (code, verifier) = await CodeAsync(world, "alice@demo.test", Native, Redirect);
-        var tokens = await RedeemAsync(world.A.BaseUri, code, verifier, Native, Redirect);
+        var tokens = await RedeemAsync(world.A.BaseAddress, code, verifier, Native, Redirect);
 
         Assert.Empty(outcome.Errors);
         Assert.Equal(imported, Payload(tokens.IdToken!).GetProperty("sub").GetString());

@@ -36,7 +36,7 @@ internal sealed class FederationWorld : IAsyncDisposable
     /// <summary>Keycloak-shaped upstream.</summary>
     public OidcUpstream Sovereign { get; private set; } = null!;
 
-    public GatewayNode A { get; private set; } = null!;
+    public InProcessGateway A { get; private set; } = null!;
 
     public RelyingParty Rp { get; private set; } = null!;
 
@@ -100,7 +100,7 @@ internal sealed class FederationWorld : IAsyncDisposable
             Sovereign = sovereignStart.IsCompletedSuccessfully ? sovereignStart.Result : null!;
         }
 
-        A = await GatewayNode.StartAsync(port, Settings(policy, keys, rpPort, extra));
+        A = await IdentityWorld.StartNodeAsync(port, Settings(policy, keys, rpPort, extra));
         Rp = await RelyingParty.StartAsync(rpPort, Issuer);
     }
 

@@ -102,7 +102,7 @@ public sealed class UpstreamCutoffTests
         await using var world = await FederationWorld.StartAsync(AutomaticFailover.Apply);
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
 
-        using var response = await http.GetAsync(new Uri(world.A.BaseUri, "signin/demo/primary?" + query));
+        using var response = await http.GetAsync(new Uri(world.A.BaseAddress, "signin/demo/primary?" + query));
         var body = await response.Content.ReadAsStringAsync();
         await world.Primary.CutOffAsync("bob@demo.test");
         using (var bobBrowser = new Browser())

@@ -20,13 +20,13 @@ public sealed class ReuseLeewayTests
             settings: new Dictionary<string, string?> { ["Continuity:Identity:Lifetimes:RefreshTokenReuseLeeway"] = "00:00:30" });
         var b = await world.StartNodeBAsync();
         var (code, verifier) = await CodeAsync(world, "alice@demo.test", IdentityWorld.NativeClientId, IdentityWorld.NativeRedirect);
-        var issued = await RedeemAsync(world.A.BaseUri, code, verifier, IdentityWorld.NativeClientId, IdentityWorld.NativeRedirect);
+        var issued = await RedeemAsync(world.A.BaseAddress, code, verifier, IdentityWorld.NativeClientId, IdentityWorld.NativeRedirect);
 
-        var rotated = await RefreshAsync(world.A.BaseUri, issued.RefreshToken!, IdentityWorld.NativeClientId);
+        var rotated = await RefreshAsync(world.A.BaseAddress, issued.RefreshToken!, IdentityWorld.NativeClientId);
         time.Advance(TimeSpan.FromSeconds(20));
-        var withinLeeway = await RefreshAsync(b.BaseUri, issued.RefreshToken!, IdentityWorld.NativeClientId);
+        var withinLeeway = await RefreshAsync(b.BaseAddress, issued.RefreshToken!, IdentityWorld.NativeClientId);
         time.Advance(TimeSpan.FromSeconds(11));
-        var afterLeeway = await RefreshAsync(world.A.BaseUri, issued.RefreshToken!, IdentityWorld.NativeClientId);
+        var afterLeeway = await RefreshAsync(world.A.BaseAddress, issued.RefreshToken!, IdentityWorld.NativeClientId);
 
         Assert.Equal(HttpStatusCode.OK, rotated.Status);
         Assert.Equal(HttpStatusCode.OK, withinLeeway.Status);

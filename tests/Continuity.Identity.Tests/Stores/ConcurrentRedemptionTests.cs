@@ -18,7 +18,7 @@ public sealed class ConcurrentRedemptionTests : IAsyncLifetime
     private const string Redirect = IdentityWorld.NativeRedirect;
     private const int PerNode = 8;
     private IdentityWorld _world = null!;
-    private GatewayNode _b = null!;
+    private InProcessGateway _b = null!;
 
     public async Task InitializeAsync()
     {
@@ -34,7 +34,7 @@ public sealed class ConcurrentRedemptionTests : IAsyncLifetime
         for (var round = 0; round < 3; round++)
         {
             var (code, verifier) = await CodeAsync(_world, "alice@demo.test", Native, Redirect);
-            var issued = await RedeemAsync(_world.A.BaseUri, code, verifier, Native, Redirect);
+            var issued = await RedeemAsync(_world.A.BaseAddress, code, verifier, Native, Redirect);
             var subject = Payload(issued.IdToken!).GetProperty("sub").GetString()!;
             var before = await TokenIdsAsync(subject);
 
@@ -65,8 +65,8 @@ public sealed class ConcurrentRedemptionTests : IAsyncLifetime
     public async Task RefreshToken_RotatedThenOldOneRacedWithNewOne_OldRefusedEverywhere()
     {
         var (code, verifier) = await CodeAsync(_world, "alice@demo.test", Native, Redirect);
-        var issued = await RedeemAsync(_world.A.BaseUri, code, verifier, Native, Redirect);
-        var rotated = await RefreshAsync(_b.BaseUri, issued.RefreshToken!, Native);
+        var issued = await RedeemAsync(_world.A.BaseAddress, code, verifier, Native, Redirect);
+        var rotated = await RefreshAsync(_b.BaseAddress, issued.RefreshToken!, Native);
 
         var replies = await RaceAsync(node => RefreshAsync(node, issued.RefreshToken!, Native));
 
@@ -83,7 +83,7 @@ public sealed class ConcurrentRedemptionTests : IAsyncLifetime
             .Select(async i =>
             {
                 await start.Task;
-                return await send(i % 2 == 0 ? _world.A.BaseUri : _b.BaseUri);
+                return await send(i % 2 == 0 ? _world.A.BaseAddress : _b.BaseAddress);
             })
             .ToList();
         start.SetResult();

@@ -14,7 +14,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
     private const string Native = IdentityWorld.NativeClientId;
     private const string Redirect = IdentityWorld.NativeRedirect;
     private IdentityWorld _world = null!;
-    private GatewayNode _b = null!;
+    private InProcessGateway _b = null!;
 
     public async Task InitializeAsync()
     {
@@ -29,9 +29,9 @@ public sealed class TwoNodeTests : IAsyncLifetime
     {
         var (code, verifier) = await CodeAsync(_world, "alice@demo.test", Native, Redirect);
 
-        var atB = await RedeemAsync(_b.BaseUri, code, verifier, Native, Redirect);
-        var againAtA = await RedeemAsync(_world.A.BaseUri, code, verifier, Native, Redirect);
-        var againAtB = await RedeemAsync(_b.BaseUri, code, verifier, Native, Redirect);
+        var atB = await RedeemAsync(_b.BaseAddress, code, verifier, Native, Redirect);
+        var againAtA = await RedeemAsync(_world.A.BaseAddress, code, verifier, Native, Redirect);
+        var againAtB = await RedeemAsync(_b.BaseAddress, code, verifier, Native, Redirect);
 
         Assert.Equal(HttpStatusCode.OK, atB.Status);
         Assert.Equal(_world.Issuer.AbsoluteUri, Payload(atB.IdToken!).GetProperty("iss").GetString());
@@ -47,8 +47,8 @@ public sealed class TwoNodeTests : IAsyncLifetime
             var (code, verifier) = await CodeAsync(_world, "alice@demo.test", Native, Redirect);
 
             var replies = await Task.WhenAll(
-                RedeemAsync(_world.A.BaseUri, code, verifier, Native, Redirect),
-                RedeemAsync(_b.BaseUri, code, verifier, Native, Redirect));
+                RedeemAsync(_world.A.BaseAddress, code, verifier, Native, Redirect),
+                RedeemAsync(_b.BaseAddress, code, verifier, Native, Redirect));
 
             Assert.Single(replies, r => r.Status == HttpStatusCode.OK && r.AccessToken is not null);
             Assert.Single(replies, r => r.Error == "invalid_grant" && r.AccessToken is null);
@@ -59,10 +59,10 @@ public sealed class TwoNodeTests : IAsyncLifetime
     public async Task RefreshToken_FromA_WorksAtB_AndRotatedOneIsRefusedAtA()
     {
         var (code, verifier) = await CodeAsync(_world, "bob@demo.test", Native, Redirect);
-        var fromA = await RedeemAsync(_world.A.BaseUri, code, verifier, Native, Redirect);
+        var fromA = await RedeemAsync(_world.A.BaseAddress, code, verifier, Native, Redirect);
 
-        var atB = await RefreshAsync(_b.BaseUri, fromA.RefreshToken!, Native);
-        var reusedAtA = await RefreshAsync(_world.A.BaseUri, fromA.RefreshToken!, Native);
+        var atB = await RefreshAsync(_b.BaseAddress, fromA.RefreshToken!, Native);
+        var reusedAtA = await RefreshAsync(_world.A.BaseAddress, fromA.RefreshToken!, Native);
 
         Assert.Equal(HttpStatusCode.OK, atB.Status);
         Assert.Equal(Payload(fromA.IdToken!).GetProperty("sub").GetString(), Payload(atB.IdToken!).GetProperty("sub").GetString());
@@ -74,14 +74,14 @@ public sealed class TwoNodeTests : IAsyncLifetime
     {
         using var browser = new Browser();
         var (_, challenge) = Pkce();
-        var atA = await browser.NavigateAsync(AuthorizeUrl(_world.A.BaseUri, Native, Redirect, challenge), "alice@demo.test", stopAt: Redirect);
+        var atA = await browser.NavigateAsync(AuthorizeUrl(_world.A.BaseAddress, Native, Redirect, challenge), "alice@demo.test", stopAt: Redirect);
 
         var (verifier, challengeB) = Pkce();
-        var atB = await browser.NavigateAsync(AuthorizeUrl(_b.BaseUri, Native, Redirect, challengeB), address: null, stopAt: Redirect);
-        var reply = await RedeemAsync(_b.BaseUri, atB.Query("code")!, verifier, Native, Redirect);
+        var atB = await browser.NavigateAsync(AuthorizeUrl(_b.BaseAddress, Native, Redirect, challengeB), address: null, stopAt: Redirect);
+        var reply = await RedeemAsync(_b.BaseAddress, atB.Query("code")!, verifier, Native, Redirect);
 
         Assert.NotNull(atA.Query("code"));
-        Assert.DoesNotContain(browser.Visited.SkipWhile(u => u.Port != _b.BaseUri.Port), u => u.AbsolutePath == "/login");
+        Assert.DoesNotContain(browser.Visited.SkipWhile(u => u.Port != _b.BaseAddress.Port), u => u.AbsolutePath == "/login");
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.Equal(["alice@demo.test"], _world.Primary.Logins);
         var store = _world.A.Get<Continuity.Core.State.StateStore>();
@@ -91,8 +91,8 @@ public sealed class TwoNodeTests : IAsyncLifetime
     [Fact]
     public async Task Jwks_SameOnBothNodes()
     {
-        var a = await GetAsync(new Uri(_world.A.BaseUri, ".well-known/jwks"));
-        var b = await GetAsync(new Uri(_b.BaseUri, ".well-known/jwks"));
+        var a = await GetAsync(new Uri(_world.A.BaseAddress, ".well-known/jwks"));
+        var b = await GetAsync(new Uri(_b.BaseAddress, ".well-known/jwks"));
 
         Assert.Equal(HttpStatusCode.OK, a.Status);
         Assert.Equal(a.Body, b.Body);

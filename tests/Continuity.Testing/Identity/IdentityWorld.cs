@@ -18,7 +18,7 @@ public sealed class IdentityWorld : IAsyncDisposable
     public const string NativeRedirect = "http://127.0.0.1/native-callback";
 
     private readonly TempDirectory _dir = new("identity");
-    private readonly List<GatewayNode> _nodes = [];
+    private readonly List<InProcessGateway> _nodes = [];
     private readonly AutomaticFailover _policy;
     private readonly string _prefix = "{id" + Guid.NewGuid().ToString("N")[..10] + "}:";
     private (string Signing, string Encryption, string NextSigning) _keys;
@@ -37,7 +37,7 @@ public sealed class IdentityWorld : IAsyncDisposable
     public RedisServer Redis { get; } = new();
     public StandInUpstream Primary { get; private set; } = null!;
     public StandInUpstream Sovereign { get; private set; } = null!;
-    public GatewayNode A => _nodes[0];
+    public InProcessGateway A => _nodes[0];
     public RelyingParty Rp { get; private set; } = null!;
     public Uri Issuer { get; private set; } = null!;
 
@@ -74,7 +74,7 @@ public sealed class IdentityWorld : IAsyncDisposable
         var port = FreePort.Next();
         Issuer = new Uri($"http://127.0.0.1:{port}/");
         _rpPort = FreePort.Next();
-        _nodes.Add(await GatewayNode.StartAsync(port, Settings("a"), _time));
+        _nodes.Add(await StartNodeAsync(port, Settings("a")));
         if (withRelyingParty)
         {
             Rp = await RelyingParty.StartAsync(_rpPort, Issuer);
@@ -82,12 +82,18 @@ public sealed class IdentityWorld : IAsyncDisposable
     }
 
     /// <summary>Starts node B: same store, prefix, keys and issuer, another port and data directory.</summary>
-    public async Task<GatewayNode> StartNodeBAsync()
+    public async Task<InProcessGateway> StartNodeBAsync()
     {
-        var node = await GatewayNode.StartAsync(FreePort.Next(), Settings("b"), _time);
+        var node = await StartNodeAsync(FreePort.Next(), Settings("b"));
         _nodes.Add(node);
         return node;
     }
+
+    /// <summary>A gateway node with Core and the identity part, on <paramref name="port"/> (its issuer may name another node's).</summary>
+    public static Task<InProcessGateway> StartNodeAsync(int port, Dictionary<string, string?> settings, TimeProvider? time = null) =>
+        InProcessGateway.StartPartsAsync(GatewayParts.Identity, settings, new() { Port = port, Time = time, ConsoleLogVariable = "IDENTITY_TEST_LOGS" });
+
+    private Task<InProcessGateway> StartNodeAsync(int port, Dictionary<string, string?> settings) => StartNodeAsync(port, settings, _time);
 
     /// <summary>Moves a user's route through the store (as the admin switch does) and waits until node A follows.</summary>
     public async Task RouteAsync(string user, string provider)

@@ -2,19 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Continuity.Core;
-using Continuity.Core.Configuration;
 using Continuity.Core.Routing;
-using Continuity.Identity;
 using Continuity.Testing;
 using Continuity.Testing.Identity;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Continuity.Web.Tests.Support;
 
@@ -29,7 +23,7 @@ internal sealed class WebWorld : IAsyncDisposable
     public const string WebmailHost = "webmail.demo.test";
     public const string LoginHost = "login.demo.test";
     private readonly TempDirectory _dir = new("web");
-    private WebApplication? _gateway;
+    private InProcessGateway? _gateway;
 
     private WebWorld(StandInUpstream upstream, RedisServer redis, Backend primary, Backend sovereign)
     {
@@ -50,8 +44,8 @@ internal sealed class WebWorld : IAsyncDisposable
     public IServiceProvider Services => _gateway!.Services;
 
     /// <summary>The gateway's last warnings and errors, for failure messages.</summary>
-    public RecentProblems Problems { get; } = new();
-    public IConfigurationRoot Configuration => (IConfigurationRoot)_gateway!.Configuration;
+    public RecentProblems Problems => _gateway!.Problems;
+    public IConfigurationRoot Configuration => _gateway!.Configuration;
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
@@ -163,53 +157,31 @@ internal sealed class WebWorld : IAsyncDisposable
 
     private async Task StartGatewayAsync(Dictionary<string, string?> settings, X509Certificate2? tls)
     {
-        Port = FreePort.Next();
         TlsPort = tls is null ? 0 : FreePort.Next();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(Problems);
-        if (Environment.GetEnvironmentVariable("WEB_TEST_LOGS") == "1")
+        _gateway = await InProcessGateway.StartPartsAsync(GatewayParts.IdentityAndWeb, settings, new()
         {
-            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
-        }
-
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, Port);
-            if (tls is not null)
+            ConsoleLogVariable = "WEB_TEST_LOGS",
+            Kestrel = k =>
             {
-                k.Listen(IPAddress.Loopback, TlsPort, listen =>
+                if (tls is not null)
                 {
-                    listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    listen.UseHttps(tls);
-                });
-            }
+                    k.Listen(IPAddress.Loopback, TlsPort, listen =>
+                    {
+                        listen.Protocols = HttpProtocols.Http1AndHttp2;
+                        listen.UseHttps(tls);
+                    });
+                }
 
-            k.Limits.MaxRequestBodySize = null;
+                k.Limits.MaxRequestBodySize = null;
+            },
         });
-
-        // As GatewayHost.AddContinuityGateway binds them.
-        builder.Services.AddOptions<ContinuityOptions>().Bind(builder.Configuration.GetSection(ContinuityOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ContinuityOptions>, ContinuityOptionsValidator>();
-        builder.Services.AddContinuityCore();
-        builder.Services.AddContinuityIdentity(builder.Configuration);
-        builder.Services.AddContinuityWeb(builder.Configuration);
-
-        _gateway = builder.Build();
-        _gateway.UseAuthentication();
-        _gateway.UseAuthorization();
-        _gateway.MapContinuityIdentity();
-        _gateway.MapContinuityWeb();
-        await _gateway.StartAsync();
+        Port = _gateway.Port;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_gateway is not null)
         {
-            await _gateway.StopAsync();
             await _gateway.DisposeAsync();
         }
 

@@ -1,96 +1,63 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Continuity.Gateway.Hosting;
 using Continuity.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Continuity.Gateway.Tests.Support;
 
 /// <summary>
-/// The real gateway host (the one <c>continuity serve</c> builds) on Kestrel at 127.0.0.1 and a
-/// free port, in this process, against a real store, under a key prefix of its own.
+/// The demo configuration for the whole gateway in this process (<see cref="InProcessGateway"/>, the host
+/// <c>continuity serve</c> builds), against a real store under a key prefix of its own: tenant <c>demo</c> with its
+/// admins' API keys, and tenant <c>other</c> with its own admin. <see cref="StartWithUpstreamsAsync"/> adds identity
+/// upstreams for both of demo's providers (nothing needs to listen at them to import or revoke).
 /// </summary>
-internal sealed class InProcessGateway : IAsyncDisposable
+internal static class DemoGateway
 {
-    public const string OpsKey = "demo-ops-key";
-    public const string SecondKey = "demo-second-admin-key";
-    public const string ViewerKey = "demo-viewer-key";
+    // demo's admins have the keys the gateway processes' configuration gives them.
+    public const string OpsKey = GatewayConfig.OpsKey;
+    public const string SecondKey = GatewayConfig.SecondAdminKey;
+    public const string ViewerKey = GatewayConfig.ViewerKey;
     public const string OtherTenantKey = "other-ops-key";
+    public const string PrimaryAuthority = "https://127.0.0.1:9/primary/";
+    public const string SovereignAuthority = "https://127.0.0.1:9/sovereign/";
 
-    private readonly WebApplication _app;
-    private readonly List<TempDirectory> _dirs = [];
-
-    private InProcessGateway(WebApplication app, int port, string configFile, RecentProblems problems)
-    {
-        _app = app;
-        Problems = problems;
-        Port = port;
-        ConfigFile = configFile;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-    }
-
-    public int Port { get; }
-
-    public Uri BaseAddress { get; }
-
-    public string ConfigFile { get; }
-
-    public IServiceProvider Services => _app.Services;
-
-    /// <summary>The gateway's last warnings and errors, for failure messages.</summary>
-    public RecentProblems Problems { get; }
-
+    /// <param name="customize">Changes the <c>Continuity</c> section before the start.</param>
     /// <param name="port">The HTTP port when the caller must know it before the start (an issuer in <paramref name="customize"/>); null: a free one.</param>
-    public static async Task<InProcessGateway> StartAsync(
+    public static Task<InProcessGateway> StartAsync(
         string? redis, int approvals = 1, string automatic = "Suggest", int smtpPort = 0, string? primaryInbound = null, Action<JsonNode>? customize = null,
         int? port = null)
     {
-        var dir = new TempDirectory("gateway");
-        port ??= FreePort.Next();
-        var configFile = dir.Combine("continuity.json");
-        var json = JsonNode.Parse(ConfigJson(redis, dir.Combine("data"), approvals, automatic, smtpPort, primaryInbound))!;
+        var json = JsonNode.Parse(ConfigJson(redis, approvals, automatic, smtpPort, primaryInbound))!.AsObject();
         customize?.Invoke(json["Continuity"]!);
-        await File.WriteAllTextAsync(configFile, json.ToJsonString());
-        var app = GatewayHost.Build(["--urls", $"http://127.0.0.1:{port}"], configFile, null);
-        var problems = new RecentProblems();
-        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(problems);
-        await app.StartAsync();
-        var gateway = new InProcessGateway(app, port.Value, configFile, problems);
-        gateway._dirs.Add(dir);
-        return gateway;
+        return InProcessGateway.StartAsync(json, port);
     }
 
-    /// <summary>An HTTP client for the admin API with <paramref name="apiKey"/> (none when null).</summary>
-    public HttpClient Client(string? apiKey = OpsKey)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (apiKey is not null)
+    /// <summary>The demo configuration with identity upstreams for both providers (<paramref name="customize"/> may point them somewhere real).</summary>
+    public static Task<InProcessGateway> StartWithUpstreamsAsync(string redis, Action<JsonNode>? customize = null, int? port = null) =>
+        StartAsync(redis, customize: continuity =>
         {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
+            WithUpstreams(continuity);
+            customize?.Invoke(continuity);
+        }, port: port);
 
-        return client;
-    }
-
-    public async ValueTask DisposeAsync()
+    private static void WithUpstreams(JsonNode continuity)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _dirs.ForEach(d => d.Dispose());
+        var demo = continuity["Tenants"]!["demo"]!;
+        demo["Hosts"] = new JsonObject { ["Login"] = "login.demo.test" };
+        demo["Providers"]!["primary"]!["Identity"] = Upstream(PrimaryAuthority);
+        demo["Providers"]!["sovereign"]!["Identity"] = Upstream(SovereignAuthority);
     }
+
+    private static JsonObject Upstream(string authority) =>
+        new() { ["Authority"] = authority, ["ClientId"] = "continuity", ["ClientSecret"] = "upstream-secret" };
 
     /// <summary>The demo tenant (alice, bob; ops, second, viewer) plus tenant <c>other</c> with its own admin.</summary>
-    public static string ConfigJson(string? redis, string dataDir, int approvals, string automatic, int smtpPort = 0, string? primaryInbound = null)
+    private static string ConfigJson(string? redis, int approvals, string automatic, int smtpPort = 0, string? primaryInbound = null)
     {
         static string Hash(string key) => Continuity.Gateway.Admin.AdminKeyring.Hash(key);
         var config = new
         {
             Continuity = new
             {
-                DataDir = dataDir,
                 // A test node: generated identity keys, clear Data Protection keys in the external test store.
                 Development = true,
                 Listeners = new { Address = "127.0.0.1", Smtp = smtpPort },
