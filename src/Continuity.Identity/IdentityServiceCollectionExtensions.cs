@@ -12,7 +12,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Server;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Continuity.Identity;
 

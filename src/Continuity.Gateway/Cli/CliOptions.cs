@@ -1,4 +1,3 @@
-using System.CommandLine.Parsing;
 using System.Numerics;
 
 namespace Continuity.Gateway.Cli;

@@ -1,4 +1,3 @@
-using Continuity.Identity;
 using Continuity.Identity.AdminSignIn;
 using Microsoft.AspNetCore.Authentication;
 

@@ -7,7 +7,6 @@ using Continuity.Gateway.Health;
 using Continuity.Gateway.RateLimiting;
 using Continuity.Gateway.Telemetry;
 using Continuity.Identity;
-using Continuity.Identity.AdminSignIn;
 using Continuity.Identity.Validation;
 using Continuity.Mail;
 using Continuity.Mail.Imap;

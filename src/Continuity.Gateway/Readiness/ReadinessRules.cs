@@ -53,8 +53,8 @@ internal static class ReadinessRules
             $"{who}: {probe}; user not linked yet, links at first sign-in from a {(facts.EntraProfile ? "directory name (preferred_username)" : "verified email")} in the tenant's domains");
     }
 
-    /// <param name="Enabled">Mailbox sync is on for the tenant.</param>
-    /// <param name="State">The user's sync state (null: never synced).</param>
+    /// <param name="enabled">Mailbox sync is on for the tenant.</param>
+    /// <param name="state">The user's sync state (null: never synced).</param>
     public static ReadinessCheck CheckSync(bool enabled, UserSyncState? state, TimeSpan maxLag, DateTimeOffset now)
     {
         if (!enabled)

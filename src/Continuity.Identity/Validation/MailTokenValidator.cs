@@ -3,7 +3,7 @@ using Continuity.Core.Tenants;
 namespace Continuity.Identity.Validation;
 
 /// <summary>
-/// Decides whether an access token may open <paramref name="user"/>'s mailbox (OAUTHBEARER / XOAUTH2 at the IMAP and
+/// Decides whether an access token may open a user's mailbox (OAUTHBEARER / XOAUTH2 at the IMAP and
 /// submission proxy). Accepted only: a token OpenIddict validated (signed by the gateway, unexpired, not revoked), issued
 /// by the issuer of the tenant that owns the login address, with the mail scope and audience, from an allowed client, whose
 /// subject is the gateway account that owns the address (compared case-insensitively). The token never reaches a log.

@@ -1,4 +1,3 @@
-using Continuity.Web.Proxy;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Continuity.Web.Assertions;
