@@ -25,10 +25,7 @@ internal sealed class AdminKeyring
         _byHash = entries.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public AdminActor? Find(string apiKey) => _byHash.GetValueOrDefault(Hash(apiKey));
-
-    /// <summary>The key's <see cref="SecretHash"/>, the form configuration stores.</summary>
-    public static string Hash(string apiKey) => SecretHash.Of(apiKey);
+    public AdminActor? Find(string apiKey) => _byHash.GetValueOrDefault(SecretHash.Of(apiKey));
 
     /// <summary>A new random key (256 bits, URL-safe).</summary>
     public static string NewKey() =>

@@ -120,7 +120,7 @@ public sealed class CliTests(SharedRedis redis) : IClassFixture<SharedRedis>
 
         var key = result.Out.Split('\n')[0]["key:".Length..].Trim();
         var hash = result.Out.Split('\n')[1]["hash:".Length..].Trim();
-        Assert.Equal(Continuity.Gateway.Admin.AdminKeyring.Hash(key), hash);
+        Assert.Equal(Continuity.Core.Credentials.SecretHash.Of(key), hash);
         Assert.Matches("^sha256:[0-9a-f]{64}$", hash);
     }
 

@@ -53,7 +53,7 @@ internal static class DemoGateway
     /// <summary>The demo tenant (alice, bob; ops, second, viewer) plus tenant <c>other</c> with its own admin.</summary>
     private static string ConfigJson(string? redis, int approvals, string automatic, int smtpPort = 0, string? primaryInbound = null)
     {
-        static string Hash(string key) => Continuity.Gateway.Admin.AdminKeyring.Hash(key);
+        static string Hash(string key) => Continuity.Core.Credentials.SecretHash.Of(key);
         var config = new
         {
             Continuity = new

@@ -11,7 +11,7 @@ internal static class ApiKeyVerbs
         {
             var key = AdminKeyring.NewKey();
             c.Out.WriteLine($"key:  {key}");
-            c.Out.WriteLine($"hash: {AdminKeyring.Hash(key)}");
+            c.Out.WriteLine($"hash: {SecretHash.Of(key)}");
             c.Out.WriteLine("Put the hash in Continuity:Tenants:<tenant>:Admins:<admin>:ApiKeyHashes; give the key to the admin. It is shown only now.");
             return Task.FromResult(ExitCode.Ok);
         });
