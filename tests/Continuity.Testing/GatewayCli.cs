@@ -5,7 +5,10 @@ namespace Continuity.Testing;
 /// <summary>Runs the <c>continuity</c> command (<c>dotnet continuity.dll …</c>) as a process, as an operator would.</summary>
 public static class GatewayCli
 {
-    public static async Task<GatewayCliResult> RunAsync(params string[] args)
+    public static Task<GatewayCliResult> RunAsync(params string[] args) => RunAsync(whileRunning: null, args);
+
+    /// <summary>Runs the command; <paramref name="whileRunning"/> gets its process id once started (to signal it, say).</summary>
+    public static async Task<GatewayCliResult> RunAsync(Func<int, Task>? whileRunning, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         var psi = new ProcessStartInfo(GatewayProcess.DotnetHost)
@@ -34,6 +37,11 @@ public static class GatewayCli
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
+            if (whileRunning is not null)
+            {
+                await whileRunning(process.Id);
+            }
+
             await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
