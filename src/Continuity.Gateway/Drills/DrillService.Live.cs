@@ -134,7 +134,10 @@ internal sealed partial class DrillService
         {
             using var again = await DrillImapSession.OpenAsync(proxy, user, password, cancellationToken).ConfigureAwait(false);
             var ms = time.GetElapsedTime(clock).TotalMilliseconds;
-            var there = (await mail.ConfigureAwait(false)).Status == CheckStatus.Pass && await again.HoldsAsync(messageId, cancellationToken).ConfigureAwait(false);
+            // The session may have been opened before the message arrived: a mailbox shows new mail at the next command,
+            // so the search is repeated (within the channel's deadline) rather than judged on the view of the SELECT.
+            var there = (await mail.ConfigureAwait(false)).Status == CheckStatus.Pass
+                && await PollAsync(() => again.HoldsAsync(messageId, cancellationToken), cancellationToken).ConfigureAwait(false);
             return new DrillStep(user, "imap", "session-moved", there ? CheckStatus.Pass : CheckStatus.Fail,
                 $"{(bye ? "* BYE" : "closed without BYE")} after {Seconds(closedAfter)}; new LOGIN and SELECT through the gateway in {Seconds(ms)}"
                 + (there ? $", on the {sovereign} mailbox (it holds the drill's message)" : $", but the session does not show the drill's message: not the {sovereign} mailbox?"), started, ms);
